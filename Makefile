@@ -1,0 +1,53 @@
+# Huimin: `make demo` serves the system with demo data; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HUIMIN := $(BIN)/huimin
+STAMP := $(VENV)/.installed
+HUIMIN_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+export HUIMIN_TEST_POSTGRES_URL
+
+.PHONY: demo test test-sqlite test-postgres lint format bench messages browser clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Compiled translations are built, not committed.
+messages: $(STAMP)
+	cd huimin && HUIMIN_ENV=test ../$(HUIMIN) compilemessages --ignore=.venv -v0
+
+demo: $(STAMP) messages
+	HUIMIN_ENV=demo $(HUIMIN) demo
+
+test: $(STAMP) messages browser
+	bin/run-tests
+
+test-sqlite: $(STAMP) messages
+	$(BIN)/pytest
+
+test-postgres: $(STAMP) messages
+	DATABASE_URL=$(HUIMIN_TEST_POSTGRES_URL) $(BIN)/pytest -m "not e2e"
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check huimin tests bench
+	$(BIN)/ruff check huimin tests bench
+	HUIMIN_ENV=test $(BIN)/mypy huimin
+
+format: $(STAMP)
+	$(BIN)/ruff format huimin tests bench
+	$(BIN)/ruff check --fix huimin tests bench
+
+bench: $(STAMP) messages
+	bin/run-bench
+
+# The end-to-end tests drive Debian's chromium; install it when we may (root), else they skip.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "chromium is not installed and cannot be installed here: browser tests will be skipped"; }
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

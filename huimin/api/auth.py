@@ -1,0 +1,19 @@
+from django.http import HttpRequest
+from ninja.security import HttpBearer, django_auth
+
+from huimin.core.services import api_token_user
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer hm_…`, a token made on the tokens page."""
+
+    def authenticate(self, request: HttpRequest, token: str):  # type: ignore[no-untyped-def]
+        user = api_token_user(token)
+        if user is None:
+            return None
+        request.user = user
+        return user
+
+
+# A browser session works too, so the pages can call the API without a token.
+API_AUTH = [TokenAuth(), django_auth]

@@ -1,0 +1,69 @@
+"""Who am I, the regions I work in, and my jobs."""
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from huimin.core import access
+from huimin.core.models import Job, Region
+from huimin.core.roles import roles_of
+
+router = Router(tags=["core"])
+
+
+class RegionOut(Schema):
+    code: str
+    level: str
+    name_zh: str
+    name_en: str
+
+
+class MeOut(Schema):
+    username: str
+    full_name: str
+    roles: list[str]
+    regions: list[RegionOut]
+
+
+class JobOut(Schema):
+    id: int
+    kind: str
+    title: str
+    status: str
+    done: int
+    total: int
+    percent: int
+    message: str
+    outcome: dict
+    created_at: datetime
+    finished_at: datetime | None
+
+
+@router.get("/me", response=MeOut, summary="The current user, roles and jurisdictions")
+def me(request: HttpRequest) -> dict:
+    user = request.user
+    return {
+        "username": user.get_username(),
+        "full_name": getattr(user, "full_name", ""),
+        "roles": roles_of(user),
+        "regions": list(user.jurisdictions.order_by("code")),  # type: ignore[union-attr]
+    }
+
+
+@router.get("/regions", response=list[RegionOut], summary="Regions within my jurisdiction")
+def regions(request: HttpRequest, parent: str | None = None) -> list[Region]:
+    queryset = access.scope(Region.objects.all(), request.user, field="code")
+    if parent:
+        queryset = queryset.filter(parent__code=parent)
+    return list(queryset[:2000])
+
+
+@router.get("/jobs", response=list[JobOut], summary="My jobs, newest first")
+def jobs(request: HttpRequest) -> list[Job]:
+    return list(Job.objects.filter(owner=request.user)[:100])
+
+
+@router.get("/jobs/{job_id}", response=JobOut, summary="One of my jobs, with its progress")
+def job(request: HttpRequest, job_id: int) -> Job:
+    return access.get_own_object(request.user, Job.objects.all(), pk=job_id)

@@ -1,0 +1,156 @@
+"""Personal data at rest: AES-GCM encryption, a keyed-hash blind index, and masking.
+
+A stored value looks like `v1.<key id>.<base64 of nonce + ciphertext>`. The key id lets
+`huimin rotate_data_key` find rows still under an old key, and lets reads go on during a rotation.
+The blind index is an HMAC of the normalized value: equal values give equal indexes, so an exact
+search works, but the index reveals nothing without the key.
+"""
+
+import base64
+import hashlib
+import hmac
+import os
+from functools import cache
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+PREFIX = "v1"
+
+
+class DataKey:
+    def __init__(self, master: bytes) -> None:
+        self.key_id = hashlib.sha256(master).hexdigest()[:8]
+        self.aead = AESGCM(_derive(master, b"huimin encryption"))
+        self.index_key = _derive(master, b"huimin blind index")
+
+
+def _derive(master: bytes, purpose: bytes) -> bytes:
+    return HKDF(algorithm=SHA256(), length=32, salt=None, info=purpose).derive(master)
+
+
+def _decode_key(text: str, name: str) -> bytes:
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} is not valid base64") from error
+    if len(raw) < 32:
+        raise ImproperlyConfigured(f"{name} must decode to at least 32 bytes, got {len(raw)}")
+    return raw
+
+
+@cache
+def _keys() -> tuple[DataKey, ...]:
+    current = DataKey(_decode_key(settings.HUIMIN_DATA_KEY, "HUIMIN_DATA_KEY"))
+    old = [DataKey(_decode_key(k, "HUIMIN_DATA_KEYS_OLD")) for k in settings.HUIMIN_DATA_KEYS_OLD]
+    return (current, *old)
+
+
+def reset_key_cache() -> None:
+    """Forget the loaded keys (after the settings change, e.g. in a rotation test)."""
+    _keys.cache_clear()
+
+
+def current_key() -> DataKey:
+    return _keys()[0]
+
+
+def encrypt(plain: str) -> str:
+    key = current_key()
+    nonce = os.urandom(12)
+    sealed = key.aead.encrypt(nonce, plain.encode(), key.key_id.encode())
+    return f"{PREFIX}.{key.key_id}.{base64.b64encode(nonce + sealed).decode()}"
+
+
+def decrypt(stored: str) -> str:
+    prefix, key_id, payload = stored.split(".", 2)
+    if prefix != PREFIX:
+        raise ValueError(f"unknown personal-data format {prefix!r}")
+    for key in _keys():
+        if key.key_id == key_id:
+            raw = base64.b64decode(payload)
+            return key.aead.decrypt(raw[:12], raw[12:], key_id.encode()).decode()
+    raise ImproperlyConfigured(f"no data key with id {key_id}: add it to HUIMIN_DATA_KEYS_OLD")
+
+
+def key_id_of(stored: str) -> str:
+    return stored.split(".", 2)[1]
+
+
+def normalize(value: str) -> str:
+    """Spaces and case do not make a different identity or account number."""
+    return "".join(value.split()).upper()
+
+
+def blind_index(value: str, key: DataKey | None = None) -> str:
+    key = key or current_key()
+    return hmac.new(key.index_key, normalize(value).encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def blind_index_candidates(value: str) -> list[str]:
+    """The index under every known key: during a rotation a row may still carry an old one."""
+    return [blind_index(value, key) for key in _keys()]
+
+
+def mask(value: str | None, *, keep_start: int = 4, keep_end: int = 4) -> str:
+    """5329**********1234: enough to recognise a number on a form, not enough to use it."""
+    if not value:
+        return ""
+    if len(value) <= keep_start + keep_end:
+        return "*" * len(value)
+    hidden = len(value) - keep_start - keep_end
+    return value[:keep_start] + "*" * hidden + value[len(value) - keep_end :]
+
+
+def mask_phone(value: str | None) -> str:
+    return mask(value, keep_start=3, keep_end=4)
+
+
+def mask_bank_account(value: str | None) -> str:
+    return mask(value, keep_start=0, keep_end=4)
+
+
+class EncryptedTextField(models.TextField):
+    """A text field stored encrypted; Python code sees the clear value.
+
+    Pair it with a `BlindIndexField(source=...)` when the value must be searchable.
+    """
+
+    def from_db_value(self, value, expression, connection):  # type: ignore[no-untyped-def]
+        if value is None or value == "":
+            return value
+        return decrypt(value)
+
+    def get_prep_value(self, value):  # type: ignore[no-untyped-def]
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return value
+        return encrypt(str(value))
+
+
+class BlindIndexField(models.CharField):
+    """The keyed hash of another field's value, computed on every save (bulk_create too)."""
+
+    def __init__(self, *args, source: str = "", **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.source = source
+        kwargs.setdefault("max_length", 32)
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("db_index", True)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):  # type: ignore[no-untyped-def]
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):  # type: ignore[no-untyped-def]
+        value = getattr(model_instance, self.source)
+        index = blind_index(value) if value else ""
+        setattr(model_instance, self.attname, index)
+        return index

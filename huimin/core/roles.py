@@ -1,0 +1,81 @@
+"""Roles are groups with permissions; this module is where each role's permissions are decided.
+
+Apps add their permission codenames here as they arrive. `sync_roles` runs after every migrate,
+so a new permission reaches its roles without a data migration per app.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext_lazy as _
+
+CASEWORKER = "caseworker"
+VILLAGE_HELPER = "village_helper"
+APPROVER = "approver"
+FINANCE = "finance"
+AUDITOR = "auditor"
+ANALYST = "analyst"
+ADMINISTRATOR = "administrator"
+
+ROLE_LABELS = {
+    CASEWORKER: _("Caseworker"),
+    VILLAGE_HELPER: _("Village helper"),
+    APPROVER: _("Reviewer / approver"),
+    FINANCE: _("Finance officer"),
+    AUDITOR: _("Supervisor / auditor"),
+    ANALYST: _("Policy analyst"),
+    ADMINISTRATOR: _("Administrator"),
+}
+
+_REGISTRY_READ = ["registry.view_household", "registry.view_person"]
+_REGISTRY_WRITE = [
+    *_REGISTRY_READ,
+    "registry.add_household",
+    "registry.change_household",
+    "registry.add_person",
+    "registry.change_person",
+    "registry.import_registry",
+    "registry.export_registry",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    CASEWORKER: [*_REGISTRY_WRITE, "core.reveal_pii"],
+    VILLAGE_HELPER: [*_REGISTRY_READ, "registry.add_household", "registry.add_person"],
+    APPROVER: [*_REGISTRY_READ, "core.reveal_pii"],
+    FINANCE: [*_REGISTRY_READ, "core.reveal_pii"],
+    AUDITOR: [*_REGISTRY_READ, "core.view_audit", "registry.export_registry"],
+    ANALYST: ["registry.export_registry"],
+    ADMINISTRATOR: [
+        "core.add_user",
+        "core.change_user",
+        "core.view_user",
+        "core.view_region",
+        "core.change_region",
+        "core.view_audit",
+    ],
+}
+
+
+def sync_roles() -> None:
+    """Create every role's group and give it exactly the permissions listed above that exist."""
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        group.permissions.set(_existing_permissions(names))
+
+
+def _existing_permissions(names: list[str]) -> list[Permission]:
+    wanted = {tuple(name.split(".", 1)) for name in names}
+    labels = {label for label, _codename in wanted}
+    candidates = Permission.objects.filter(content_type__app_label__in=labels).select_related(
+        "content_type"
+    )
+    return [p for p in candidates if (p.content_type.app_label, p.codename) in wanted]
+
+
+def sync_roles_after_migrate(**kwargs: object) -> None:
+    sync_roles()
+
+
+def roles_of(user: object) -> list[str]:
+    groups = getattr(user, "groups", None)
+    if groups is None:
+        return []
+    return sorted(name for name in groups.values_list("name", flat=True) if name in ROLE_LABELS)

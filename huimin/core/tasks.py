@@ -1,0 +1,30 @@
+"""Background work of core. Tasks are doors: they call services and report progress."""
+
+from django_tasks import task
+
+from huimin.core.audit import audit_verify
+from huimin.core.jobs import failures_recorded
+from huimin.core.models import AuditEvent
+from huimin.core.services import job_fail, job_finish, job_progress
+
+
+@task()
+def verify_audit_chain(job_id: int) -> None:
+    with failures_recorded(job_id):
+        _verify(job_id)
+
+
+def _verify(job_id: int) -> None:
+    total = AuditEvent.objects.count()
+    job_progress(job_id=job_id, done=0, total=total, message="checking the audit chain")
+    report = audit_verify()
+    outcome = {
+        "events_checked": report.events_checked,
+        "intact": report.intact,
+        "first_broken_seq": report.first_broken_seq,
+        "problem": report.problem,
+    }
+    if report.intact:
+        job_finish(job_id=job_id, outcome=outcome, message=f"{report.events_checked} events, chain intact")
+    else:
+        job_fail(job_id=job_id, message=report.problem)

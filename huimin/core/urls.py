@@ -1,0 +1,21 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from huimin.core import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("jobs/", views.job_list, name="job-list"),
+    path("jobs/<int:job_id>/row/", views.job_row, name="job-row"),
+    path("tokens/", views.token_list, name="token-list"),
+    path("tokens/new/", views.token_create, name="token-create"),
+    path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
+    path("audit/", views.audit_list, name="audit-list"),
+    path("audit/verify/", views.audit_verify_start, name="audit-verify"),
+]

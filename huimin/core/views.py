@@ -1,0 +1,94 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from huimin.core import access, services
+from huimin.core.errors import HuiminError
+from huimin.core.jobs import job_start
+from huimin.core.models import ApiToken, AuditEvent, Job
+from huimin.core.roles import ROLE_LABELS, roles_of
+from huimin.core.tasks import verify_audit_chain
+
+PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = {
+        "roles": [ROLE_LABELS[r] for r in roles_of(user)],
+        "regions": user.jurisdictions.order_by("code"),  # type: ignore[union-attr]
+        "recent_jobs": Job.objects.filter(owner=user)[:5],
+    }
+    return render(request, "core/home.html", context)
+
+
+@login_required
+@require_GET
+def job_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(Job.objects.filter(owner=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "core/job_list.html", {"page": page})
+
+
+@login_required
+@require_GET
+def job_row(request: HttpRequest, job_id: int) -> HttpResponse:
+    """One job's row, polled by the jobs page while the job runs."""
+    job = access.get_own_object(request.user, Job.objects.all(), pk=job_id)
+    return render(request, "core/_job_row.html", {"job": job})
+
+
+@login_required
+@require_GET
+def token_list(request: HttpRequest) -> HttpResponse:
+    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True).order_by("-created_at")
+    return render(request, "core/token_list.html", {"tokens": tokens})
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    try:
+        record, token = services.api_token_create(user=request.user, name=request.POST.get("name", ""))  # type: ignore[arg-type]
+    except HuiminError as error:
+        messages.error(request, error.message)
+        return redirect("token-list")
+    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True).order_by("-created_at")
+    return render(request, "core/token_list.html", {"tokens": tokens, "new_token": token, "new_record": record})
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    access.get_own_object(request.user, ApiToken.objects.all(), owner_field="user", pk=token_id)
+    services.api_token_revoke(user=request.user, token_id=token_id)  # type: ignore[arg-type]
+    messages.success(request, _("The token was revoked."))
+    return redirect("token-list")
+
+
+@login_required
+@permission_required("core.view_audit", raise_exception=True)
+@require_GET
+def audit_list(request: HttpRequest) -> HttpResponse:
+    events = access.scope(AuditEvent.objects.all(), request.user).order_by("-seq")
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "core/audit_list.html", {"page": page})
+
+
+@login_required
+@permission_required("core.view_audit", raise_exception=True)
+@require_POST
+def audit_verify_start(request: HttpRequest) -> HttpResponse:
+    job_start(
+        owner=request.user,  # type: ignore[arg-type]
+        kind="audit.verify",
+        title=_("Verify the audit chain"),
+        task=verify_audit_chain,
+    )
+    messages.success(request, _("The check has started; follow it below."))
+    return redirect("job-list")

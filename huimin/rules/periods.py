@@ -1,0 +1,54 @@
+"""Periods: benefits are monthly, so a period is a calendar month written 'YYYY-MM'.
+
+Conventions used by every program (one place, so they stay consistent):
+- ages are taken on the LAST day of the month: someone who turns 80 on 30 November is 80 for
+  November (a 29 February birthday is reached on 1 March in common years);
+- a parameter value applies to a month when its start date is on or before the last day of that
+  month ("the latest start date not after the period");
+- a person whose death date is on or before the FIRST day of the month is not a member for that
+  month; someone who dies later in the month is still counted for it.
+"""
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from huimin.rules.errors import PeriodError
+
+_PERIOD_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    year: int
+    month: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def end(self) -> dt.date:
+        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    def months_before(self, months: int) -> dt.date:
+        """First day of the month `months` months before this one."""
+        index = self.year * 12 + (self.month - 1) - months
+        return dt.date(index // 12, index % 12 + 1, 1)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def parse_period(value: "str | Period") -> Period:
+    if isinstance(value, Period):
+        return value
+    match = _PERIOD_PATTERN.match(str(value))
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise PeriodError(f"period {value!r} is not a month written YYYY-MM")
+    return Period(int(match.group(1)), int(match.group(2)))

@@ -1,0 +1,189 @@
+"""Django settings for Huimin, read from the environment (see README: Configuration).
+
+HUIMIN_ENV chooses the kind of installation: `production` (the default) requires every secret,
+`demo` and `test` supply well-known ones that must never protect real data.
+"""
+
+import base64
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+
+from huimin.env import ImproperSetting, env_bool, env_choice, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("HUIMIN_VAR_DIR", str(BASE_DIR / "var")))
+
+HUIMIN_ENV = env_choice("HUIMIN_ENV", ("production", "demo", "test"), "production")
+_WELL_KNOWN = HUIMIN_ENV in ("demo", "test")
+
+# Well-known values for the demo and the tests only; production must set its own.
+_DEMO_SECRET_KEY = "huimin-demo-only-secret-key-not-for-real-data-0123456789"
+_DEMO_DATA_KEY = base64.b64encode(b"huimin-demo-data-key-32-bytes!!!").decode()
+
+SECRET_KEY = env_str("HUIMIN_SECRET_KEY", _DEMO_SECRET_KEY if _WELL_KNOWN else None)
+DEBUG = env_bool("HUIMIN_DEBUG", False)
+ALLOWED_HOSTS = env_list("HUIMIN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("HUIMIN_CSRF_TRUSTED_ORIGINS", [])
+
+# Personal data: the current key encrypts; older keys (comma-separated) only decrypt, until
+# `huimin rotate_data_key` has re-encrypted every row under the current one.
+HUIMIN_DATA_KEY = env_str("HUIMIN_DATA_KEY", _DEMO_DATA_KEY if _WELL_KNOWN else None)
+HUIMIN_DATA_KEYS_OLD = env_list("HUIMIN_DATA_KEYS_OLD", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "axes",
+    "ninja",
+    "huimin.core",
+    "huimin.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "huimin.urls"
+WSGI_APPLICATION = "huimin.wsgi.application"
+AUTH_USER_MODEL = "core.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict:
+    default_url = f"sqlite:///{VAR_DIR / 'huimin.sqlite3'}"
+    url = env_str("DATABASE_URL", default_url)
+    try:
+        config = dj_database_url.parse(url)
+    except ValueError as error:
+        raise ImproperSetting("DATABASE_URL", str(error)) from error
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of one failing
+        # half-way; WAL lets pages read while a payroll or an import writes.
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        config["CONN_MAX_AGE"] = env_int("HUIMIN_DB_CONN_MAX_AGE", 60)
+    else:
+        raise ImproperSetting("DATABASE_URL", "only sqlite:// and postgres:// are supported")
+    return config
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Throttling of failed logins (django-axes): per user name and address together, so one
+# village's shared computer is not locked out by a neighbour's typos.
+AXES_FAILURE_LIMIT = env_int("HUIMIN_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("HUIMIN_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "huimin" / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env_int("HUIMIN_SESSION_SECONDS", 8 * 3600)
+SESSION_COOKIE_SECURE = env_bool("HUIMIN_HTTPS", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if HUIMIN_ENV == "test"
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("HUIMIN_LOG_LEVEL", "WARNING")},
+}
+
+if HUIMIN_ENV == "test":
+    # Argon2 is deliberately slow; the tests create hundreds of users.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    AXES_ENABLED = False

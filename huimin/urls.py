@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from huimin.api.api import api
+
+urlpatterns = [
+    path("", include("huimin.core.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,90 @@
+"""The cast every test can call on, and the regions they work in.
+
+Two caseworkers in two counties of Dali prefecture, an approver beside the first, an auditor over
+the whole prefecture, an administrator and a user with no jurisdiction at all.
+"""
+
+import pytest
+from django.conf import settings
+
+from huimin.core import roles
+from huimin.core.models import Region, User
+from huimin.core.roles import sync_roles
+from huimin.core.services import user_create
+
+PASSWORD = "correct horse battery staple"
+
+# (code, level, name_zh, name_en)
+TEST_REGIONS = [
+    ("53", "province", "云南省", "Yunnan Province"),
+    ("5329", "prefecture", "大理白族自治州", "Dali Bai Autonomous Prefecture"),
+    ("532901", "county", "大理市", "Dali City"),
+    ("532901001", "township", "下关街道", "Xiaguan Subdistrict"),
+    ("532901001001", "village", "测试社区甲", "Test Community A"),
+    ("532901101", "township", "大理镇", "Dali Town"),
+    ("532901101201", "village", "测试村乙", "Test Village B"),
+    ("532922", "county", "漾濞彝族自治县", "Yangbi Yi Autonomous County"),
+    ("532922100", "township", "苍山西镇", "Cangshanxi Town"),
+    ("532922100201", "village", "测试村丙", "Test Village C"),
+]
+
+VILLAGE_A = "532901001001"  # in Dali city, caseworker A's county
+VILLAGE_B = "532922100201"  # in Yangbi county, caseworker B's county
+
+
+@pytest.fixture
+def regions(db) -> dict[str, Region]:
+    made: dict[str, Region] = {}
+    for code, level, name_zh, name_en in TEST_REGIONS:
+        parent = made.get(code[: {4: 2, 6: 4, 9: 6, 12: 9}.get(len(code), 0)])
+        made[code] = Region.objects.create(
+            code=code, level=level, name_zh=name_zh, name_en=name_en, parent=parent
+        )
+    return made
+
+
+def make_user(username: str, role: str | None, region_codes: list[str], **extra: object) -> User:
+    sync_roles()
+    return user_create(
+        actor=None,
+        username=username,
+        password=PASSWORD,
+        full_name=username,
+        roles=[role] if role else [],
+        region_codes=region_codes,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def caseworker_a(regions) -> User:
+    return make_user("caseworker_a", roles.CASEWORKER, ["532901"])
+
+
+@pytest.fixture
+def caseworker_b(regions) -> User:
+    return make_user("caseworker_b", roles.CASEWORKER, ["532922"])
+
+
+@pytest.fixture
+def approver_a(regions) -> User:
+    return make_user("approver_a", roles.APPROVER, ["532901"])
+
+
+@pytest.fixture
+def auditor(regions) -> User:
+    return make_user("auditor", roles.AUDITOR, ["5329"])
+
+
+@pytest.fixture
+def admin_user(regions) -> User:
+    return make_user("administrator", roles.ADMINISTRATOR, ["53"], is_superuser=True)
+
+
+@pytest.fixture
+def nobody(regions) -> User:
+    return make_user("nobody", None, [])
+
+
+ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+requires_postgres = pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL")
