@@ -59,6 +59,20 @@ INCOME_COLUMNS: dict[str, pl.DataType | type[pl.DataType]] = {
     "valid_to": pl.Date,  # null while open
 }
 
+# Optional columns: a builder may leave them out and the rules fill in the default shown
+# (name -> (dtype, default)). Added for the rules engine; required columns above are unchanged.
+OPTIONAL_HOUSEHOLD_COLUMNS: dict[str, tuple[pl.DataType | type[pl.DataType], object]] = {
+    # monthly medical and disability costs the family bears, deductible from dibao income
+    "deductible_expense_fen": (pl.Int64, 0),
+}
+
+OPTIONAL_PERSON_COLUMNS: dict[str, tuple[pl.DataType | type[pl.DataType], object]] = {
+    # when the parent's current status began; detention, rehabilitation and loss of contact count
+    # for a child without support only after 6 months. Null = long-standing (not recorded).
+    "father_status_since": (pl.Date, None),
+    "mother_status_since": (pl.Date, None),
+}
+
 PARENT_STATUSES = (
     "present",
     "dead",

@@ -1,0 +1,36 @@
+"""Vocabularies of the coded columns. Arrays hold indices into these tuples until the frames are built."""
+
+import numpy as np
+import polars as pl
+
+from huimin.rules.schema import INCOME_TYPES, PARENT_STATUSES, SPECIAL_CARE_CATEGORIES
+
+RELATIONS = ("head", "spouse", "child", "parent", "grandchild", "sibling", "other")
+HEAD, SPOUSE, CHILD, PARENT, GRANDCHILD, SIBLING, OTHER = range(len(RELATIONS))
+
+MARITAL_STATUSES = ("never_married", "married", "divorced", "widowed")
+NEVER_MARRIED, MARRIED, DIVORCED, WIDOWED = range(len(MARITAL_STATUSES))
+
+# Romanised names as in GB 3304; Zang is Tibetan.
+ETHNICITIES = ("Han", "Bai", "Yi", "Hui", "Lisu", "Naxi", "Miao", "Zang", "Hani", "Dai", "Zhuang")
+
+NOT_COUNTED_REASONS = ("soldier", "prisoner", "clergy")
+
+__all__ = [
+    "ETHNICITIES",
+    "INCOME_TYPES",
+    "MARITAL_STATUSES",
+    "NOT_COUNTED_REASONS",
+    "PARENT_STATUSES",
+    "RELATIONS",
+    "SPECIAL_CARE_CATEGORIES",
+    "labels",
+]
+
+
+def labels(codes: np.ndarray, vocabulary: tuple[str, ...], *, missing: np.ndarray | None = None) -> pl.Series:
+    """Turn an array of indices into a string column; rows flagged `missing` become null."""
+    series = pl.Series(vocabulary, dtype=pl.Utf8).gather(pl.Series(codes, dtype=pl.UInt32))
+    if missing is not None:
+        series = series.set(pl.Series(missing), None)  # type: ignore[arg-type]
+    return series

@@ -1,0 +1,91 @@
+"""Parameters bound to one population and one month: what the program expressions read.
+
+A parameter is resolved once per distinct region code of the population (thousands at most),
+then spread to households and persons through their `region_idx` column: a gather, not a join.
+A parameter with one value across the population becomes a literal.
+"""
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import polars as pl
+
+from huimin.rules.parameters import ParameterRecord, ParameterSet, choose_for_regions
+from huimin.rules.periods import Period
+from huimin.rules.schema import INCOME_TYPES
+
+if TYPE_CHECKING:
+    from huimin.rules.population import Population
+
+
+class BoundParameters:
+    def __init__(self, parameters: ParameterSet, period: Period, population: "Population"):
+        self.parameters = parameters
+        self.period = period
+        self.population = population
+        self._choices: dict[str, tuple[list[ParameterRecord], np.ndarray]] = {}
+
+    def choice(self, name: str) -> tuple[list[ParameterRecord], np.ndarray]:
+        """The records in force somewhere in the population, and per region which one."""
+        found = self._choices.get(name)
+        if found is None:
+            regions = self.population.regions
+            records, choice = choose_for_regions(
+                self.parameters, name, self.period, regions, self.population.prefix_lookup
+            )
+            used, compact = np.unique(choice, return_inverse=True)
+            found = ([records[i] for i in used], compact.astype(np.int32))
+            self._choices[name] = found
+        return found
+
+    def record(self, name: str, region_idx: int) -> ParameterRecord:
+        records, choice = self.choice(name)
+        return records[int(choice[region_idx])]
+
+    def per_region(self, name: str) -> list[Any]:
+        records, choice = self.choice(name)
+        return [records[i].value for i in choice]
+
+    def expr(self, name: str) -> pl.Expr:
+        """A numeric parameter as an expression over frames that carry `region_idx`."""
+        records, choice = self.choice(name)
+        if len(records) == 1:
+            return _literal(records[0].value)
+        values = [records[i].value for i in choice]
+        dtype = pl.Float64 if any(isinstance(v, float) for v in values) else pl.Int64
+        return pl.lit(pl.Series(values, dtype=dtype)).gather(pl.col("region_idx"))
+
+    def select(self, name: str, build: Callable[[Any], pl.Expr]) -> pl.Expr:
+        """An expression that depends on a structured value (a list, a choice): built once per
+        distinct value in force, then chosen per region."""
+        records, choice = self.choice(name)
+        if len(records) == 1:
+            return build(records[0].value)
+        which = pl.lit(pl.Series(choice, dtype=pl.Int32)).gather(pl.col("region_idx"))
+        chain = pl.when(which == 0).then(build(records[0].value))
+        for index, record in enumerate(records[1:-1], start=1):
+            chain = chain.when(which == index).then(build(record.value))
+        return chain.otherwise(build(records[-1].value))
+
+    def type_mask(self, name: str) -> np.ndarray:
+        """A list-of-income-types parameter as a [region, income type] boolean table."""
+        mask = np.zeros((len(self.population.regions), len(INCOME_TYPES)), dtype=bool)
+        for region, counted in enumerate(self.per_region(name)):
+            mask[region] = [t in counted for t in INCOME_TYPES]
+        return mask
+
+    def person_values(self, name: str) -> np.ndarray:
+        """A numeric parameter per person (for numpy pre-aggregation)."""
+        regions = np.asarray(self.per_region(name))
+        return regions[self.population.persons["region_idx"].to_numpy()]
+
+
+def _literal(value: Any) -> pl.Expr:
+    if isinstance(value, bool):
+        return pl.lit(value, dtype=pl.Boolean)
+    if isinstance(value, int):
+        return pl.lit(value, dtype=pl.Int64)
+    if isinstance(value, float):
+        return pl.lit(value, dtype=pl.Float64)
+    return pl.lit(value)

@@ -1,0 +1,202 @@
+"""A population: the three frames of `huimin.rules.schema`, checked and indexed once.
+
+Building a `Population` validates the frames against the contract, fills optional columns, and
+precomputes everything that depends neither on the period nor on parameters (region indexes,
+birth-date parts, income codes as numpy arrays). Per-period work (ages, membership, household
+aggregates) is cached per period in a `PeriodView`, so many parameter sets (a reform, a what-if)
+evaluate against the same built population without rebuilding it.
+"""
+
+import datetime as dt
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import polars as pl
+
+from huimin.rules.errors import SchemaError
+from huimin.rules.periods import Period, parse_period
+from huimin.rules.schema import (
+    HOUSEHOLD_COLUMNS,
+    INCOME_COLUMNS,
+    INCOME_TYPES,
+    OPTIONAL_HOUSEHOLD_COLUMNS,
+    OPTIONAL_PERSON_COLUMNS,
+    PERSON_COLUMNS,
+)
+
+if TYPE_CHECKING:
+    from huimin.rules.binding import BoundParameters
+    from huimin.rules.parameters import ParameterSet
+    from huimin.rules.view import PeriodView
+
+# Above this many distinct regions, prefix matching runs in Polars rather than a Python loop.
+_VECTORIZE_REGIONS = 64
+_CACHED_PERIODS = 4
+_OPEN_END = np.iinfo(np.int32).max
+
+
+class Population:
+    def __init__(self, households: pl.DataFrame, persons: pl.DataFrame, incomes: pl.DataFrame):
+        households = _conform(households, HOUSEHOLD_COLUMNS, OPTIONAL_HOUSEHOLD_COLUMNS, "households")
+        persons = _conform(persons, PERSON_COLUMNS, OPTIONAL_PERSON_COLUMNS, "persons")
+        incomes = _conform(incomes, INCOME_COLUMNS, {}, "incomes")
+        _check_values(households, persons, incomes)
+
+        region_idx = households.select(
+            (pl.col("region_code").rank("dense") - 1).cast(pl.UInt32)
+        ).to_series()
+        self.regions: list[str] = households["region_code"].unique().sort().to_list()
+        self.households = households.with_columns(region_idx.alias("region_idx"))
+
+        self.person_household = persons["household_idx"].to_numpy()
+        household_region = region_idx.to_numpy()
+        household_urban = (households["residence_type"] == "urban").to_numpy()
+        self.persons = persons.with_columns(
+            pl.Series("region_idx", household_region[self.person_household], pl.UInt32),
+            pl.Series("urban", household_urban[self.person_household], pl.Boolean),
+            pl.col("birth_date").dt.year().cast(pl.Int32).alias("birth_year"),
+            (pl.col("birth_date").dt.month().cast(pl.Int32) * 100 + pl.col("birth_date").dt.day())
+            .cast(pl.Int32)
+            .alias("birth_monthday"),
+        )
+        self.incomes = incomes
+        self._index_incomes(incomes)
+        self._prefixes: dict[int, pl.Series] = {}
+        self._views: OrderedDict[str, PeriodView] = OrderedDict()
+        self._bindings: OrderedDict[tuple[int, str], BoundParameters] = OrderedDict()
+
+    def _index_incomes(self, incomes: pl.DataFrame) -> None:
+        self.income_person = incomes["person_idx"].to_numpy()
+        self.income_household = self.person_household[self.income_person]
+        self.income_region = self.households["region_idx"].to_numpy()[self.income_household]
+        self.income_type = (
+            incomes["income_type"]
+            .replace_strict(list(INCOME_TYPES), list(range(len(INCOME_TYPES))), return_dtype=pl.UInt8)
+            .to_numpy()
+        )
+        self.income_fen = incomes["monthly_fen"].to_numpy().astype(np.float64)
+        epoch = pl.lit(dt.date(1970, 1, 1))
+        days = incomes.select(
+            (pl.col("valid_from") - epoch).dt.total_days().cast(pl.Int32).alias("from"),
+            (pl.col("valid_to") - epoch).dt.total_days().cast(pl.Int32).fill_null(_OPEN_END).alias("to"),
+        )
+        self.income_from = days["from"].to_numpy()
+        self.income_to = days["to"].to_numpy()
+
+    @property
+    def n_households(self) -> int:
+        return self.households.height
+
+    @property
+    def n_persons(self) -> int:
+        return self.persons.height
+
+    def view(self, period: "str | Period") -> "PeriodView":
+        """Everything about this population in one month that does not depend on parameters."""
+        from huimin.rules.view import PeriodView
+
+        period = parse_period(period)
+        view = self._views.get(period.label)
+        if view is None:
+            view = PeriodView(self, period)
+            _remember(self._views, period.label, view)
+        return view
+
+    def bind(self, parameters: "ParameterSet", period: "str | Period") -> "BoundParameters":
+        """Parameters resolved for this population's regions in one month (cached)."""
+        from huimin.rules.binding import BoundParameters
+
+        period = parse_period(period)
+        key = (parameters.token, period.label)
+        bound = self._bindings.get(key)
+        if bound is None:
+            bound = BoundParameters(parameters, period, self)
+            _remember(self._bindings, key, bound)
+        return bound
+
+    def prefix_lookup(self, length: int, prefixes: dict[str, int]) -> np.ndarray:
+        """For each distinct region, the index its `length`-digit prefix maps to, or -1."""
+        if len(self.regions) <= _VECTORIZE_REGIONS:
+            return np.array([prefixes.get(code[:length], -1) for code in self.regions], np.int32)
+        series = self._prefixes.get(length)
+        if series is None:
+            series = pl.Series(self.regions).str.slice(0, length)
+            self._prefixes[length] = series
+        return series.replace_strict(
+            list(prefixes), list(prefixes.values()), default=-1, return_dtype=pl.Int32
+        ).to_numpy()
+
+    def take(self, household_indices: Sequence[int]) -> "Population":
+        """A population of just these households (by row number), renumbered."""
+        keep = pl.Series("household_idx", household_indices, pl.UInt32)
+        households = self.households[keep.to_list()].select(_all_columns("households"))
+        new_index = {int(old): new for new, old in enumerate(keep.to_list())}
+        person_rows = np.flatnonzero(np.isin(self.person_household, keep.to_numpy()))
+        persons = self.persons[person_rows].select(_all_columns("persons"))
+        persons = persons.with_columns(
+            pl.col("household_idx").replace_strict(new_index, return_dtype=pl.UInt32)
+        )
+        person_index = {int(old): new for new, old in enumerate(person_rows)}
+        income_rows = np.flatnonzero(np.isin(self.income_person, person_rows))
+        incomes = self.incomes[income_rows].with_columns(
+            pl.col("person_idx").replace_strict(person_index, return_dtype=pl.UInt32)
+        )
+        return Population(households, persons, incomes)
+
+
+def _remember(cache: OrderedDict, key, value) -> None:  # type: ignore[type-arg]
+    cache[key] = value
+    while len(cache) > _CACHED_PERIODS:
+        cache.popitem(last=False)
+
+
+def _all_columns(frame: str) -> list[str]:
+    if frame == "households":
+        return [*HOUSEHOLD_COLUMNS, *OPTIONAL_HOUSEHOLD_COLUMNS]
+    return [*PERSON_COLUMNS, *OPTIONAL_PERSON_COLUMNS]
+
+
+def _conform(
+    frame: pl.DataFrame,
+    required: dict[str, pl.DataType | type[pl.DataType]],
+    optional: dict[str, tuple[pl.DataType | type[pl.DataType], object]],
+    what: str,
+) -> pl.DataFrame:
+    missing = [name for name in required if name not in frame.columns]
+    if missing:
+        raise SchemaError(f"{what} frame lacks required column(s): {', '.join(missing)}")
+    casts = [pl.col(n).cast(t) for n, t in required.items() if frame.schema[n] != t]
+    fills = [pl.lit(default, dtype).alias(n) for n, (dtype, default) in optional.items() if n not in frame.columns]
+    casts += [pl.col(n).cast(t) for n, (t, _) in optional.items() if n in frame.columns and frame.schema[n] != t]
+    if not casts and not fills:
+        return frame
+    try:
+        return frame.with_columns(*casts, *fills)
+    except pl.exceptions.PolarsError as error:
+        raise SchemaError(f"{what} frame: a column has the wrong type ({error})") from None
+
+
+def _check_values(households: pl.DataFrame, persons: pl.DataFrame, incomes: pl.DataFrame) -> None:
+    bad_residence = households.filter(~pl.col("residence_type").is_in(["urban", "rural"]))
+    if bad_residence.height:
+        row = bad_residence.row(0, named=True)
+        raise SchemaError(
+            f"household {row['household_id']}: residence_type {row['residence_type']!r} "
+            "is not 'urban' or 'rural'"
+        )
+    bad_region = households.filter(~pl.col("region_code").str.contains(r"^\d{12}$"))
+    if bad_region.height:
+        row = bad_region.row(0, named=True)
+        raise SchemaError(
+            f"household {row['household_id']}: region_code {row['region_code']!r} "
+            "is not a 12-digit code"
+        )
+    if persons.height and persons["household_idx"].max() >= households.height:  # type: ignore[operator]
+        raise SchemaError("persons.household_idx points past the end of the households frame")
+    if incomes.height and incomes["person_idx"].max() >= persons.height:  # type: ignore[operator]
+        raise SchemaError("incomes.person_idx points past the end of the persons frame")
+    unknown = set(incomes["income_type"].unique().to_list()) - set(INCOME_TYPES)
+    if unknown:
+        raise SchemaError(f"incomes: unknown income_type(s) {sorted(map(str, unknown))}")
