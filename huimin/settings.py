@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "axes",
     "ninja",
     "huimin.core",
+    "huimin.registry",
     "huimin.api",
 ]
 
@@ -135,7 +136,8 @@ AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "huimin" / "locale"]
+# Apps keep their own locale/; sub-packages with pages of their own add theirs here.
+LOCALE_PATHS = [BASE_DIR / "huimin" / "registry" / "bulk" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -70,10 +70,9 @@ class BoundParameters:
 
     def type_mask(self, name: str) -> np.ndarray:
         """A list-of-income-types parameter as a [region, income type] boolean table."""
-        mask = np.zeros((len(self.population.regions), len(INCOME_TYPES)), dtype=bool)
-        for region, counted in enumerate(self.per_region(name)):
-            mask[region] = [t in counted for t in INCOME_TYPES]
-        return mask
+        records, choice = self.choice(name)
+        rows = np.array([[t in r.value for t in INCOME_TYPES] for r in records], dtype=bool)
+        return rows[choice]
 
     def person_values(self, name: str) -> np.ndarray:
         """A numeric parameter per person (for numpy pre-aggregation)."""

@@ -56,11 +56,14 @@ class PeriodView:
         """The category combinations present in this month's households (columns prefix.N)."""
         return [int(c.split(".")[1]) for c in self.households.columns if c.startswith(prefix + ".")]
 
-    def household_income(self, type_mask: np.ndarray) -> np.ndarray:
-        """Monthly income of each household's members, of the types `type_mask[region, type]`
-        marks as counted."""
+    def household_income(
+        self, type_mask: np.ndarray, persons: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Monthly income per household of its members (or of `persons` only), of the types
+        `type_mask[region, type]` marks as counted."""
         pop = self.population
-        keep = self.income_valid & self.member[pop.income_person]
+        whose = self.member if persons is None else persons
+        keep = self.income_valid & whose[pop.income_person]
         keep &= type_mask[pop.income_region, pop.income_type]
         return _sum(pop.income_household[keep], pop.income_fen[keep], pop.n_households)
 

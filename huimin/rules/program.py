@@ -1,0 +1,121 @@
+"""What a program is: named criteria, a benefit, the parameters it reads.
+
+A program module builds, for one population and month:
+- `base(ctx)`: a frame with one row per household or person and every input column it needs;
+- `derive(ctx)`: stages of columns computed from parameters (the standard that applies, ...);
+- `criteria(ctx)`: `Criterion`s, each a Polars expression with its clause and a sentence in Chinese
+  and English; by default a criterion passes when `value <op> threshold`;
+- `benefit(ctx)`: ordered stages of named expressions that must define `eligible` and `amount_fen`
+  (integer fen, 0 when not eligible) and may define intermediate columns the explanation reads.
+The engine runs the same expressions for ten million households or for one (`explain`).
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import polars as pl
+
+if TYPE_CHECKING:
+    from huimin.rules.binding import BoundParameters
+    from huimin.rules.view import PeriodView
+
+Level = Literal["household", "person"]
+Stage = Mapping[str, pl.Expr]
+
+OPERATORS: dict[str, Callable[[pl.Expr, pl.Expr], pl.Expr]] = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+}
+
+HOUSEHOLD_IDS = ("household_idx", "household_id", "region_code")
+PERSON_IDS = ("person_idx", "person_id", "household_idx", "household_id")
+
+
+@dataclass(frozen=True)
+class Criterion:
+    name: str
+    clause: str
+    zh: str
+    en: str
+    value: pl.Expr
+    op: str | None = None
+    threshold: pl.Expr | None = None
+    passed: pl.Expr | None = None  # when the test is more than `value <op> threshold`
+    parameters: tuple[str, ...] = ()
+    unit: str = ""  # how to show value and threshold: "fen", "fen/year", "count", "years", ""
+
+    def passed_expr(self) -> pl.Expr:
+        if self.passed is not None:
+            return self.passed
+        if self.op is None or self.threshold is None:
+            raise ValueError(f"criterion {self.name!r} needs passed, or op and threshold")
+        return OPERATORS[self.op](pl.col(f"{self.name}.value"), pl.col(f"{self.name}.threshold"))
+
+
+@dataclass
+class Context:
+    view: "PeriodView"
+    params: "BoundParameters"
+    results: dict[str, pl.DataFrame] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Program:
+    name: str
+    title_zh: str
+    title_en: str
+    level: Level
+    clause: str
+    parameters: tuple[str, ...]
+    base: Callable[[Context], pl.DataFrame]
+    derive: Callable[[Context], list[Stage]]  # inputs computed from parameters, before criteria
+    criteria: Callable[[Context], list[Criterion]]
+    benefit: Callable[[Context], list[Stage]]
+    describe: Callable[[Mapping[str, Any], str], str]  # the computation, from a detail row
+    outputs: tuple[str, ...] = ()  # extra columns evaluate() keeps
+    depends_on: tuple[str, ...] = ()
+
+    @property
+    def id_columns(self) -> tuple[str, ...]:
+        return HOUSEHOLD_IDS if self.level == "household" else PERSON_IDS
+
+
+def round_half_up(expr: pl.Expr) -> pl.Expr:
+    return (expr + 0.5).floor().cast(pl.Int64)
+
+
+def share_of(ratio: pl.Expr, fen: pl.Expr) -> pl.Expr:
+    """ratio x an amount in fen, to whole fen (half up)."""
+    return round_half_up(ratio * fen)
+
+
+ROUNDING_RULES: dict[str, Callable[[pl.Expr], pl.Expr]] = {
+    "fen": lambda x: x,
+    "ceil_yuan": lambda x: (x + 99) // 100 * 100,
+    "round_yuan": lambda x: (x + 50) // 100 * 100,
+    "floor_yuan": lambda x: x // 100 * 100,
+}
+
+
+def rounded(p: "BoundParameters", parameter: str, amount: pl.Expr) -> pl.Expr:
+    return p.select(parameter, lambda rule: ROUNDING_RULES[rule](amount))
+
+
+def all_passed(criteria: list[Criterion]) -> pl.Expr:
+    return pl.all_horizontal([pl.col(c.name) for c in criteria])
+
+
+def paid_if_eligible(amount: pl.Expr) -> pl.Expr:
+    return pl.when(pl.col("eligible")).then(amount.clip(lower_bound=0)).otherwise(0).cast(pl.Int64)
+
+
+def yuan(fen: Any) -> str:
+    """Fen as yuan for people: 123456 -> '1,234.56'."""
+    if fen is None:
+        return "-"
+    return f"{fen / 100:,.2f}"

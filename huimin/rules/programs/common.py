@@ -1,0 +1,64 @@
+"""Expressions several programs share: the dibao standard, disposable income, text helpers."""
+
+from collections.abc import Mapping
+from typing import Any
+
+import polars as pl
+
+from huimin.rules.binding import BoundParameters
+from huimin.rules.program import yuan
+
+URBAN = pl.col("residence_type") == "urban"
+
+STANDARD_PARAMETERS = ("dibao.standard.urban", "dibao.standard.rural")
+DISPOSABLE_PARAMETERS = ("common.disposable_income.urban", "common.disposable_income.rural")
+
+
+def dibao_standard(p: BoundParameters) -> pl.Expr:
+    """The monthly dibao standard for the frame's residence type (SAIM §10)."""
+    return (
+        pl.when(URBAN)
+        .then(p.expr("dibao.standard.urban"))
+        .otherwise(p.expr("dibao.standard.rural"))
+        .cast(pl.Int64)
+    )
+
+
+def disposable_income(p: BoundParameters) -> pl.Expr:
+    """Last year's per-capita disposable income (fen/year) for the residence type."""
+    return (
+        pl.when(URBAN)
+        .then(p.expr("common.disposable_income.urban"))
+        .otherwise(p.expr("common.disposable_income.rural"))
+        .cast(pl.Int64)
+    )
+
+
+def per_capita(total: str, members: str = "n_members") -> pl.Expr:
+    """For display only: decisions compare totals with `limit x members`, exactly."""
+    return pl.when(pl.col(members) > 0).then(pl.col(total) / pl.col(members))
+
+
+def text(lang: str, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def money(row: Mapping[str, Any], column: str) -> str:
+    return yuan(row.get(column))
+
+
+RULE_WORDS = {
+    "fen": ("不取整", "not rounded"),
+    "ceil_yuan": ("向上取整到元", "rounded up to whole yuan"),
+    "round_yuan": ("四舍五入到元", "rounded to the nearest yuan"),
+    "floor_yuan": ("向下取整到元", "rounded down to whole yuan"),
+}
+
+
+def rounding_line(row: Mapping[str, Any], lang: str, rule: str) -> str:
+    zh, en = RULE_WORDS.get(rule, (rule, rule))
+    return text(
+        lang,
+        f"合计 {money(row, 'raw_fen')} 元，{zh}：{money(row, 'amount_fen')} 元/月",
+        f"total {money(row, 'raw_fen')} yuan, {en}: {money(row, 'amount_fen')} yuan a month",
+    )
