@@ -7,6 +7,7 @@ HUIMIN_ENV chooses the kind of installation: `production` (the default) requires
 import base64
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -19,7 +20,7 @@ HUIMIN_ENV = env_choice("HUIMIN_ENV", ("production", "demo", "test"), "productio
 _WELL_KNOWN = HUIMIN_ENV in ("demo", "test")
 
 # Well-known values for the demo and the tests only; production must set its own.
-_DEMO_SECRET_KEY = "huimin-demo-only-secret-key-not-for-real-data-0123456789"
+_DEMO_SECRET_KEY = "huimin-demo-only-secret-key-not-for-real-data-0123456789"  # noqa: S105
 _DEMO_DATA_KEY = base64.b64encode(b"huimin-demo-data-key-32-bytes!!!").decode()
 
 SECRET_KEY = env_str("HUIMIN_SECRET_KEY", _DEMO_SECRET_KEY if _WELL_KNOWN else None)
@@ -85,11 +86,11 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
+def _database() -> dict[str, Any]:
     default_url = f"sqlite:///{VAR_DIR / 'huimin.sqlite3'}"
     url = env_str("DATABASE_URL", default_url)
     try:
-        config = dj_database_url.parse(url)
+        config: dict[str, Any] = dict(dj_database_url.parse(url))
     except ValueError as error:
         raise ImproperSetting("DATABASE_URL", str(error)) from error
     if config["ENGINE"] == "django.db.backends.sqlite3":

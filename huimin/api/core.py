@@ -2,10 +2,10 @@
 
 from datetime import datetime
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
 from huimin.core import access
+from huimin.core.http import AuthedRequest
 from huimin.core.models import Job, Region
 from huimin.core.roles import roles_of
 
@@ -41,18 +41,18 @@ class JobOut(Schema):
 
 
 @router.get("/me", response=MeOut, summary="The current user, roles and jurisdictions")
-def me(request: HttpRequest) -> dict:
+def me(request: AuthedRequest) -> dict:
     user = request.user
     return {
         "username": user.get_username(),
         "full_name": getattr(user, "full_name", ""),
         "roles": roles_of(user),
-        "regions": list(user.jurisdictions.order_by("code")),  # type: ignore[union-attr]
+        "regions": list(user.jurisdictions.order_by("code")),
     }
 
 
 @router.get("/regions", response=list[RegionOut], summary="Regions within my jurisdiction")
-def regions(request: HttpRequest, parent: str | None = None) -> list[Region]:
+def regions(request: AuthedRequest, parent: str | None = None) -> list[Region]:
     queryset = access.scope(Region.objects.all(), request.user, field="code")
     if parent:
         queryset = queryset.filter(parent__code=parent)
@@ -60,10 +60,10 @@ def regions(request: HttpRequest, parent: str | None = None) -> list[Region]:
 
 
 @router.get("/jobs", response=list[JobOut], summary="My jobs, newest first")
-def jobs(request: HttpRequest) -> list[Job]:
+def jobs(request: AuthedRequest) -> list[Job]:
     return list(Job.objects.filter(owner=request.user)[:100])
 
 
 @router.get("/jobs/{job_id}", response=JobOut, summary="One of my jobs, with its progress")
-def job(request: HttpRequest, job_id: int) -> Job:
+def job(request: AuthedRequest, job_id: int) -> Job:
     return access.get_own_object(request.user, Job.objects.all(), pk=job_id)

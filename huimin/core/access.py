@@ -24,7 +24,7 @@ def region_codes_of(user: User | AnonymousUser) -> list[str]:
     if cached is None:
         codes = sorted(user.jurisdictions.values_list("code", flat=True))
         cached = [c for c in codes if not any(c != o and c.startswith(o) for o in codes)]
-        user._region_codes = cached  # type: ignore[union-attr]
+        user._region_codes = cached  # type: ignore[union-attr,attr-defined]
     return cached
 
 
@@ -42,7 +42,9 @@ def region_filter(user: User | AnonymousUser, field: str = "region_code") -> Q:
     return condition
 
 
-def scope(queryset: QuerySet[M], user: User | AnonymousUser, field: str = "region_code") -> QuerySet[M]:
+def scope(
+    queryset: QuerySet[M], user: User | AnonymousUser, field: str = "region_code"
+) -> QuerySet[M]:
     return queryset.filter(region_filter(user, field))
 
 
@@ -51,7 +53,7 @@ def get_object_for(
 ) -> M:
     try:
         return scope(queryset, user, field).get(**lookup)
-    except queryset.model.DoesNotExist as missing:
+    except queryset.model.DoesNotExist as missing:  # type: ignore[attr-defined]
         raise Http404 from missing
 
 
@@ -67,5 +69,5 @@ def get_own_object(
         raise Http404
     try:
         return queryset.filter(**{owner_field: user}).get(**lookup)
-    except queryset.model.DoesNotExist as missing:
+    except queryset.model.DoesNotExist as missing:  # type: ignore[attr-defined]
         raise Http404 from missing

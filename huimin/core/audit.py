@@ -7,10 +7,10 @@ back together.
 """
 
 import hashlib
-from datetime import UTC
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
 from django.db import connection, transaction

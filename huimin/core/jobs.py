@@ -1,10 +1,14 @@
 """Starting long work as a job the user can follow on the jobs page."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.db import transaction
 from django_tasks.base import Task
 
+from huimin.core.errors import HuiminError
 from huimin.core.models import Job, User
-from huimin.core.services import job_create
+from huimin.core.services import job_create, job_fail
 
 
 def job_start(*, owner: User, kind: str, title: str, task: Task, **arguments: object) -> Job:
@@ -20,20 +24,14 @@ def _enqueue(job_id: int, task: Task, arguments: dict[str, object]) -> None:
     Job.objects.filter(pk=job_id).update(task_id=str(result.id))
 
 
-class failures_recorded:  # noqa: N801 - used as a context manager, reads like a clause
-    """Inside a task: any error marks the job failed with its message before it propagates."""
-
-    def __init__(self, job_id: int) -> None:
-        self.job_id = job_id
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind, error, traceback) -> bool:  # type: ignore[no-untyped-def]
-        if error is not None:
-            from huimin.core.errors import HuiminError
-            from huimin.core.services import job_fail
-
-            message = error.message if isinstance(error, HuiminError) else f"unexpected error: {error!r}"
-            job_fail(job_id=self.job_id, message=message)
-        return False
+@contextmanager
+def failures_recorded(job_id: int) -> Iterator[None]:
+    """Inside a task: any error marks the job failed with its message, then propagates."""
+    try:
+        yield
+    except HuiminError as error:
+        job_fail(job_id=job_id, message=error.message)
+        raise
+    except Exception as error:
+        job_fail(job_id=job_id, message=f"unexpected error: {error!r}")
+        raise

@@ -39,11 +39,15 @@ def _stale(model: type[models.Model], encrypted: list[str]) -> models.QuerySet:
     return model._default_manager.filter(condition).order_by("pk")
 
 
-def _rotate_model(model: type[models.Model], encrypted: list[str], indexes: list[str], batch_size: int) -> int:
+def _rotate_model(
+    model: type[models.Model], encrypted: list[str], indexes: list[str], batch_size: int
+) -> int:
     done, last_pk = 0, 0
     while True:
         with transaction.atomic():
-            batch = list(_stale(model, encrypted).filter(pk__gt=last_pk).select_for_update()[:batch_size])
+            batch = list(
+                _stale(model, encrypted).filter(pk__gt=last_pk).select_for_update()[:batch_size]
+            )
             if not batch:
                 return done
             for row in batch:

@@ -29,7 +29,9 @@ class Region(models.Model):
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(code__regex=r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})$"),
+                condition=models.Q(
+                    code__regex=r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})$"
+                ),
                 name="region_code_well_formed",
             ),
         ]
@@ -88,7 +90,9 @@ class AuditEvent(models.Model):
 class ApiToken(models.Model):
     """A bearer token for the JSON API. Only its hash is kept; the token is shown once."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tokens"
+    )
     name = models.CharField(max_length=100)
     token_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
@@ -110,7 +114,9 @@ class JobStatus(models.TextChoices):
 class Job(models.Model):
     """Long work a user started (an import, a payroll, a simulation), with its progress."""
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="jobs")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="jobs"
+    )
     kind = models.CharField(max_length=60)
     title = models.CharField(max_length=200)
     status = models.CharField(max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED)

@@ -41,7 +41,9 @@ def read_region_rows(path: Path) -> list[RegionRow]:
                 problems.append(f"row {number}: {error.message}")
     if problems:
         shown = "; ".join(problems[:20])
-        raise ValidationFailed(f"{len(problems)} bad row(s) in {path.name}, nothing loaded: {shown}")
+        raise ValidationFailed(
+            f"{len(problems)} bad row(s) in {path.name}, nothing loaded: {shown}"
+        )
     _check_parents(rows)
     return rows
 
@@ -53,7 +55,9 @@ def _parse(record: dict[str, str]) -> RegionRow:
         raise ValidationFailed(f"region {code} has no name_zh", field="name_zh")
     level = (record.get("level") or "").strip() or level_of(code)
     if level not in LEVELS or level != level_of(code):
-        raise ValidationFailed(f"region {code}: level “{level}” does not fit a code of {len(code)} digits")
+        raise ValidationFailed(
+            f"region {code}: level “{level}” does not fit a code of {len(code)} digits"
+        )
     given_parent = (record.get("parent_code") or "").strip()
     parent = short_code(given_parent) if given_parent else parent_code(code)
     if parent is not None and not code.startswith(parent):
@@ -67,7 +71,9 @@ def _check_parents(rows: list[RegionRow]) -> None:
     known = set(Region.objects.filter(code__in=wanted).values_list("code", flat=True))
     orphans = sorted(wanted - known)
     if orphans:
-        raise ValidationFailed(f"parent region(s) neither in the file nor loaded: {', '.join(orphans[:20])}")
+        raise ValidationFailed(
+            f"parent region(s) neither in the file nor loaded: {', '.join(orphans[:20])}"
+        )
 
 
 @transaction.atomic
@@ -98,10 +104,25 @@ def _upsert_level(rows: list[RegionRow]) -> tuple[int, int]:
         parent_id = parent_ids.get(row.parent_code) if row.parent_code else None
         current = existing.get(row.code)
         if current is None:
-            new.append(Region(code=row.code, level=row.level, name_zh=row.name_zh,
-                              name_en=row.name_en, parent_id=parent_id))
-        elif (current.name_zh, current.name_en, current.parent_id) != (row.name_zh, row.name_en, parent_id):
-            current.name_zh, current.name_en, current.parent_id = row.name_zh, row.name_en, parent_id
+            new.append(
+                Region(
+                    code=row.code,
+                    level=row.level,
+                    name_zh=row.name_zh,
+                    name_en=row.name_en,
+                    parent_id=parent_id,
+                )
+            )
+        elif (current.name_zh, current.name_en, current.parent_id) != (
+            row.name_zh,
+            row.name_en,
+            parent_id,
+        ):
+            current.name_zh, current.name_en, current.parent_id = (
+                row.name_zh,
+                row.name_en,
+                parent_id,
+            )
             changed.append(current)
     Region.objects.bulk_create(new, batch_size=BATCH)
     Region.objects.bulk_update(changed, ["name_zh", "name_en", "parent"], batch_size=BATCH)

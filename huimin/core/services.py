@@ -67,12 +67,16 @@ def _hash_token(token: str) -> str:
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token for the API; the clear token is returned once and never stored."""
     if not name.strip():
-        raise ValidationFailed("give the token a name, e.g. the program that will use it", field="name")
+        raise ValidationFailed(
+            "give the token a name, e.g. the program that will use it", field="name"
+        )
     token = "hm_" + secrets.token_urlsafe(TOKEN_BYTES)
     record = ApiToken.objects.create(
         user=user, name=name.strip(), token_hash=_hash_token(token), prefix=token[:8]
     )
-    audit_record(actor=user, action="api_token.create", object_type="api_token", object_id=record.pk)
+    audit_record(
+        actor=user, action="api_token.create", object_type="api_token", object_id=record.pk
+    )
     return record, token
 
 
@@ -81,7 +85,9 @@ def api_token_revoke(*, user: User, token_id: int) -> None:
     record = ApiToken.objects.select_for_update().get(pk=token_id, user=user)
     record.revoked_at = timezone.now()
     record.save(update_fields=["revoked_at"])
-    audit_record(actor=user, action="api_token.revoke", object_type="api_token", object_id=record.pk)
+    audit_record(
+        actor=user, action="api_token.revoke", object_type="api_token", object_id=record.pk
+    )
 
 
 def api_token_user(token: str) -> User | None:
@@ -121,8 +127,13 @@ def pii_reveal(
 @transaction.atomic
 def job_create(*, owner: User, kind: str, title: str, total: int = 0) -> Job:
     job = Job.objects.create(owner=owner, kind=kind, title=title, total=total)
-    audit_record(actor=owner, action="job.create", object_type="job", object_id=job.pk,
-                 changes={"kind": kind, "title": title})
+    audit_record(
+        actor=owner,
+        action="job.create",
+        object_type="job",
+        object_id=job.pk,
+        changes={"kind": kind, "title": title},
+    )
     return job
 
 
@@ -138,7 +149,9 @@ def job_progress(*, job_id: int, done: int, total: int | None = None, message: s
 
 def job_finish(*, job_id: int, outcome: dict, message: str = "") -> None:
     Job.objects.filter(pk=job_id).update(
-        status=JobStatus.SUCCEEDED, outcome=outcome, message=message[:500],
+        status=JobStatus.SUCCEEDED,
+        outcome=outcome,
+        message=message[:500],
         finished_at=timezone.now(),
     )
 

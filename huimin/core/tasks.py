@@ -25,6 +25,8 @@ def _verify(job_id: int) -> None:
         "problem": report.problem,
     }
     if report.intact:
-        job_finish(job_id=job_id, outcome=outcome, message=f"{report.events_checked} events, chain intact")
+        job_finish(
+            job_id=job_id, outcome=outcome, message=f"{report.events_checked} events, chain intact"
+        )
     else:
         job_fail(job_id=job_id, message=report.problem)

@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from huimin.core import access, services
 from huimin.core.errors import HuiminError
+from huimin.core.http import AuthedRequest
 from huimin.core.jobs import job_start
 from huimin.core.models import ApiToken, AuditEvent, Job
 from huimin.core.roles import ROLE_LABELS, roles_of
@@ -18,11 +19,11 @@ PAGE_SIZE = 50
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     context = {
         "roles": [ROLE_LABELS[r] for r in roles_of(user)],
-        "regions": user.jurisdictions.order_by("code"),  # type: ignore[union-attr]
+        "regions": user.jurisdictions.order_by("code"),
         "recent_jobs": Job.objects.filter(owner=user)[:5],
     }
     return render(request, "core/home.html", context)
@@ -30,14 +31,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def job_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(Job.objects.filter(owner=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+def job_list(request: AuthedRequest) -> HttpResponse:
+    page = Paginator(Job.objects.filter(owner=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "core/job_list.html", {"page": page})
 
 
 @login_required
 @require_GET
-def job_row(request: HttpRequest, job_id: int) -> HttpResponse:
+def job_row(request: AuthedRequest, job_id: int) -> HttpResponse:
     """One job's row, polled by the jobs page while the job runs."""
     job = access.get_own_object(request.user, Job.objects.all(), pk=job_id)
     return render(request, "core/_job_row.html", {"job": job})
@@ -45,28 +48,38 @@ def job_row(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def token_list(request: HttpRequest) -> HttpResponse:
-    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True).order_by("-created_at")
+def token_list(request: AuthedRequest) -> HttpResponse:
+    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True).order_by(
+        "-created_at"
+    )
     return render(request, "core/token_list.html", {"tokens": tokens})
 
 
 @login_required
 @require_POST
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: AuthedRequest) -> HttpResponse:
     try:
-        record, token = services.api_token_create(user=request.user, name=request.POST.get("name", ""))  # type: ignore[arg-type]
+        record, token = services.api_token_create(
+            user=request.user, name=request.POST.get("name", "")
+        )
     except HuiminError as error:
         messages.error(request, error.message)
         return redirect("token-list")
-    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True).order_by("-created_at")
-    return render(request, "core/token_list.html", {"tokens": tokens, "new_token": token, "new_record": record})
+    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True).order_by(
+        "-created_at"
+    )
+    return render(
+        request,
+        "core/token_list.html",
+        {"tokens": tokens, "new_token": token, "new_record": record},
+    )
 
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
     access.get_own_object(request.user, ApiToken.objects.all(), owner_field="user", pk=token_id)
-    services.api_token_revoke(user=request.user, token_id=token_id)  # type: ignore[arg-type]
+    services.api_token_revoke(user=request.user, token_id=token_id)
     messages.success(request, _("The token was revoked."))
     return redirect("token-list")
 
@@ -74,7 +87,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 @login_required
 @permission_required("core.view_audit", raise_exception=True)
 @require_GET
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthedRequest) -> HttpResponse:
     events = access.scope(AuditEvent.objects.all(), request.user).order_by("-seq")
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "core/audit_list.html", {"page": page})
@@ -83,9 +96,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("core.view_audit", raise_exception=True)
 @require_POST
-def audit_verify_start(request: HttpRequest) -> HttpResponse:
+def audit_verify_start(request: AuthedRequest) -> HttpResponse:
     job_start(
-        owner=request.user,  # type: ignore[arg-type]
+        owner=request.user,
         kind="audit.verify",
         title=_("Verify the audit chain"),
         task=verify_audit_chain,

@@ -13,8 +13,14 @@ from tests.conftest import requires_postgres
 def record(n: int) -> None:
     for i in range(n):
         with transaction.atomic():
-            audit_record(actor=None, action="test.event", object_type="thing", object_id=i,
-                         region_code="532901", changes={"i": i, "name": "张三"})
+            audit_record(
+                actor=None,
+                action="test.event",
+                object_type="thing",
+                object_id=i,
+                region_code="532901",
+                changes={"i": i, "name": "张三"},
+            )
 
 
 def test_it_chains_each_event_to_the_one_before(db):

@@ -5,7 +5,9 @@ from huimin.core.models import Job, JobStatus
 from huimin.core.services import job_create
 
 
-def test_verifying_the_chain_runs_as_a_job_with_its_outcome(client, auditor, django_capture_on_commit_callbacks):
+def test_verifying_the_chain_runs_as_a_job_with_its_outcome(
+    client, auditor, django_capture_on_commit_callbacks
+):
     client.force_login(auditor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("audit-verify"))

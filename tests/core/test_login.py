@@ -10,7 +10,9 @@ def test_it_shows_the_login_page_in_chinese_by_default(client, db):
 
 
 def test_it_logs_in_and_shows_the_home_page(client, caseworker_a):
-    response = client.post(reverse("login"), {"username": "caseworker_a", "password": PASSWORD}, follow=True)
+    response = client.post(
+        reverse("login"), {"username": "caseworker_a", "password": PASSWORD}, follow=True
+    )
     assert response.status_code == 200
     assert response.wsgi_request.user == caseworker_a
     page = response.content.decode()

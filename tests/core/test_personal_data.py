@@ -50,7 +50,9 @@ def test_masking_keeps_only_the_ends():
 def test_a_reveal_is_audited(caseworker_a):
     caseworker_a.phone = PHONE
     caseworker_a.save()
-    value = pii_reveal(user=caseworker_a, record=caseworker_a, field="phone", region_code="532901001001")
+    value = pii_reveal(
+        user=caseworker_a, record=caseworker_a, field="phone", region_code="532901001001"
+    )
     assert value == PHONE
     event = AuditEvent.objects.get(action="pii.reveal")
     assert event.actor == caseworker_a
@@ -60,7 +62,9 @@ def test_a_reveal_is_audited(caseworker_a):
 
 def test_a_reveal_outside_the_jurisdiction_or_role_is_refused(caseworker_a, auditor):
     with pytest.raises(NotAllowed, match="outside your jurisdiction"):
-        pii_reveal(user=caseworker_a, record=caseworker_a, field="phone", region_code="532922100201")
+        pii_reveal(
+            user=caseworker_a, record=caseworker_a, field="phone", region_code="532922100201"
+        )
     with pytest.raises(NotAllowed, match="may not reveal"):
         pii_reveal(user=auditor, record=auditor, field="phone", region_code="532901001001")
     assert not AuditEvent.objects.filter(action="pii.reveal").exists()

@@ -30,7 +30,10 @@ def _start(**env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("HUIMIN_", "DATABASE_URL"))}
     return subprocess.run(  # noqa: S603
         [sys.executable, "-c", "import huimin.settings"],
-        env={**clean, **env}, capture_output=True, text=True, check=False,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -41,7 +44,11 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_production_refuses_a_malformed_database_url():
-    result = _start(HUIMIN_ENV="production", HUIMIN_SECRET_KEY="s" * 50, HUIMIN_DATA_KEY="x" * 44,
-                    DATABASE_URL="mysql://somewhere/db")
+    result = _start(
+        HUIMIN_ENV="production",
+        HUIMIN_SECRET_KEY="s" * 50,
+        HUIMIN_DATA_KEY="x" * 44,
+        DATABASE_URL="mysql://somewhere/db",
+    )
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr

@@ -23,8 +23,17 @@ class Command(BaseCommand):
         created = demo_users_create()
         self.stdout.write(f"demo users: {len(created)} created")
         if "generate" in get_commands():
-            call_command("generate", "--region", "5329", "--persons", str(options["persons"]),
-                         "--seed", "2026", "--if-empty", stdout=self.stdout)
+            call_command(
+                "generate",
+                "--region",
+                "5329",
+                "--persons",
+                str(options["persons"]),
+                "--seed",
+                "2026",
+                "--if-empty",
+                stdout=self.stdout,
+            )
         self._print_logins()
         if options["no_serve"] or env_bool("HUIMIN_DEMO_NO_SERVE"):
             return
@@ -37,7 +46,9 @@ class Command(BaseCommand):
 
     def _serve(self, addrport: str) -> None:
         # The worker runs beside the server so that jobs started in the pages make progress.
-        worker = subprocess.Popen([sys.executable, "-m", "huimin.manage", "worker"], env=os.environ.copy())  # noqa: S603
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "huimin.manage", "worker"], env=os.environ.copy()
+        )  # noqa: S603
         try:
             self.stdout.write(f"\nServing on http://{addrport}/ (Ctrl-C stops server and worker)")
             call_command("runserver", addrport, use_reloader=False, insecure_serving=True)

@@ -16,8 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("csv_file", nargs="?", type=Path, default=BUNDLED_REGIONS)
 
     def handle(self, *args: object, **options: object) -> None:
-        path = options["csv_file"]
-        assert isinstance(path, Path)
+        path = Path(str(options["csv_file"]))
         if not path.exists():
             raise CommandError(f"no such file: {path}")
         try:
