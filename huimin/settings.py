@@ -33,7 +33,11 @@ CSRF_TRUSTED_ORIGINS = env_list("HUIMIN_CSRF_TRUSTED_ORIGINS", [])
 HUIMIN_DATA_KEY = env_str("HUIMIN_DATA_KEY", _DEMO_DATA_KEY if _WELL_KNOWN else None)
 HUIMIN_DATA_KEYS_OLD = env_list("HUIMIN_DATA_KEYS_OLD", [])
 
+# Huimin's apps come first so that their templates and translations win over contrib's.
 INSTALLED_APPS = [
+    "huimin.core",
+    "huimin.registry",
+    "huimin.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -44,9 +48,6 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "ninja",
-    "huimin.core",
-    "huimin.registry",
-    "huimin.api",
 ]
 
 MIDDLEWARE = [
