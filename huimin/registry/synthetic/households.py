@@ -8,6 +8,7 @@ believable 20-33 years older than their children.
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -28,7 +29,16 @@ from huimin.registry.synthetic.vocab import (
 
 # Slot letters: H head, S spouse, C child, O child's spouse (relation "other"), G grandchild,
 # P head's parents (father then mother), L a lone parent of the head, B a sibling of the head.
-SLOT_RELATION = {"H": HEAD, "S": SPOUSE, "C": CHILD, "O": OTHER, "G": GRANDCHILD, "P": PARENT, "L": PARENT, "B": SIBLING}
+SLOT_RELATION = {
+    "H": HEAD,
+    "S": SPOUSE,
+    "C": CHILD,
+    "O": OTHER,
+    "G": GRANDCHILD,
+    "P": PARENT,
+    "L": PARENT,
+    "B": SIBLING,
+}
 SLOT_GENERATION = {"H": 0, "S": 0, "B": 0, "C": -1, "O": -1, "G": -2, "P": 1, "L": 1}
 MAX_SIZE = 7
 
@@ -36,7 +46,9 @@ MAX_SIZE = 7
 # roughly China's 2020 census shape, a little younger, so that 80+ is about a tenth of the 60+.
 OLD_AGE_BAND_WEIGHTS = np.array([28, 27, 19, 12, 5.5, 2.8, 1.0, 0.25, 0.02])
 OLDEST_AGE = 104.99
-ADULT_AGE = 18.0
+ADULT_AGE = (
+    18.01  # a little over 18, so that the birth date, rounded to a day, still makes an adult
+)
 GENERATION_GAP = (20.0, 33.0)
 SIBLING_SPACING = (1.5, 4.5)
 MALE_SHARE_AT_BIRTH = 0.53  # China's sex ratio at birth has been about 113 since the 1990s
@@ -54,7 +66,9 @@ LONE_HEAD_MARITAL = {
 class Template:
     name: str
     slots: str
-    anchor: str  # "old": oldest member from the old-age table; "oldest"/"youngest": uniform in `ages`
+    anchor: (
+        str  # "old": oldest member from the old-age table; "oldest"/"youngest": uniform in `ages`
+    )
     ages: tuple[float, float]
     head_male: float
     rural_weight: float
@@ -63,10 +77,10 @@ class Template:
 
 
 TEMPLATES = (
-    Template("elder_alone", "H", "old", (60, 105), 0.42, 8.0, 8.0),
-    Template("adult_alone", "H", "oldest", (18, 59), 0.62, 8.0, 14.0, "adult"),
-    Template("elder_couple", "HS", "old", (60, 105), 0.90, 10.0, 9.0),
-    Template("adult_couple", "HS", "oldest", (22, 59), 0.85, 8.0, 11.0),
+    Template("elder_alone", "H", "old", (60, 105), 0.42, 6.0, 7.0),
+    Template("adult_alone", "H", "oldest", (22, 59), 0.62, 10.0, 13.0, "adult"),
+    Template("elder_couple", "HS", "old", (60, 105), 0.90, 6.5, 7.0),
+    Template("adult_couple", "HS", "oldest", (22, 59), 0.85, 10.0, 12.0),
     Template("elder_with_adult_child", "HC", "old", (60, 105), 0.50, 3.0, 3.0),
     Template("lone_parent_one_child", "HC", "youngest", (0, 22), 0.30, 2.5, 3.0, "lone_parent"),
     Template("siblings", "HB", "oldest", (20, 70), 0.70, 1.0, 0.5, "sibling"),
@@ -74,14 +88,14 @@ TEMPLATES = (
     Template("couple_one_child", "HSC", "youngest", (0, 24), 0.88, 12.0, 16.0),
     Template("lone_parent_two_children", "HCC", "youngest", (0, 18), 0.30, 1.5, 1.5, "lone_parent"),
     Template("grandparents_one_grandchild", "HSG", "youngest", (0, 15), 0.85, 3.0, 1.0),
-    Template("couple_two_children", "HSCC", "youngest", (0, 20), 0.88, 11.0, 9.0),
+    Template("couple_two_children", "HSCC", "youngest", (0, 20), 0.88, 10.0, 9.0),
     Template("grandparents_two_grandchildren", "HSGG", "youngest", (0, 14), 0.85, 2.0, 0.5),
     Template("couple_child_lone_parent", "HSCL", "old", (60, 105), 0.85, 4.0, 3.0),
-    Template("couple_three_children", "HSCCC", "youngest", (0, 16), 0.88, 3.0, 1.0),
-    Template("couple_child_parents", "HSCPP", "old", (60, 105), 0.88, 4.0, 2.0),
-    Template("elder_head_three_generations", "HSCOG", "youngest", (0, 18), 0.85, 5.0, 2.5),
-    Template("couple_two_children_parents", "HSCCPP", "old", (60, 105), 0.88, 2.5, 1.0),
-    Template("elder_head_two_grandchildren", "HSCOGG", "youngest", (0, 16), 0.85, 3.0, 1.0),
+    Template("couple_three_children", "HSCCC", "youngest", (0, 16), 0.88, 2.0, 0.5),
+    Template("couple_child_parents", "HSCPP", "old", (60, 105), 0.88, 3.0, 1.5),
+    Template("elder_head_three_generations", "HSCOG", "youngest", (0, 18), 0.85, 4.0, 2.0),
+    Template("couple_two_children_parents", "HSCCPP", "old", (60, 105), 0.88, 2.0, 1.0),
+    Template("elder_head_two_grandchildren", "HSCOGG", "youngest", (0, 16), 0.85, 2.5, 1.0),
     Template("couple_three_children_parents", "HSCCCPP", "old", (60, 105), 0.90, 1.0, 0.2),
     Template("elder_head_three_grandchildren", "HSCOGGG", "youngest", (0, 14), 0.85, 1.0, 0.2),
 )
@@ -165,7 +179,9 @@ def mean_template_size(urban: bool) -> float:
     return float((compiled.size * weights).sum() / weights.sum())
 
 
-def _draw_households(villages: Villages, persons: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _draw_households(
+    villages: Villages, persons: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     if persons < 1:
         raise ValueError("persons must be at least 1")
     sizes = _compile().size
@@ -216,7 +232,9 @@ def _sexes(
     male[letters == "S"] = ~head_male[household[letters == "S"]]
     male[letters == "P"] = compiled.rank[template[household], slot][letters == "P"] == 0
     in_law = np.flatnonzero(letters == "O")
-    eldest_child = first_person[household[in_law]] + compiled.first_child[template[household[in_law]]]
+    eldest_child = (
+        first_person[household[in_law]] + compiled.first_child[template[household[in_law]]]
+    )
     male[in_law] = ~male[eldest_child]
     return male
 
@@ -248,7 +266,9 @@ def _ages(
     gap = GENERATION_GAP[0] + rng.random((n, 3)) * (cap - GENERATION_GAP[0])[:, None]
     up, down_one, down_two = gap[:, 0], gap[:, 1], gap[:, 2]
     # Age of each generation's reference member relative to the head: father, eldest child, eldest grandchild.
-    offset = np.stack([-down_one - down_two, -down_one, np.zeros(n), up], axis=1)  # generations -2..+1
+    offset = np.stack(
+        [-down_one - down_two, -down_one, np.zeros(n), up], axis=1
+    )  # generations -2..+1
 
     from_top = anchor - offset[np.arange(n), top + 2]
     from_bottom = anchor + bottom_span - offset[np.arange(n), bottom + 2]
@@ -319,10 +339,14 @@ def _marital(
 
     has_in_law = np.array(["O" in t.slots for t in TEMPLATES])
     person_template = template[household]
-    married_child = (letters == "C") & has_in_law[person_template] & (compiled.rank[person_template, slot] == 0)
+    married_child = (
+        (letters == "C") & has_in_law[person_template] & (compiled.rank[person_template, slot] == 0)
+    )
     marital[married_child] = MARRIED
     unmarried_adult = np.isin(letters, ("C", "G", "B")) & ~married_child & (age >= 22)
-    marital[unmarried_adult] = np.where(rng.random(int(unmarried_adult.sum())) < 0.15, DIVORCED, NEVER_MARRIED)
+    marital[unmarried_adult] = np.where(
+        rng.random(int(unmarried_adult.sum())) < 0.15, DIVORCED, NEVER_MARRIED
+    )
     return marital
 
 
@@ -335,6 +359,7 @@ def _normalised(weights: list[float] | np.ndarray) -> np.ndarray:
     return array / array.sum()
 
 
+@cache
 def _compile() -> _Compiled:
     count = len(TEMPLATES)
     letters = np.full((count, MAX_SIZE), "", dtype="<U1")

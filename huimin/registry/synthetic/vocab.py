@@ -28,9 +28,11 @@ __all__ = [
 ]
 
 
-def labels(codes: np.ndarray, vocabulary: tuple[str, ...], *, missing: np.ndarray | None = None) -> pl.Series:
+def labels(
+    codes: np.ndarray, vocabulary: tuple[str, ...], *, missing: np.ndarray | None = None
+) -> pl.Series:
     """Turn an array of indices into a string column; rows flagged `missing` become null."""
     series = pl.Series(vocabulary, dtype=pl.Utf8).gather(pl.Series(codes, dtype=pl.UInt32))
     if missing is not None:
-        series = series.set(pl.Series(missing), None)  # type: ignore[arg-type]
+        series = series.set(pl.Series(missing), None)
     return series
