@@ -19,17 +19,27 @@ if TYPE_CHECKING:
     from huimin.rules.population import Population
 
 
+_ONE_REGION = np.zeros(1, dtype=np.int32)
+
+
 class BoundParameters:
     def __init__(self, parameters: ParameterSet, period: Period, population: "Population"):
         self.parameters = parameters
         self.period = period
         self.population = population
         self._choices: dict[str, tuple[list[ParameterRecord], np.ndarray]] = {}
+        self.read: set[str] = set()  # names resolved so far: tests check programs declare them
 
     def choice(self, name: str) -> tuple[list[ParameterRecord], np.ndarray]:
         """The records in force somewhere in the population, and per region which one."""
+        self.read.add(name)
         found = self._choices.get(name)
-        if found is None:
+        if found is None and len(self.population.regions) == 1:
+            # one household's region (explain, the API): skip the vectorized machinery
+            record = self.parameters.resolve_winner(name, self.population.regions[0], self.period)
+            found = ([record], _ONE_REGION)
+            self._choices[name] = found
+        elif found is None:
             regions = self.population.regions
             records, choice = choose_for_regions(
                 self.parameters, name, self.period, regions, self.population.prefix_lookup
@@ -63,7 +73,7 @@ class BoundParameters:
         if len(records) == 1:
             return build(records[0].value)
         which = pl.lit(pl.Series(choice, dtype=pl.Int32)).gather(pl.col("region_idx"))
-        chain = pl.when(which == 0).then(build(records[0].value))
+        chain: Any = pl.when(which == 0).then(build(records[0].value))
         for index, record in enumerate(records[1:-1], start=1):
             chain = chain.when(which == index).then(build(record.value))
         return chain.otherwise(build(records[-1].value))

@@ -149,9 +149,7 @@ class ParameterSet:
 
     def with_overrides(self, overrides: Iterable[Mapping[str, Any]]) -> "ParameterSet":
         existing = sum(1 for r in self._all() if r.origin == OVERRIDE)
-        added = [
-            _override_record(self, raw, order=existing + i) for i, raw in enumerate(overrides)
-        ]
+        added = [_override_record(self, raw, order=existing + i) for i, raw in enumerate(overrides)]
         return ParameterSet(self.definitions, [*self._all(), *added])
 
     def with_changes(self, changes: Mapping[str, "Change | float"]) -> "ParameterSet":

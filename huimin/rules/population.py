@@ -39,7 +39,9 @@ _OPEN_END = np.iinfo(np.int32).max
 
 class Population:
     def __init__(self, households: pl.DataFrame, persons: pl.DataFrame, incomes: pl.DataFrame):
-        households = _conform(households, HOUSEHOLD_COLUMNS, OPTIONAL_HOUSEHOLD_COLUMNS, "households")
+        households = _conform(
+            households, HOUSEHOLD_COLUMNS, OPTIONAL_HOUSEHOLD_COLUMNS, "households"
+        )
         persons = _conform(persons, PERSON_COLUMNS, OPTIONAL_PERSON_COLUMNS, "persons")
         incomes = _conform(incomes, INCOME_COLUMNS, {}, "incomes")
         _check_values(households, persons, incomes)
@@ -73,14 +75,20 @@ class Population:
         self.income_region = self.households["region_idx"].to_numpy()[self.income_household]
         self.income_type = (
             incomes["income_type"]
-            .replace_strict(list(INCOME_TYPES), list(range(len(INCOME_TYPES))), return_dtype=pl.UInt8)
+            .replace_strict(
+                list(INCOME_TYPES), list(range(len(INCOME_TYPES))), return_dtype=pl.UInt8
+            )
             .to_numpy()
         )
         self.income_fen = incomes["monthly_fen"].to_numpy().astype(np.float64)
         epoch = pl.lit(dt.date(1970, 1, 1))
         days = incomes.select(
             (pl.col("valid_from") - epoch).dt.total_days().cast(pl.Int32).alias("from"),
-            (pl.col("valid_to") - epoch).dt.total_days().cast(pl.Int32).fill_null(_OPEN_END).alias("to"),
+            (pl.col("valid_to") - epoch)
+            .dt.total_days()
+            .cast(pl.Int32)
+            .fill_null(_OPEN_END)
+            .alias("to"),
         )
         self.income_from = days["from"].to_numpy()
         self.income_to = days["to"].to_numpy()
@@ -115,6 +123,11 @@ class Population:
             bound = BoundParameters(parameters, period, self)
             _remember(self._bindings, key, bound)
         return bound
+
+    def clear_caches(self) -> None:
+        """Forget month views and resolved parameters (benchmarks time them from scratch)."""
+        self._views.clear()
+        self._bindings.clear()
 
     def prefix_lookup(self, length: int, prefixes: dict[str, int]) -> np.ndarray:
         """For each distinct region, the index its `length`-digit prefix maps to, or -1."""
@@ -167,9 +180,14 @@ def _conform(
     missing = [name for name in required if name not in frame.columns]
     if missing:
         raise SchemaError(f"{what} frame lacks required column(s): {', '.join(missing)}")
-    casts = [pl.col(n).cast(t) for n, t in required.items() if frame.schema[n] != t]
-    fills = [pl.lit(default, dtype).alias(n) for n, (dtype, default) in optional.items() if n not in frame.columns]
-    casts += [pl.col(n).cast(t) for n, (t, _) in optional.items() if n in frame.columns and frame.schema[n] != t]
+    schema = frame.schema  # built anew on every access: read it once
+    casts = [pl.col(n).cast(t) for n, t in required.items() if schema[n] != t]
+    fills = [
+        pl.lit(default, dtype).alias(n)
+        for n, (dtype, default) in optional.items()
+        if n not in schema
+    ]
+    casts += [pl.col(n).cast(t) for n, (t, _) in optional.items() if n in schema and schema[n] != t]
     if not casts and not fills:
         return frame
     try:
@@ -179,16 +197,18 @@ def _conform(
 
 
 def _check_values(households: pl.DataFrame, persons: pl.DataFrame, incomes: pl.DataFrame) -> None:
-    bad_residence = households.filter(~pl.col("residence_type").is_in(["urban", "rural"]))
-    if bad_residence.height:
-        row = bad_residence.row(0, named=True)
+    # Series checks first (cheap); the filter that names the offending row runs only on failure.
+    if not households["residence_type"].is_in(["urban", "rural"]).all():
+        row = households.filter(~pl.col("residence_type").is_in(["urban", "rural"])).row(
+            0, named=True
+        )
         raise SchemaError(
             f"household {row['household_id']}: residence_type {row['residence_type']!r} "
             "is not 'urban' or 'rural'"
         )
-    bad_region = households.filter(~pl.col("region_code").str.contains(r"^\d{12}$"))
-    if bad_region.height:
-        row = bad_region.row(0, named=True)
+    well_formed = households["region_code"].str.contains(r"^\d{12}$")
+    if not well_formed.all():
+        row = households.filter(~well_formed).row(0, named=True)
         raise SchemaError(
             f"household {row['household_id']}: region_code {row['region_code']!r} "
             "is not a 12-digit code"
@@ -197,6 +217,6 @@ def _check_values(households: pl.DataFrame, persons: pl.DataFrame, incomes: pl.D
         raise SchemaError("persons.household_idx points past the end of the households frame")
     if incomes.height and incomes["person_idx"].max() >= persons.height:  # type: ignore[operator]
         raise SchemaError("incomes.person_idx points past the end of the persons frame")
-    unknown = set(incomes["income_type"].unique().to_list()) - set(INCOME_TYPES)
-    if unknown:
+    if not incomes["income_type"].is_in(list(INCOME_TYPES)).all():
+        unknown = set(incomes["income_type"].unique().to_list()) - set(INCOME_TYPES)
         raise SchemaError(f"incomes: unknown income_type(s) {sorted(map(str, unknown))}")

@@ -6,6 +6,7 @@ codes of the frame contract: array arithmetic, no joins.
 """
 
 import datetime as dt
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -18,11 +19,14 @@ if TYPE_CHECKING:
 
 ADULT_AGE = 18  # 未成年人保护法 §2
 ELDERLY_AGE = 60  # 老年人权益保障法 §2
-BEDRIDDEN_SELFCARE_UNABLE = 4  # no self-care ability (4+ of 6 activities unaided) stands for bedridden
+BEDRIDDEN_SELFCARE_UNABLE = (
+    4  # no self-care ability (4+ of 6 activities unaided) stands for bedridden
+)
 
 # Classified top-up categories; a person's code is the bit sum of the categories they are in.
 TOPUP_CATEGORIES = ("elderly", "minor", "severely_disabled", "seriously_ill")
 _EPOCH = dt.date(1970, 1, 1)
+PERSON_HOUSEHOLD_COLUMNS = ("residence_type", "financial_assets_fen", "n_members")
 
 
 class PeriodView:
@@ -52,6 +56,14 @@ class PeriodView:
             *(pl.Series(name, values) for name, values in columns.items()),
         )
 
+    @cached_property
+    def persons_with_households(self) -> pl.DataFrame:
+        """Persons with the household columns person-level programs read, built once a month."""
+        rows = pl.Series(self.population.person_household)
+        return self.persons.with_columns(
+            self.households[name].gather(rows) for name in PERSON_HOUSEHOLD_COLUMNS
+        )
+
     def topup_codes(self, prefix: str) -> list[int]:
         """The category combinations present in this month's households (columns prefix.N)."""
         return [int(c.split(".")[1]) for c in self.households.columns if c.startswith(prefix + ".")]
@@ -76,8 +88,19 @@ class PeriodView:
         return _sum(pop.income_person[keep], pop.income_fen[keep], pop.n_persons)
 
 
-def topup_label(code: int) -> str:
-    return "+".join(name for bit, name in enumerate(TOPUP_CATEGORIES) if code >> bit & 1)
+TOPUP_WORDS_ZH = {
+    "elderly": "老年人",
+    "minor": "未成年人",
+    "severely_disabled": "重度残疾人",
+    "seriously_ill": "重病患者",
+}
+
+
+def topup_label(code: int, lang: str = "en") -> str:
+    names = [name for bit, name in enumerate(TOPUP_CATEGORIES) if code >> bit & 1]
+    if lang == "zh":
+        return "、".join(TOPUP_WORDS_ZH[name] for name in names)
+    return "+".join(names)
 
 
 def _person_facts(population: "Population", period: Period) -> pl.DataFrame:

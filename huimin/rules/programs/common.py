@@ -6,7 +6,7 @@ from typing import Any
 import polars as pl
 
 from huimin.rules.binding import BoundParameters
-from huimin.rules.program import yuan
+from huimin.rules.program import PERSON_IDS, Context, Criterion, yuan
 
 URBAN = pl.col("residence_type") == "urban"
 
@@ -62,3 +62,33 @@ def rounding_line(row: Mapping[str, Any], lang: str, rule: str) -> str:
         f"合计 {money(row, 'raw_fen')} 元，{zh}：{money(row, 'amount_fen')} 元/月",
         f"total {money(row, 'raw_fen')} yuan, {en}: {money(row, 'amount_fen')} yuan a month",
     )
+
+
+def alive_criterion() -> "Criterion":
+    return Criterion(
+        name="alive",
+        clause="—",
+        zh="本人在本月第一天仍然在世",
+        en="the person was alive on the first day of the month",
+        value=pl.col("alive"),
+        op="==",
+        threshold=pl.lit(True),
+    )
+
+
+def person_base(
+    ctx: Context, columns: tuple[str, ...], household_columns: tuple[str, ...] = ()
+) -> pl.DataFrame:
+    """One row per person (every person, dead ones included: they fail `alive`), with the
+    named columns of their household alongside."""
+    persons = ctx.view.persons_with_households
+    return persons.select(
+        *PERSON_IDS, "region_idx", "alive", "member", "age", *columns, *household_columns
+    )
+
+
+def result_for_persons(ctx: Context, program: str, columns: tuple[str, ...]) -> list[pl.Series]:
+    """Columns of a household-level result, one value per person (rows align by household_idx)."""
+    rows = pl.Series(ctx.view.population.person_household)
+    result = ctx.results[program]
+    return [result[name].gather(rows).alias(f"{program}.{name}") for name in columns]

@@ -5,12 +5,13 @@ prisoners, clergy away over a year are not, CQ-DB §11). Income: the counted typ
 income valid in the month, less medical and disability costs where deductible (CQ-DB §12).
 Benefit (SAIM §12): standard x members - income, i.e. (standard - per-capita income) x members;
 or, where the parameter says so, a share of the standard by income tier. Plus one classified
-top-up per member in a category, the highest that applies (not stacked). A family that fails only
-on income may still have an adult severely disabled or bedridden seriously ill member covered alone
-(单人保, CQ-DB §11). Near-poor is a status, not a payment.
+top-up per member in a category, the highest that applies (not stacked). A family that fails on
+income (up to 1.5 x the standard) may still have an adult severely disabled or bedridden seriously
+ill member covered alone (单人保, CQ-DB §11); where both coverages apply, the family gets the more
+favourable. Near-poor is a status, not a payment.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import polars as pl
@@ -77,9 +78,11 @@ def derive(ctx: Context) -> list[Stage]:
     p = ctx.params
     net = p.select(
         "dibao.income.deduct_expenses",
-        lambda deduct: (pl.col("income_counted_fen") - pl.col("deductible_expense_fen")).clip(0)
-        if deduct
-        else pl.col("income_counted_fen"),
+        lambda deduct: (
+            (pl.col("income_counted_fen") - pl.col("deductible_expense_fen")).clip(0)
+            if deduct
+            else pl.col("income_counted_fen")
+        ),
     )
     return [
         {
@@ -184,33 +187,47 @@ def benefit(ctx: Context) -> list[Stage]:
     near_poor_limit = share_of(p.expr("dibao.near_poor.income_ratio"), standard)
     single_ok = assets_ok & (pl.col("n_single_candidates") > 0) & (income <= single_limit * members)
     topup_each = _topup_each(ctx)
+    family_raw = pl.col("family_base_fen") + pl.col("topup_fen")
+    single_raw = pl.col("single_base_fen") + pl.col("single_topup_fen")
     return [
         {
-            "coverage": pl.when(family)
-            .then(pl.lit("family"))
-            .when(single_ok)
-            .then(pl.lit("single_person"))
-            .otherwise(pl.lit("none")),
-            "near_poor": ~family & assets_ok & (members > 0) & (income <= near_poor_limit * members),
+            "family_eligible": family,
+            "single_person_eligible": single_ok,
+            "near_poor": ~family
+            & assets_ok
+            & (members > 0)
+            & (income <= near_poor_limit * members),
             "formula": p.select("dibao.formula", pl.lit),
-            "tier": p.select("dibao.formula", lambda f: _tier(p) if f == "tiered" else pl.lit(None)),
+            "tier": p.select(
+                "dibao.formula", lambda f: _tier(p) if f == "tiered" else pl.lit(None)
+            ),
             "rounding_rule": p.select("dibao.rounding", pl.lit),
             **topup_each,
         },
         {
             "family_base_fen": p.select("dibao.formula", lambda f: _family_base(p, f)),
-            "single_base_fen": (standard * pl.col("n_single_candidates") - pl.col("single_income_fen"))
-            .clip(0),
-            "topup_fen": _topup_sum(topup_each, "topup"),
-            "single_topup_fen": _topup_sum(topup_each, "single_topup"),
-            "eligible": pl.col("coverage") != "none",
+            "single_base_fen": (
+                standard * pl.col("n_single_candidates") - pl.col("single_income_fen")
+            ).clip(0),
+            "topup_fen": _topup_sum(ctx, "topup"),
+            "single_topup_fen": _topup_sum(ctx, "single_topup"),
         },
         {
+            # Where both apply, the more favourable coverage: so a higher standard that makes the
+            # whole family eligible can never lower what it receives.
+            "coverage": pl.when(
+                pl.col("family_eligible")
+                & (~pl.col("single_person_eligible") | (family_raw >= single_raw))
+            )
+            .then(pl.lit("family"))
+            .when(pl.col("single_person_eligible"))
+            .then(pl.lit("single_person"))
+            .otherwise(pl.lit("none")),
+        },
+        {
+            "eligible": pl.col("coverage") != "none",
             "covered_members": _by_coverage(members, pl.col("n_single_candidates")),
-            "raw_fen": _by_coverage(
-                pl.col("family_base_fen") + pl.col("topup_fen"),
-                pl.col("single_base_fen") + pl.col("single_topup_fen"),
-            ),
+            "raw_fen": _by_coverage(family_raw, single_raw),
         },
         {"amount_fen": paid_if_eligible(rounded(p, "dibao.rounding", pl.col("raw_fen")))},
     ]
@@ -230,7 +247,6 @@ def _by_coverage(family: pl.Expr, single: pl.Expr) -> pl.Expr:
 
 def _tier(p: BoundParameters) -> pl.Expr:
     """1-based tier of the per-capita income: the first whose upper share it is below."""
-    tiers = p.per_region("dibao.tiers")[0] if False else None  # noqa: F841 - see _tiers
     return _tier_chain(p, lambda index, pay: pl.lit(index, pl.Int64))
 
 
@@ -242,13 +258,14 @@ def _family_base(p: BoundParameters, formula: str) -> pl.Expr:
     return _tier_chain(p, lambda index, pay: share_of(pl.lit(pay), standard) * members)
 
 
-def _tier_chain(p: BoundParameters, result) -> pl.Expr:  # type: ignore[no-untyped-def]
+def _tier_chain(p: BoundParameters, result: Callable[[int, float], pl.Expr]) -> pl.Expr:
     def build(tiers: list[list[float]]) -> pl.Expr:
-        members = pl.col("n_members")
         standard = pl.col("standard_fen")
         chain: Any = pl
         for index, (upper, pay) in enumerate(tiers, start=1):
-            below = pl.col("income_net_fen") < share_of(pl.lit(upper), standard) * members
+            below = pl.col("income_net_fen") < share_of(pl.lit(upper), standard) * pl.col(
+                "n_members"
+            )
             chain = chain.when(below).then(result(index, pay))
         return chain.otherwise(None)
 
@@ -259,9 +276,9 @@ def _topup_each(ctx: Context) -> dict[str, pl.Expr]:
     """Per category combination present, the top-up of one member: the highest ratio of the
     categories they are in, times the standard (one top-up per member, not stacked)."""
     p = ctx.params
-    codes = sorted(set(ctx.view.topup_codes("topup")) | set(ctx.view.topup_codes("single_topup")))
+    codes = set(ctx.view.topup_codes("topup")) | set(ctx.view.topup_codes("single_topup"))
     each = {}
-    for code in codes:
+    for code in sorted(codes):
         ratios = [
             p.expr(TOPUP_RATIOS[category])
             for bit, category in enumerate(TOPUP_CATEGORIES)
@@ -271,10 +288,119 @@ def _topup_each(ctx: Context) -> dict[str, pl.Expr]:
     return each
 
 
-def _topup_sum(topup_each: dict[str, pl.Expr], prefix: str) -> pl.Expr:
+def _topup_sum(ctx: Context, prefix: str) -> pl.Expr:
     terms = [
-        pl.col(f"{prefix}.{name.split('.')[1]}") * pl.col(name)
-        for name in topup_each
-        if True
+        pl.col(f"{prefix}.{code}") * pl.col(f"topup_each.{code}")
+        for code in ctx.view.topup_codes(prefix)
     ]
     return pl.sum_horizontal(terms) if terms else pl.lit(0, pl.Int64)
+
+
+def describe(row: Mapping[str, Any], lang: str) -> str:
+    """How the amount was computed, with the numbers, from one evaluated row."""
+    coverage = row["coverage"]
+    if coverage == "none":
+        return text(lang, "不符合条件，不发放。", "Not eligible: nothing is paid.")
+    lines = [_base_line(row, lang)]
+    prefix = "topup" if coverage == "family" else "single_topup"
+    lines += _topup_lines(row, lang, prefix)
+    lines.append(rounding_line(row, lang, row["rounding_rule"]))
+    return "\n".join(lines)
+
+
+def _base_line(row: Mapping[str, Any], lang: str) -> str:
+    standard = money(row, "standard_fen")
+    if row["coverage"] == "single_person":
+        return text(
+            lang,
+            f"单人保：标准 {standard} 元 × {row['n_single_candidates']} 人 − 本人计算收入 "
+            f"{money(row, 'single_income_fen')} 元 = {money(row, 'single_base_fen')} 元",
+            f"single-person coverage: standard {standard} x {row['n_single_candidates']} "
+            f"person(s) - their own counted income {money(row, 'single_income_fen')} = "
+            f"{money(row, 'single_base_fen')} yuan",
+        )
+    income = _income_words(row, lang)
+    if row["formula"] == "tiered":
+        return text(
+            lang,
+            f"分档发放：{income}，人均 {money(row, 'per_capita_income_fen')} 元，属第 {row['tier']} 档；"
+            f"{row['n_members']} 人共 {money(row, 'family_base_fen')} 元（标准 {standard} 元）",
+            f"tiered: {income}, {money(row, 'per_capita_income_fen')} per person, tier "
+            f"{row['tier']}; {row['n_members']} member(s) get {money(row, 'family_base_fen')} "
+            f"yuan (standard {standard})",
+        )
+    return text(
+        lang,
+        f"差额发放：标准 {standard} 元 × {row['n_members']} 人 − {income} = "
+        f"{money(row, 'family_base_fen')} 元（即（标准 − 人均收入 "
+        f"{money(row, 'per_capita_income_fen')} 元）× 人数）",
+        f"difference: standard {standard} x {row['n_members']} member(s) - {income} = "
+        f"{money(row, 'family_base_fen')} yuan (that is, (standard - income per person "
+        f"{money(row, 'per_capita_income_fen')}) x members)",
+    )
+
+
+def _income_words(row: Mapping[str, Any], lang: str) -> str:
+    counted, net = money(row, "income_counted_fen"), money(row, "income_net_fen")
+    if row["income_counted_fen"] == row["income_net_fen"]:
+        return text(lang, f"家庭计算收入 {net} 元", f"counted family income {net}")
+    return text(
+        lang,
+        f"家庭计算收入 {counted} 元扣除医疗和残疾支出后 {net} 元",
+        f"counted family income {counted} less medical and disability costs = {net}",
+    )
+
+
+def _topup_lines(row: Mapping[str, Any], lang: str, prefix: str) -> list[str]:
+    lines = []
+    for key, count in row.items():
+        if not key.startswith(prefix + ".") or not count:
+            continue
+        code = int(key.split(".")[1])
+        each = money(row, f"topup_each.{code}")
+        lines.append(
+            text(
+                lang,
+                f"分类施保：{count} 人（{topup_label(code, 'zh')}）× {each} 元",
+                f"classified top-up: {count} member(s) ({topup_label(code)}) x {each} yuan",
+            )
+        )
+    return lines
+
+
+PROGRAM = Program(
+    name="dibao",
+    title_zh="最低生活保障",
+    title_en="minimum living allowance (dibao)",
+    level="household",
+    clause="SAIM §9-12",
+    parameters=(
+        *STANDARD_PARAMETERS,
+        *DISPOSABLE_PARAMETERS,
+        COUNTED,
+        "dibao.income.deduct_expenses",
+        "dibao.asset.financial_multiple",
+        "dibao.asset.vehicle_limit_fen",
+        "dibao.asset.commercial_property_max",
+        "dibao.asset.home_max",
+        "dibao.formula",
+        "dibao.tiers",
+        *TOPUP_RATIOS.values(),
+        "dibao.single_person.income_ratio",
+        "dibao.near_poor.income_ratio",
+        "dibao.rounding",
+    ),
+    base=base,
+    derive=derive,
+    criteria=criteria,
+    benefit=benefit,
+    describe=describe,
+    outputs=(
+        "coverage",
+        "covered_members",
+        "near_poor",
+        "standard_fen",
+        "income_net_fen",
+        "n_members",
+    ),
+)
