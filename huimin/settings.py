@@ -37,6 +37,7 @@ HUIMIN_DATA_KEYS_OLD = env_list("HUIMIN_DATA_KEYS_OLD", [])
 INSTALLED_APPS = [
     "huimin.core",
     "huimin.registry",
+    "huimin.programs",
     "huimin.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from huimin.core.models import User
 from huimin.core.services import api_token_create, job_create
+from tests.registry import samples as registry_samples
 
 MARKER = "乙县专用标记"  # appears in every record made for the other county
 SKIPPED_PREFIXES = ("admin/", "i18n/", "static/")
@@ -21,6 +22,10 @@ SKIPPED_PREFIXES = ("admin/", "i18n/", "static/")
 SAMPLES: dict[str, Callable[[User], object]] = {
     "job_id": lambda other: job_create(owner=other, kind="sample", title=MARKER).pk,
     "token_id": lambda other: api_token_create(user=other, name=MARKER)[0].pk,
+    "household_id": lambda other: registry_samples.household(other, MARKER).pk,
+    "person_id": lambda other: registry_samples.person(other, MARKER).pk,
+    "income_id": lambda other: registry_samples.income(other, MARKER).pk,
+    "asset_id": lambda other: registry_samples.asset(other, MARKER).pk,
 }
 
 
@@ -41,7 +46,9 @@ def all_routes() -> list[str]:
 def fill(route: str, samples: dict[str, object]) -> str:
     def value(match: re.Match) -> str:
         kind = match.group(2)
-        assert kind in samples, f"no jurisdiction sample for <{kind}> in {route}: add one to SAMPLES"
+        assert kind in samples, (
+            f"no jurisdiction sample for <{kind}> in {route}: add one to SAMPLES"
+        )
         return str(samples[kind])
 
     return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", value, route.lstrip("^").rstrip("$"))
@@ -62,7 +69,9 @@ def test_no_route_shows_another_countys_records(client, caseworker_a, other_coun
             assert statuses <= {404, 405} and 404 in statuses, f"{url} answered {statuses}"
         else:
             response = client.get(url)
-            assert response.status_code in (200, 302, 403, 404, 405), f"{url}: {response.status_code}"
+            assert response.status_code in (200, 302, 403, 404, 405), (
+                f"{url}: {response.status_code}"
+            )
             assert MARKER not in response.content.decode(errors="replace"), f"{url} leaks"
         checked += 1
     assert checked == len(all_routes())

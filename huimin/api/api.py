@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
-from huimin.api import core
+from huimin.api import core, programs, registry
 from huimin.api.auth import API_AUTH
 from huimin.core.errors import HuiminError
 
@@ -25,3 +25,5 @@ def huimin_error(request: HttpRequest, error: HuiminError) -> HttpResponse:
 
 
 api.add_router("/", core.router)
+api.add_router("/registry", registry.router)
+api.add_router("/programs", programs.router)

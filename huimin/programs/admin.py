@@ -25,8 +25,13 @@ class ParameterOverrideAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         saved = parameter_override_create(
-            actor=request.user, name=obj.name, region=obj.region, start=obj.start,
-            value=obj.value, source=obj.source, unit=obj.unit,
+            actor=request.user,
+            name=obj.name,
+            region=obj.region,
+            start=obj.start,
+            value=obj.value,
+            source=obj.source,
+            unit=obj.unit,
         )
         obj.pk = saved.pk
 

@@ -21,10 +21,14 @@ def live_parameters() -> ParameterSet:
     """Rebuilt only when the overrides changed; one small query tells, in every process."""
     global _cached
     fingerprint = tuple(
-        ParameterOverride.objects.aggregate(n=Count("id"), last=Max("id"), retired=Max("retired_at")).values()
+        ParameterOverride.objects.aggregate(
+            n=Count("id"), last=Max("id"), retired=Max("retired_at")
+        ).values()
     )
     if _cached is None or _cached[0] != fingerprint:
-        overrides = [o.as_record() for o in ParameterOverride.objects.filter(retired_at__isnull=True)]
+        overrides = [
+            o.as_record() for o in ParameterOverride.objects.filter(retired_at__isnull=True)
+        ]
         _cached = (fingerprint, _shipped().with_overrides(overrides) if overrides else _shipped())
     return _cached[1]
 

@@ -16,22 +16,43 @@ from huimin.rules.errors import RulesError
 
 @transaction.atomic
 def parameter_override_create(
-    *, actor: User | None, name: str, region: str, start: dt.date, value: Any, source: str, unit: str = ""
+    *,
+    actor: User | None,
+    name: str,
+    region: str,
+    start: dt.date,
+    value: Any,
+    source: str,
+    unit: str = "",
 ) -> ParameterOverride:
     if not source.strip():
         raise ValidationFailed("say which document sets this value", field="source")
-    override = ParameterOverride(name=name, region=region, start=start, value=value, unit=unit,
-                                 source=source.strip(), created_by=actor)
+    override = ParameterOverride(
+        name=name,
+        region=region,
+        start=start,
+        value=value,
+        unit=unit,
+        source=source.strip(),
+        created_by=actor,
+    )
     _check_with_engine(override)
-    if ParameterOverride.objects.filter(name=name, region=region, start=start, retired_at__isnull=True).exists():
+    if ParameterOverride.objects.filter(
+        name=name, region=region, start=start, retired_at__isnull=True
+    ).exists():
         raise ValidationFailed(
             f"{name} already has a value for region “{region or '*'}” from {start}; retire it first",
             field="start",
         )
     override.save()
-    audit_record(actor=actor, action="parameter.override", object_type="parameter_override",
-                 object_id=override.pk, region_code=region,
-                 changes={"name": name, "start": start.isoformat(), "value": value, "source": source})
+    audit_record(
+        actor=actor,
+        action="parameter.override",
+        object_type="parameter_override",
+        object_id=override.pk,
+        region_code=region,
+        changes={"name": name, "start": start.isoformat(), "value": value, "source": source},
+    )
     transaction.on_commit(reset_parameter_cache)
     return override
 
@@ -43,8 +64,14 @@ def parameter_override_retire(*, actor: User | None, override_id: int) -> None:
         return
     override.retired_at = timezone.now()
     override.save(update_fields=["retired_at"])
-    audit_record(actor=actor, action="parameter.retire", object_type="parameter_override",
-                 object_id=override.pk, region_code=override.region, changes={"name": override.name})
+    audit_record(
+        actor=actor,
+        action="parameter.retire",
+        object_type="parameter_override",
+        object_id=override.pk,
+        region_code=override.region,
+        changes={"name": override.name},
+    )
     transaction.on_commit(reset_parameter_cache)
 
 

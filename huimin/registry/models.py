@@ -104,9 +104,15 @@ class Household(models.Model):
     household_no = models.CharField(_("household number"), max_length=20, unique=True)
     region_code = models.CharField(_("village"), max_length=12)
     address = models.CharField(_("address"), max_length=200)
-    residence_type = models.CharField(_("registered residence"), max_length=8, choices=ResidenceType.choices)
+    residence_type = models.CharField(
+        _("registered residence"), max_length=8, choices=ResidenceType.choices
+    )
     payee = models.ForeignKey(
-        "Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("payee"),
     )
     bank_name = models.CharField(_("bank"), max_length=100, blank=True)
@@ -114,7 +120,9 @@ class Household(models.Model):
     bank_account_index = BlindIndexField(source="bank_account")
     phone = EncryptedTextField(_("phone"), blank=True, default="")
     phone_index = BlindIndexField(source="phone")
-    status = models.CharField(max_length=8, choices=HouseholdStatus.choices, default=HouseholdStatus.ACTIVE)
+    status = models.CharField(
+        max_length=8, choices=HouseholdStatus.choices, default=HouseholdStatus.ACTIVE
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)  # optimistic locking for edit forms
@@ -126,12 +134,17 @@ class Household(models.Model):
         ]
         indexes = [
             # varchar_pattern_ops lets PostgreSQL use the index for `LIKE '5329%'` in any locale.
-            models.Index(fields=["region_code"], name="household_region_idx",
-                         opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["region_code"],
+                name="household_region_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(region_code__regex=r"^[0-9]{12}$"),
-                                   name="household_region_is_village_code"),
+            models.CheckConstraint(
+                condition=Q(region_code__regex=r"^[0-9]{12}$"),
+                name="household_region_is_village_code",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -150,7 +163,9 @@ class Person(models.Model):
     disability_category = models.PositiveSmallIntegerField(
         _("disability category"), null=True, blank=True, choices=DisabilityCategory.choices
     )
-    disability_grade = models.PositiveSmallIntegerField(_("disability grade"), null=True, blank=True)
+    disability_grade = models.PositiveSmallIntegerField(
+        _("disability grade"), null=True, blank=True
+    )
     # Self-care over the six activities of daily living: True means cannot do it unaided.
     cannot_eat = models.BooleanField(_("cannot eat unaided"), default=False)
     cannot_dress = models.BooleanField(_("cannot dress unaided"), default=False)
@@ -162,24 +177,43 @@ class Person(models.Model):
     able_to_work = models.BooleanField(_("able to work"), default=True)
     student = models.BooleanField(_("full-time student"), default=False)
     special_care_category = models.CharField(
-        _("special-care category"), max_length=24, choices=SpecialCareCategory.choices,
+        _("special-care category"),
+        max_length=24,
+        choices=SpecialCareCategory.choices,
         default=SpecialCareCategory.NONE,
     )
-    special_care_grade = models.PositiveSmallIntegerField(_("veteran's disability grade"), null=True, blank=True)
+    special_care_grade = models.PositiveSmallIntegerField(
+        _("veteran's disability grade"), null=True, blank=True
+    )
     counted_in_family = models.BooleanField(_("counted in the family for assistance"), default=True)
     not_counted_reason = models.CharField(
-        _("why not counted"), max_length=12, choices=NotCountedReason.choices, blank=True, default=""
+        _("why not counted"),
+        max_length=12,
+        choices=NotCountedReason.choices,
+        blank=True,
+        default="",
     )
-    father_status = models.CharField(max_length=20, choices=ParentStatus.choices, default=ParentStatus.PRESENT)
-    mother_status = models.CharField(max_length=20, choices=ParentStatus.choices, default=ParentStatus.PRESENT)
-    legal_supporter_able = models.BooleanField(_("has a legal supporter able to support"), default=True)
+    father_status = models.CharField(
+        max_length=20, choices=ParentStatus.choices, default=ParentStatus.PRESENT
+    )
+    mother_status = models.CharField(
+        max_length=20, choices=ParentStatus.choices, default=ParentStatus.PRESENT
+    )
+    legal_supporter_able = models.BooleanField(
+        _("has a legal supporter able to support"), default=True
+    )
     in_institution = models.BooleanField(_("lives in an institution"), default=False)
     death_date = models.DateField(_("date of death"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     SELF_CARE_FIELDS = (
-        "cannot_eat", "cannot_dress", "cannot_transfer", "cannot_toilet", "cannot_walk_indoors", "cannot_bathe",
+        "cannot_eat",
+        "cannot_dress",
+        "cannot_transfer",
+        "cannot_toilet",
+        "cannot_walk_indoors",
+        "cannot_bathe",
     )
 
     class Meta:
@@ -188,8 +222,12 @@ class Person(models.Model):
             models.UniqueConstraint(fields=["id_number_index"], name="person_identity_unique"),
             models.CheckConstraint(
                 condition=Q(disability_category__isnull=True, disability_grade__isnull=True)
-                | Q(disability_category__gte=1, disability_category__lte=7,
-                    disability_grade__gte=1, disability_grade__lte=4),
+                | Q(
+                    disability_category__gte=1,
+                    disability_category__lte=7,
+                    disability_grade__gte=1,
+                    disability_grade__lte=4,
+                ),
                 name="person_disability_category_and_grade_together",
             ),
             models.CheckConstraint(
@@ -198,7 +236,12 @@ class Person(models.Model):
                 name="person_not_counted_has_reason",
             ),
         ]
-        indexes = [models.Index(fields=["name"], name="person_name_idx")]
+        indexes = [
+            # Name search is by prefix; varchar_pattern_ops serves `LIKE '张%'` in any locale.
+            models.Index(
+                fields=["name"], name="person_name_idx", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -223,11 +266,19 @@ class Membership(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["person"], condition=Q(valid_to__isnull=True),
-                                    name="membership_one_open_per_person"),
-            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                                   name="membership_period_ordered"),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(valid_to__isnull=True),
+                name="membership_one_open_per_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="membership_period_ordered",
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in {self.household_id} from {self.valid_from}"
 
 
 class IncomeRecord(models.Model):
@@ -244,9 +295,14 @@ class IncomeRecord(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(monthly_fen__gte=0), name="income_not_negative"),
-            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                                   name="income_period_ordered"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="income_period_ordered",
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.income_type} {self.monthly_fen} fen/month from {self.valid_from}"
 
 
 class Asset(models.Model):
@@ -264,6 +320,9 @@ class Asset(models.Model):
             models.CheckConstraint(condition=Q(value_fen__gte=0), name="asset_value_not_negative"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.value_fen} fen from {self.valid_from}"
+
 
 class HouseholdSnapshot(models.Model):
     """The whole household as it stood after one change: members, incomes, assets.
@@ -273,9 +332,14 @@ class HouseholdSnapshot(models.Model):
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="snapshots")
     taken_at = models.DateTimeField(db_index=True)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.CharField(max_length=100)
     data = models.JSONField()
 
     class Meta:
         ordering = ["household", "-taken_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} at {self.taken_at:%Y-%m-%d %H:%M} ({self.reason})"

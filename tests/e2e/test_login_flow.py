@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import screenshot
@@ -13,10 +14,13 @@ def log_in(page, live_server, username: str) -> None:
     page.get_by_role("button", name="登录").click()
 
 
-def test_a_caseworker_logs_in_with_the_keyboard_and_switches_language(phone_page, live_server, caseworker_a):
+def test_a_caseworker_logs_in_with_the_keyboard_and_switches_language(
+    phone_page, live_server, caseworker_a
+):
     page = phone_page
     page.goto(f"{live_server.url}/login/")
-    page.keyboard.type("caseworker_a")  # the user name field has focus on arrival
+    expect(page.get_by_label("用户名")).to_be_focused()  # no click needed to start typing
+    page.keyboard.type("caseworker_a")
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")

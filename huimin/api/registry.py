@@ -1,0 +1,223 @@
+"""The registry over JSON: search, read, create and update households, through the same services.
+
+Personal data leaves only masked. Outside the caller's jurisdiction a household answers 404.
+"""
+
+from datetime import date
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from huimin.core.errors import NotAllowed
+from huimin.core.models import User
+from huimin.core.pii import mask, mask_bank_account, mask_phone
+from huimin.registry import queries, services
+from huimin.registry.access import get_household_for
+from huimin.registry.models import Household
+from huimin.registry.validation import HouseholdFacts, PersonFacts
+
+router = Router(tags=["registry"])
+
+
+class HouseholdSummaryOut(Schema):
+    id: int
+    household_no: str
+    region_code: str
+    address: str
+    residence_type: str
+    status: str
+    payee_name: str
+    version: int
+
+
+class IncomeOut(Schema):
+    id: int
+    income_type: str
+    monthly_fen: int
+    valid_from: date
+    valid_to: date | None
+    verified: bool
+    counts_as_income: bool
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+    id_number_masked: str
+    sex: str
+    birth_date: date
+    relation: str
+    disability_category: int | None
+    disability_grade: int | None
+    counted_in_family: bool
+    not_counted_reason: str
+    death_date: date | None
+    incomes: list[IncomeOut]
+
+
+class AssetOut(Schema):
+    id: int
+    kind: str
+    value_fen: int
+    is_disability_vehicle: bool
+    description: str
+    valid_from: date
+    valid_to: date | None
+
+
+class HouseholdOut(HouseholdSummaryOut):
+    bank_name: str
+    bank_account_masked: str
+    phone_masked: str
+    payee_id: int | None
+    members: list[MemberOut]
+    assets: list[AssetOut]
+
+
+class PersonIn(Schema):
+    name: str
+    id_number: str
+    relation: str
+    sex: str = ""
+    birth_date: date | None = None
+    ethnicity: str = ""
+    disability_category: int | None = None
+    disability_grade: int | None = None
+    serious_illness: bool = False
+    able_to_work: bool = True
+    student: bool = False
+    counted_in_family: bool = True
+    not_counted_reason: str = ""
+
+
+class HouseholdIn(Schema):
+    region_code: str
+    address: str
+    residence_type: str
+    bank_name: str = ""
+    bank_account: str = ""
+    phone: str = ""
+    members: list[PersonIn]
+
+
+class HouseholdChangeIn(Schema):
+    """The version read with the household; a change made since then is refused (409)."""
+
+    version: int
+    region_code: str | None = None
+    address: str | None = None
+    residence_type: str | None = None
+    bank_name: str | None = None
+    bank_account: str | None = None
+    phone: str | None = None
+
+
+def _user(request: HttpRequest, permission: str) -> User:
+    user = request.user
+    if not user.has_perm(permission):
+        raise NotAllowed("your role may not do this")
+    return user  # type: ignore[return-value]
+
+
+def _summary(household: Household) -> dict:
+    return {
+        "id": household.pk,
+        "household_no": household.household_no,
+        "region_code": household.region_code,
+        "address": household.address,
+        "residence_type": household.residence_type,
+        "status": household.status,
+        "payee_name": household.payee.name if household.payee else "",
+        "version": household.version,
+    }
+
+
+def _household_out(household: Household) -> dict:
+    detail = queries.household_detail(household, history=0)
+    return {
+        **_summary(household),
+        "bank_name": household.bank_name,
+        "bank_account_masked": mask_bank_account(household.bank_account),
+        "phone_masked": mask_phone(household.phone),
+        "payee_id": household.payee_id,
+        "members": [
+            {
+                **{
+                    name: getattr(m, name)
+                    for name in MemberOut.model_fields
+                    if name not in ("id_number_masked", "incomes")
+                },
+                "id_number_masked": mask(m.id_number),
+                "incomes": list(m.incomes.all()),
+            }
+            for m in detail.members
+        ],
+        "assets": detail.assets,
+    }
+
+
+@router.get(
+    "/households",
+    response=list[HouseholdSummaryOut],
+    summary="Search households by identity number, household number, name or village",
+)
+def household_search(
+    request: HttpRequest, q: str = "", village: str = "", contains: bool = False, page: int = 1
+) -> list[dict]:
+    user = _user(request, "registry.view_household")
+    terms = queries.search_parse(q, village=village, contains=contains)
+    found = queries.page_of(queries.household_search(user, terms), page)
+    return [_summary(h) for h in found.items]
+
+
+@router.get("/households/{household_id}", response=HouseholdOut, summary="One household")
+def household_read(request: HttpRequest, household_id: int) -> dict:
+    _user(request, "registry.view_household")
+    return _household_out(get_household_for(request.user, household_id))
+
+
+@router.post(
+    "/households", response={201: HouseholdOut}, summary="Register a household with its members"
+)
+def household_create(request: HttpRequest, payload: HouseholdIn) -> Status:
+    user = _user(request, "registry.add_household")
+    data = payload.dict()
+    members = [PersonFacts(**member) for member in data.pop("members")]
+    household = services.household_create(
+        actor=user, facts=HouseholdFacts(**data), members=members, request=request
+    )
+    return Status(201, _household_out(get_household_for(user, household.pk)))
+
+
+def _update(request: HttpRequest, household_id: int, payload: HouseholdChangeIn) -> dict:
+    user = _user(request, "registry.change_household")
+    household = get_household_for(user, household_id)
+    current = HouseholdFacts(
+        region_code=household.region_code,
+        address=household.address,
+        residence_type=household.residence_type,
+        bank_name=household.bank_name,
+        bank_account=household.bank_account,
+        phone=household.phone,
+    )
+    for name, value in payload.dict(exclude={"version"}).items():
+        if value is not None:
+            setattr(current, name, value)
+    services.household_update(
+        actor=user,
+        household=household,
+        facts=current,
+        expected_version=payload.version,
+        request=request,
+    )
+    return _household_out(get_household_for(user, household.pk))
+
+
+@router.put("/households/{household_id}", response=HouseholdOut, summary="Change a household")
+def household_put(request: HttpRequest, household_id: int, payload: HouseholdChangeIn) -> dict:
+    return _update(request, household_id, payload)
+
+
+@router.patch("/households/{household_id}", response=HouseholdOut, summary="Change a household")
+def household_patch(request: HttpRequest, household_id: int, payload: HouseholdChangeIn) -> dict:
+    return _update(request, household_id, payload)

@@ -1,0 +1,208 @@
+"""Export of a search result in the import template's format, so an export can be re-imported.
+
+Personal data (identity, account and phone numbers) is masked unless the user asks to reveal it
+and may (core.reveal_pii); every export writes one audit event with the row count and the reveal.
+"""
+
+from dataclasses import dataclass
+
+import polars as pl
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from huimin.core.audit import audit_record
+from huimin.core.errors import NotAllowed, ValidationFailed
+from huimin.core.models import User
+from huimin.core.pii import mask, mask_bank_account, mask_phone
+from huimin.registry.bulk.columns import (
+    ASSET_COUNT_COLUMNS,
+    ASSET_VALUE_COLUMNS,
+    COLUMNS,
+    INCOME_COLUMNS,
+    NOT_COUNTED,
+    PARENT_STATUS,
+    RELATIONS,
+    RESIDENCE,
+    SEXES,
+    SPECIAL_CARE,
+)
+from huimin.registry.bulk.template import rows_to_csv, rows_to_xlsx
+from huimin.registry.models import Asset, Household, IncomeRecord, Person
+from huimin.registry.queries import person_search, search_parse
+
+EXPORT_MAX_ROWS = 200_000
+BATCH = 5000
+FORMATS = ("csv", "xlsx")
+WORDS = {
+    "residence_type": RESIDENCE,
+    "relation": RELATIONS,
+    "sex": SEXES,
+    "special_care_category": SPECIAL_CARE,
+    "not_counted_reason": NOT_COUNTED,
+    "father_status": PARENT_STATUS,
+    "mother_status": PARENT_STATUS,
+}
+
+
+@dataclass
+class ExportFile:
+    content: bytes
+    file_name: str
+    content_type: str
+    rows: int
+
+
+@transaction.atomic
+def registry_export(
+    *,
+    user: User,
+    q: str,
+    village: str,
+    file_format: str,
+    reveal: bool = False,
+    request: HttpRequest | None = None,
+) -> ExportFile:
+    if not user.has_perm("registry.export_registry"):
+        raise NotAllowed(_("Your role may not export from the registry."))
+    if reveal and not user.has_perm("core.reveal_pii"):
+        raise NotAllowed(_("Your role may not reveal personal data; export it masked."))
+    if file_format not in FORMATS:
+        raise ValidationFailed(_("Choose CSV or Excel."), field="format")
+    search = search_parse(q, village=village)
+    if search.empty:
+        raise ValidationFailed(
+            _("Search for something, or choose a village, before exporting."), field="q"
+        )
+    people = person_search(user, search).order_by("household__household_no", "pk")
+    ids = list(people.values_list("pk", flat=True)[: EXPORT_MAX_ROWS + 1])
+    if len(ids) > EXPORT_MAX_ROWS:
+        raise ValidationFailed(
+            _("More than %(n)d people match: narrow the search, e.g. to one township.")
+            % {"n": EXPORT_MAX_ROWS},
+            field="q",
+        )
+    rows = list(_rows(ids, reveal=reveal))
+    headers = [c.label_zh for c in COLUMNS]
+    audit_record(
+        actor=user,
+        action="registry.export",
+        object_type="export",
+        region_code=village,
+        changes={
+            "q": q if search.kind != "id_number" else "<identity number>",
+            "village": village,
+            "rows": len(rows),
+            "format": file_format,
+            "reveal": reveal,
+        },
+        request=request,
+    )
+    if file_format == "csv":
+        return ExportFile(
+            rows_to_csv(headers, rows), "registry.csv", "text/csv; charset=utf-8", len(rows)
+        )
+    content = rows_to_xlsx(headers, rows, title="registry")
+    return ExportFile(
+        content,
+        "registry.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        len(rows),
+    )
+
+
+def _rows(ids: list[int], *, reveal: bool):  # type: ignore[no-untyped-def]
+    show_id = (lambda v: v) if reveal else mask
+    show_account = (lambda v: v) if reveal else mask_bank_account
+    show_phone = (lambda v: v) if reveal else mask_phone
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        people = list(Person.objects.filter(pk__in=batch).order_by("household__household_no", "pk"))
+        households = {
+            h.pk: h for h in Household.objects.filter(pk__in={p.household_id for p in people})
+        }
+        incomes = _incomes(batch)
+        assets = _assets(list(households))
+        for person in people:
+            household = households[person.household_id]
+            values = {
+                "household_no": household.household_no,
+                "village_code": household.region_code,
+                "address": household.address,
+                "residence_type": household.residence_type,
+                "bank_name": household.bank_name,
+                "bank_account": show_account(household.bank_account),
+                "phone": show_phone(household.phone),
+                "payee": household.payee_id == person.pk,
+                "id_number": show_id(person.id_number),
+                **{name: getattr(person, name) for name in _PERSON_COLUMNS},
+                **incomes.get(person.pk, {}),
+                **assets.get(household.pk, {}),
+            }
+            yield [_cell(column.key, values.get(column.key)) for column in COLUMNS]
+
+
+_PERSON_COLUMNS = [
+    c.key
+    for c in COLUMNS
+    if c.level.value == "person"
+    and c.key not in ("id_number", "payee")
+    and not c.key.startswith("income_")
+]
+
+
+def _cell(key: str, value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if key in WORDS:
+        return WORDS[key].get(str(value), str(value))
+    if key in INCOME_COLUMNS or key in ASSET_VALUE_COLUMNS:
+        fen = int(value)  # type: ignore[call-overload]
+        return f"{fen // 100}.{fen % 100:02d}"
+    return str(value)
+
+
+def _incomes(person_ids: list[int]) -> dict[int, dict[str, int]]:
+    column_of = {kind: column for column, kind in INCOME_COLUMNS.items()}
+    found: dict[int, dict[str, int]] = {}
+    for person_id, kind, fen in IncomeRecord.objects.filter(
+        person_id__in=person_ids, valid_to__isnull=True, income_type__in=list(column_of)
+    ).values_list("person_id", "income_type", "monthly_fen"):
+        cells = found.setdefault(person_id, {})
+        cells[column_of[kind]] = cells.get(column_of[kind], 0) + fen
+    return found
+
+
+def _assets(household_ids: list[int]) -> dict[int, dict[str, object]]:
+    value_column = {kind: column for column, kind in ASSET_VALUE_COLUMNS.items()}
+    count_column = {kind: column for column, kind in ASSET_COUNT_COLUMNS.items()}
+    frame = pl.DataFrame(
+        list(
+            Asset.objects.filter(household_id__in=household_ids, valid_to__isnull=True).values_list(
+                "household_id", "kind", "value_fen", "is_disability_vehicle"
+            )
+        ),
+        schema={
+            "household_id": pl.Int64,
+            "kind": pl.Utf8,
+            "value_fen": pl.Int64,
+            "disabled": pl.Boolean,
+        },
+        orient="row",
+    )
+    found: dict[int, dict[str, object]] = {}
+    for household_id, kind, total, count, disabled in (
+        frame.group_by("household_id", "kind")
+        .agg(pl.col("value_fen").sum(), pl.len(), pl.col("disabled").any())
+        .iter_rows()
+    ):
+        cells = found.setdefault(household_id, {})
+        if kind in value_column:
+            cells[value_column[kind]] = total
+        if kind in count_column:
+            cells[count_column[kind]] = count
+        if kind == "vehicle":
+            cells["disability_vehicle"] = disabled
+    return found

@@ -1,0 +1,297 @@
+"""Pure checks on registry facts: no database, no request, only the values and the rules.
+
+Each check raises `ValidationFailed` naming the field (and, through `label`, the record) so that a
+form can show the message next to the field and an import can report it against its row.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Choices
+from django.utils.translation import gettext as _
+from stdnum.cn import ric
+from stdnum.exceptions import (
+    InvalidChecksum,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+    ValidationError,
+)
+
+from huimin.core.errors import ValidationFailed
+from huimin.registry.models import (
+    DisabilityCategory,
+    IncomeType,
+    NotCountedReason,
+    ParentStatus,
+    Relation,
+    ResidenceType,
+    Sex,
+    SpecialCareCategory,
+)
+
+VILLAGE_CODE_LENGTH = 12
+DISABILITY_GRADES = range(1, 5)
+
+# Income that the assistance rules do not count (POLICY.md, dibao: income not counted).
+NOT_COUNTED_INCOME = frozenset(
+    {
+        IncomeType.SPECIAL_CARE,
+        IncomeType.FAMILY_PLANNING_REWARD,
+        IncomeType.SCHOLARSHIP,
+        IncomeType.BRAVERY_AWARD,
+        IncomeType.SOCIAL_ASSISTANCE,
+        IncomeType.PENSION_BASIC,
+    }
+)
+
+
+@dataclass
+class HouseholdFacts:
+    """What a person types about a household (personal data in clear, as entered)."""
+
+    region_code: str
+    address: str
+    residence_type: str
+    bank_name: str = ""
+    bank_account: str = ""
+    phone: str = ""
+
+
+@dataclass
+class PersonFacts:
+    """What a person types about a member. Sex and birth date may be left empty: the ID gives them."""
+
+    name: str
+    id_number: str
+    relation: str
+    sex: str = ""
+    birth_date: date | None = None
+    ethnicity: str = ""
+    disability_category: int | None = None
+    disability_grade: int | None = None
+    cannot_eat: bool = False
+    cannot_dress: bool = False
+    cannot_transfer: bool = False
+    cannot_toilet: bool = False
+    cannot_walk_indoors: bool = False
+    cannot_bathe: bool = False
+    serious_illness: bool = False
+    able_to_work: bool = True
+    student: bool = False
+    special_care_category: str = SpecialCareCategory.NONE
+    special_care_grade: int | None = None
+    counted_in_family: bool = True
+    not_counted_reason: str = ""
+    father_status: str = ParentStatus.PRESENT
+    mother_status: str = ParentStatus.PRESENT
+    legal_supporter_able: bool = True
+    in_institution: bool = False
+
+    # The fields of Person these facts set, in the order forms show them.
+    PERSON_FIELDS = (
+        "name", "id_number", "sex", "birth_date", "ethnicity", "relation",
+        "disability_category", "disability_grade",
+        "cannot_eat", "cannot_dress", "cannot_transfer", "cannot_toilet", "cannot_walk_indoors",
+        "cannot_bathe", "serious_illness", "able_to_work", "student",
+        "special_care_category", "special_care_grade", "counted_in_family", "not_counted_reason",
+        "father_status", "mother_status", "legal_supporter_able", "in_institution",
+    )  # fmt: skip
+
+    def values(self) -> dict:
+        return {name: getattr(self, name) for name in self.PERSON_FIELDS}
+
+
+def who(label: str) -> str:
+    """A prefix naming the record a message is about, e.g. "张三: "."""
+    return _("%(label)s: ") % {"label": label} if label else ""
+
+
+def clean_id_number(value: str, *, label: str = "") -> str:
+    """The identity number in its stored form (18 characters, upper-case X), or a clear error."""
+    number = "".join((value or "").split()).replace("-", "").upper()
+    try:
+        return _validate_ric(number)
+    except InvalidLength:
+        message = _("the identity number must have 18 characters; “%(value)s” has %(n)d")
+        raise ValidationFailed(
+            who(label) + message % {"value": value, "n": len(number)}, field="id_number"
+        ) from None
+    except InvalidFormat:
+        message = _("the identity number must be 17 digits followed by a digit or X")
+        raise ValidationFailed(who(label) + message, field="id_number") from None
+    except InvalidChecksum:
+        message = _(
+            "the identity number “%(value)s” fails its check digit: one of its characters is "
+            "probably mistyped"
+        )
+        raise ValidationFailed(who(label) + message % {"value": value}, field="id_number") from None
+    except InvalidComponent:
+        message = _("the identity number “%(value)s” does not contain a real date of birth")
+        raise ValidationFailed(who(label) + message % {"value": value}, field="id_number") from None
+
+
+def _validate_ric(number: str) -> str:
+    """`ric.validate` without its birth-place check.
+
+    stdnum refuses an address code that did not exist in the birth year, but the code is where
+    the number was issued, often years later (POLICY.md), so real numbers of older people whose
+    county was renamed would be refused. Length, digits, check digit and birth date remain.
+    """
+    if len(number) != 18:
+        raise InvalidLength()
+    if not number[:-1].isdigit():
+        raise InvalidFormat()
+    if number[-1] != ric.calc_check_digit(number):
+        raise InvalidChecksum()
+    ric.get_birth_date(number)
+    return number
+
+
+def id_number_is_valid(number: str) -> bool:
+    try:
+        _validate_ric(number)
+    except ValidationError:
+        return False
+    return True
+
+
+def sex_from_id(number: str) -> str:
+    """GB 11643: the 17th character is odd for a man, even for a woman."""
+    return Sex.MALE if int(number[16]) % 2 == 1 else Sex.FEMALE
+
+
+def birth_date_from_id(number: str) -> date:
+    return ric.get_birth_date(number)
+
+
+def check_person(facts: PersonFacts, *, today: date, label: str = "") -> PersonFacts:
+    """Check one member's facts and fill in what the ID implies; returns the cleaned facts."""
+    label = label or facts.name
+    facts.name = " ".join((facts.name or "").split())
+    if not facts.name:
+        raise ValidationFailed(_("enter the person's name"), field="name")
+    facts.id_number = clean_id_number(facts.id_number, label=label)
+    id_birth, id_sex = birth_date_from_id(facts.id_number), sex_from_id(facts.id_number)
+    if facts.birth_date is None:
+        facts.birth_date = id_birth
+    elif facts.birth_date != id_birth:
+        message = _(
+            "the date of birth %(entered)s does not match the identity number, which says "
+            "%(from_id)s"
+        )
+        raise ValidationFailed(
+            who(label) + message % {"entered": facts.birth_date, "from_id": id_birth},
+            field="birth_date",
+        )
+    if facts.birth_date > today:
+        raise ValidationFailed(
+            who(label) + _("the date of birth is in the future"), field="birth_date"
+        )
+    if not facts.sex:
+        facts.sex = id_sex
+    elif facts.sex != id_sex:
+        message = _(
+            "the sex entered (%(entered)s) does not match the identity number (%(from_id)s)"
+        )
+        raise ValidationFailed(
+            who(label) + message % {"entered": Sex(facts.sex).label, "from_id": Sex(id_sex).label},
+            field="sex",
+        )
+    _check_choice(facts.relation, Relation, "relation", label)
+    _check_choice(facts.special_care_category, SpecialCareCategory, "special_care_category", label)
+    _check_choice(facts.father_status, ParentStatus, "father_status", label)
+    _check_choice(facts.mother_status, ParentStatus, "mother_status", label)
+    check_disability(facts.disability_category, facts.disability_grade, label=label)
+    check_counted(facts.counted_in_family, facts.not_counted_reason, label=label)
+    return facts
+
+
+def check_disability(category: int | None, grade: int | None, *, label: str = "") -> None:
+    if category is None and grade is None:
+        return
+    if category is None:
+        message = _("a disability grade needs a disability category (1–7)")
+        raise ValidationFailed(who(label) + message, field="disability_category")
+    if grade is None:
+        message = _("a disability category needs a disability grade (1–4, 1 the most severe)")
+        raise ValidationFailed(who(label) + message, field="disability_grade")
+    if category not in DisabilityCategory.values:
+        message = _("the disability category must be 1 to 7, not %(value)s")
+        raise ValidationFailed(
+            who(label) + message % {"value": category}, field="disability_category"
+        )
+    if grade not in DISABILITY_GRADES:
+        message = _("the disability grade must be 1 to 4, not %(value)s")
+        raise ValidationFailed(who(label) + message % {"value": grade}, field="disability_grade")
+
+
+def check_counted(counted: bool, reason: str, *, label: str = "") -> None:
+    if counted and reason:
+        message = _("a person counted in the family has no reason for not being counted")
+        raise ValidationFailed(who(label) + message, field="not_counted_reason")
+    if not counted and not reason:
+        message = _(
+            "say why this person is not counted in the family (soldier, prisoner, clergy away…)"
+        )
+        raise ValidationFailed(who(label) + message, field="not_counted_reason")
+    if reason and reason not in NotCountedReason.values:
+        raise ValidationFailed(who(label) + _("unknown reason"), field="not_counted_reason")
+
+
+def check_household(facts: HouseholdFacts) -> HouseholdFacts:
+    facts.region_code = (facts.region_code or "").strip()
+    if len(facts.region_code) != VILLAGE_CODE_LENGTH or not facts.region_code.isdigit():
+        message = _(
+            "a household belongs to a village: choose a 12-digit village code, not “%(value)s”"
+        )
+        raise ValidationFailed(message % {"value": facts.region_code}, field="region_code")
+    facts.address = " ".join((facts.address or "").split())
+    if not facts.address:
+        raise ValidationFailed(_("enter the household's address"), field="address")
+    _check_choice(facts.residence_type, ResidenceType, "residence_type", "")
+    facts.bank_account = "".join((facts.bank_account or "").split())
+    if facts.bank_account and not facts.bank_account.isdigit():
+        raise ValidationFailed(_("a bank account number has only digits"), field="bank_account")
+    facts.phone = "".join((facts.phone or "").split()).replace("-", "")
+    if facts.phone and not facts.phone.isdigit():
+        raise ValidationFailed(_("a phone number has only digits"), field="phone")
+    return facts
+
+
+def check_period(valid_from: date, valid_to: date | None) -> None:
+    if valid_to is not None and valid_to < valid_from:
+        message = _("the end date %(to)s is before the start date %(from)s")
+        raise ValidationFailed(message % {"to": valid_to, "from": valid_from}, field="valid_to")
+
+
+def check_amount(fen: int, *, field: str) -> None:
+    if fen < 0:
+        raise ValidationFailed(_("an amount cannot be negative"), field=field)
+
+
+def counts_as_income_by_default(income_type: str) -> bool:
+    return income_type not in NOT_COUNTED_INCOME
+
+
+def check_heads(members: list[tuple[str, str, bool]], *, household_label: str) -> None:
+    """members: (name, relation, alive). Exactly one head among the living, when any live."""
+    living_heads = [
+        name for name, relation, alive in members if alive and relation == Relation.HEAD
+    ]
+    if not any(alive for _name, _relation, alive in members):
+        return
+    if not living_heads:
+        message = _("household %(no)s needs a head of household among its living members")
+        raise ValidationFailed(message % {"no": household_label}, field="relation")
+    if len(living_heads) > 1:
+        message = _("household %(no)s can have only one head, not %(names)s")
+        raise ValidationFailed(
+            message % {"no": household_label, "names": "、".join(living_heads)}, field="relation"
+        )
+
+
+def _check_choice(value: str, choices: type[Choices], field: str, label: str) -> None:
+    if value not in choices.values:
+        message = _("“%(value)s” is not one of the allowed choices")
+        raise ValidationFailed(who(label) + message % {"value": value}, field=field)
