@@ -56,6 +56,7 @@ class User(AbstractUser):
             ("reveal_pii", "May reveal personal data (each reveal is audited)"),
             ("view_audit", "May read the audit trail"),
         ]
+        indexes = [models.Index(fields=["phone_index"], name="user_phone_idx")]
 
     def __str__(self) -> str:
         return self.full_name or self.username

@@ -133,13 +133,16 @@ class EncryptedTextField(models.TextField):
 
 
 class BlindIndexField(models.CharField):
-    """The keyed hash of another field's value, computed on every save (bulk_create too)."""
+    """The keyed hash of another field's value, computed on every save (bulk_create too).
+
+    Declare its index in the model's Meta (a plain `models.Index` or a unique constraint): only
+    exact matches are ever looked up, so PostgreSQL's extra LIKE index would only slow writes.
+    """
 
     def __init__(self, *args, source: str = "", **kwargs) -> None:  # type: ignore[no-untyped-def]
         self.source = source
         kwargs.setdefault("max_length", 32)
         kwargs.setdefault("editable", False)
-        kwargs.setdefault("db_index", True)
         kwargs.setdefault("blank", True)
         kwargs.setdefault("default", "")
         super().__init__(*args, **kwargs)

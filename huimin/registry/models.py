@@ -139,6 +139,8 @@ class Household(models.Model):
                 name="household_region_idx",
                 opclasses=["varchar_pattern_ops"],
             ),
+            models.Index(fields=["bank_account_index"], name="household_bank_account_idx"),
+            models.Index(fields=["phone_index"], name="household_phone_idx"),
         ]
         constraints = [
             models.CheckConstraint(
