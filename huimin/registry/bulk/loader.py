@@ -322,7 +322,7 @@ def snapshot_frame(
     note: str,
     now: datetime,
 ) -> pl.DataFrame:
-    """One snapshot row per new household, in the shape of registry.services.snapshot_data.
+    """One snapshot row per new household, shaped as registry.services.snapshots.snapshot_data.
 
     Built in Polars and encoded to JSON there, so a million persons do not pass through Python
     one by one; personal data is masked the same way `core.pii.mask` masks it.

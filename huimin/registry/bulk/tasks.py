@@ -8,7 +8,7 @@ from django_tasks import task
 from huimin.core.jobs import failures_recorded
 from huimin.core.models import User
 from huimin.core.services import job_finish, job_progress
-from huimin.registry.bulk.services import registry_import_run
+from huimin.registry.bulk.services.importing import registry_import_run
 
 
 @task()

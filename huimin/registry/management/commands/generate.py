@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from huimin.registry.bulk.services import registry_generate
+from huimin.registry.bulk.services.generating import registry_generate
 
 
 class Command(BaseCommand):

@@ -1,0 +1,187 @@
+"""Import a file: check it, refuse or keep going by mode, write the accepted rows in one go."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from huimin.core.audit import audit_record
+from huimin.core.errors import ValidationFailed
+from huimin.core.models import User
+from huimin.registry.bulk import loader
+from huimin.registry.bulk.columns import BY_KEY, ERROR_COLUMN, ERROR_LABEL, ROW_COLUMN
+from huimin.registry.bulk.reading import FileContent, file_format_of, read_file
+from huimin.registry.bulk.services.new_records import household_values, new_records
+from huimin.registry.bulk.services.replacing import replace_assets, replace_incomes
+from huimin.registry.bulk.services.updating import (
+    snapshot_changed,
+    update_households,
+    update_persons,
+)
+from huimin.registry.bulk.template import rows_to_csv, rows_to_xlsx
+from huimin.registry.bulk.validation import CheckResult, check_file
+
+MODES = ("check", "all", "valid")
+
+REPORTED_ERRORS = 500  # the first errors kept in the job's outcome and shown on the page
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class ImportOutcome:
+    mode: str
+    file_name: str
+    counts: dict[str, int]
+    errors: list[list[Any]]  # [row, column key, column label, message], the first REPORTED_ERRORS
+    rejected_file: str = ""  # path of the rejected rows, same format as the upload
+    written: dict[str, int] = field(default_factory=dict)
+    imported: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "mode": self.mode,
+            "file_name": self.file_name,
+            "counts": self.counts,
+            "errors": self.errors,
+            "errors_shown": len(self.errors),
+            "rejected_file": self.rejected_file,
+            "written": self.written,
+            "imported": self.imported,
+        }
+
+
+def registry_import_run(
+    *,
+    user: User,
+    path: Path,
+    file_name: str,
+    mode: str,
+    progress: Progress | None = None,
+) -> ImportOutcome:
+    if mode not in MODES:
+        raise ValidationFailed(f"unknown import mode {mode!r}", field="mode")
+    if not user.has_perm("registry.import_registry"):
+        raise ValidationFailed(_("Your role may not import into the registry."))
+    report = progress or (lambda done, total, message: None)
+    content = read_file(path, file_format=file_format_of(file_name))
+    total = content.rows
+    report(0, total, _("Checking %(rows)d rows") % {"rows": total})
+    checked = check_file(content, user=user)
+    outcome = ImportOutcome(
+        mode=mode,
+        file_name=file_name,
+        counts=checked.counts,
+        errors=[
+            [row, column, BY_KEY[column].label_zh if column in BY_KEY else "", message]
+            for row, column, message in checked.errors.head(REPORTED_ERRORS).iter_rows()
+        ],
+    )
+    if checked.counts["rows_rejected"]:
+        outcome.rejected_file = str(_write_rejected(content, checked, path))
+    if mode == "check":
+        report(total, total, _("Checked"))
+        return outcome
+    if mode == "all" and checked.counts["rows_rejected"]:
+        raise ValidationFailed(
+            _(
+                "Nothing was imported: %(rows)d rows have errors and you chose all or nothing. "
+                "Fix them, or import only the valid rows."
+            )
+            % {"rows": checked.counts["rows_rejected"]}
+        )
+    report(total // 2, total, _("Writing"))
+    outcome.written = _write(checked, user=user, file_name=file_name, mode=mode)
+    outcome.imported = True
+    report(total, total, _("Imported"))
+    return outcome
+
+
+def _write_rejected(content: FileContent, checked: CheckResult, upload: Path) -> Path:
+    texts = checked.error_text_by_row()
+    rejected = content.frame.filter(pl.col(ROW_COLUMN).is_in(list(texts)))
+    rejected = rejected.with_columns(
+        pl.col(ROW_COLUMN).replace_strict(texts, return_dtype=pl.Utf8).alias(ERROR_COLUMN)
+    )
+    keys = [key for key in content.keys if key is not None]
+    headers = [h for h, key in zip(content.headers, content.keys, strict=False) if key is not None]
+    headers.append(f"{ERROR_LABEL} {ERROR_COLUMN}")
+    rows = rejected.select([*keys, ERROR_COLUMN]).iter_rows()
+    target = upload.with_name(f"{upload.stem}-rejected.{content.file_format}")
+    if content.file_format == "csv":
+        target.write_bytes(rows_to_csv(headers, rows))
+    else:
+        target.write_bytes(rows_to_xlsx(headers, rows, title="rejected"))
+    return target
+
+
+@transaction.atomic
+def _write(checked: CheckResult, *, user: User, file_name: str, mode: str) -> dict[str, int]:
+    rows = checked.accepted
+    today = timezone.localdate()
+    new_households, new_persons, new_incomes, new_assets = new_records(rows, today)
+    note = f"{file_name}"
+    written = loader.write_new(
+        loader.RegistryFrames(new_households, new_persons, new_incomes, new_assets),
+        actor=user,
+        as_of=today,
+        reason="import",
+        note=note,
+    )
+    changed = apply_changes(rows, today)
+    if changed:
+        snapshot_changed(changed, user=user, note=note)
+    counts = {
+        "households_created": written.counts["households"],
+        "persons_created": written.counts["persons"],
+        "households_changed": len(changed),
+        "incomes_created": written.counts["incomes"],
+        "assets_created": written.counts["assets"],
+    }
+    villages = rows["village_code"].filter(rows["village_code"] != "").unique().to_list()
+    audit_record(
+        actor=user,
+        action="registry.import",
+        object_type="import",
+        object_id=file_name[:64],
+        region_code=_common_prefix(villages),
+        changes={
+            "file": file_name,
+            "mode": mode,
+            **counts,
+            "rows": checked.counts["rows"],
+            "rows_rejected": checked.counts["rows_rejected"],
+        },
+    )
+    return counts
+
+
+def _common_prefix(codes: list[str]) -> str:
+    if not codes:
+        return ""
+    first, last = min(codes), max(codes)
+    length = 0
+    while length < min(len(first), len(last)) and first[length] == last[length]:
+        length += 1
+    return first[:length]
+
+
+def apply_changes(rows: pl.DataFrame, today: date) -> set[int]:
+    """Update known households and persons where the file differs; return the changed households."""
+    changed: set[int] = set()
+    known = rows.filter(pl.col("household_id").is_not_null())
+    if known.height == 0:
+        return changed
+    changed |= update_households(household_values(known), rows)
+    changed |= update_persons(known.filter(pl.col("person_id").is_not_null()))
+    changed |= replace_incomes(known.filter(pl.col("person_id").is_not_null()), today)
+    changed |= replace_assets(household_values(known), today)
+    # New members of known households count as a change of those households.
+    changed |= set(known.filter(pl.col("person_id").is_null())["household_id"].to_list())
+    return changed

@@ -1,0 +1,67 @@
+"""What several registry pages share: the signed-in user, place names, the one-form page."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from huimin.core import access as core_access
+from huimin.core.models import Region, RegionLevel, User
+from huimin.registry.models import Household
+
+GET_POST = ["GET", "POST"]
+
+
+def user_of(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def places(request: HttpRequest, *, villages_only: bool) -> tuple[list, dict[str, str]]:
+    """(choices, names by code) of the townships and villages in the user's jurisdiction."""
+    english = (get_language() or "").startswith("en")
+    regions = core_access.scope(
+        Region.objects.filter(level__in=[RegionLevel.TOWNSHIP, RegionLevel.VILLAGE]),
+        request.user,
+        field="code",
+    ).values_list("code", "level", "name_zh", "name_en")
+    names = {code: (en if english else zh) for code, _level, zh, en in regions}
+    choices = []
+    for code, level, _zh, _en in regions:
+        if level == RegionLevel.VILLAGE:
+            choices.append((code, f"{names.get(code[:9], '')} · {names[code]}"))
+        elif not villages_only:
+            label = _("%(township)s (whole township)") % {"township": names[code]}
+            choices.append((code, label))
+    return choices, names
+
+
+def region_names(codes: list[str]) -> dict[str, str]:
+    english = (get_language() or "").startswith("en")
+    rows = Region.objects.filter(code__in=codes).values_list("code", "name_zh", "name_en")
+    return {code: (en if english else zh) for code, zh, en in rows}
+
+
+def form_page(
+    request: HttpRequest,
+    form: object,
+    household: Household,
+    *,
+    title: str,
+    intro: str,
+    submit: str,
+    danger: bool = False,
+    empty: str = "",
+) -> HttpResponse:
+    return render(
+        request,
+        "registry/simple_form.html",
+        {
+            "form": form,
+            "household": household,
+            "title": title,
+            "intro": intro,
+            "submit": submit,
+            "danger": danger,
+            "empty": empty,
+        },
+    )
