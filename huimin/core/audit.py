@@ -8,7 +8,7 @@ back together.
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -123,7 +123,9 @@ class ChainReport:
         return self.first_broken_seq is None
 
 
-def audit_verify(*, chunk_size: int = 5000) -> ChainReport:
+def audit_verify(
+    *, chunk_size: int = 5000, on_progress: Callable[[int], None] | None = None
+) -> ChainReport:
     """Recompute the chain from the first event; name the first event that does not fit."""
     expected_seq, expected_prev, checked = 1, GENESIS_HASH, 0
     with transaction.atomic():
@@ -133,6 +135,8 @@ def audit_verify(*, chunk_size: int = 5000) -> ChainReport:
                 return ChainReport(checked, first_broken_seq=expected_seq, problem=problem)
             checked += 1
             expected_seq, expected_prev = event.seq + 1, event.hash
+            if on_progress is not None and checked % chunk_size == 0:
+                on_progress(checked)
     return ChainReport(checked)
 
 

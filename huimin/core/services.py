@@ -6,7 +6,8 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import F, Model
+from django.db.models.functions import Greatest
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -149,6 +150,7 @@ def job_progress(*, job_id: int, done: int, total: int | None = None, message: s
 
 def job_finish(*, job_id: int, outcome: dict, message: str = "") -> None:
     Job.objects.filter(pk=job_id).update(
+        done=Greatest(F("done"), F("total")),
         status=JobStatus.SUCCEEDED,
         outcome=outcome,
         message=message[:500],

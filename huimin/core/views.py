@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -102,6 +103,7 @@ def audit_verify_start(request: AuthedRequest) -> HttpResponse:
         kind="audit.verify",
         title=_("Verify the audit chain"),
         task=verify_audit_chain,
+        language=get_language(),
     )
     messages.success(request, _("The check has started; follow it below."))
     return redirect("job-list")

@@ -17,6 +17,8 @@ def test_verifying_the_chain_runs_as_a_job_with_its_outcome(
     assert job.outcome["intact"] is True
     assert job.outcome["events_checked"] >= 2  # the user's creation and the job's own
     assert job.percent == 100
+    assert job.done == job.total
+    assert "记录链完整" in job.message  # in the language of the person who started it
 
 
 def test_the_jobs_page_polls_only_running_jobs(client, caseworker_a):
