@@ -48,6 +48,8 @@ _PERSON_FIELDS = [
     "counted_in_family",
     "father_status",
     "mother_status",
+    "father_status_since",
+    "mother_status_since",
     "legal_supporter_able",
     "in_institution",
     "death_date",

@@ -185,6 +185,18 @@ class PersonForm(RegistryForm):
     mother_status = forms.ChoiceField(
         label=_("Mother"), choices=ParentStatus.choices, initial=ParentStatus.PRESENT
     )
+    father_status_since = forms.DateField(
+        label=_("Father's situation since"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty if it has lasted for years."),
+    )
+    mother_status_since = forms.DateField(
+        label=_("Mother's situation since"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty if it has lasted for years."),
+    )
     legal_supporter_able = forms.BooleanField(
         label=_("Has a legal supporter able to support"), required=False, initial=True
     )
@@ -220,7 +232,10 @@ class PersonForm(RegistryForm):
                 "serious_illness", "able_to_work", "student", "special_care_category",
                 "special_care_grade", "counted_in_family", "not_counted_reason", "in_institution",
             ],
-            "parents": ["father_status", "mother_status", "legal_supporter_able"],
+            "parents": [
+                "father_status", "father_status_since", "mother_status", "mother_status_since",
+                "legal_supporter_able",
+            ],
         }  # fmt: skip
         titles = {
             "who": _("About the person"),
@@ -256,6 +271,8 @@ class PersonForm(RegistryForm):
             not_counted_reason=data["not_counted_reason"],
             father_status=data["father_status"],
             mother_status=data["mother_status"],
+            father_status_since=data["father_status_since"],
+            mother_status_since=data["mother_status_since"],
             legal_supporter_able=data["legal_supporter_able"],
             in_institution=data["in_institution"],
         )

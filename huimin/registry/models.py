@@ -201,6 +201,10 @@ class Person(models.Model):
     mother_status = models.CharField(
         max_length=20, choices=ParentStatus.choices, default=ParentStatus.PRESENT
     )
+    # Detention, rehabilitation and loss of contact count for a child without support only after
+    # six months, so the date a parent's situation began matters. Empty: long-standing.
+    father_status_since = models.DateField(_("father's situation since"), null=True, blank=True)
+    mother_status_since = models.DateField(_("mother's situation since"), null=True, blank=True)
     legal_supporter_able = models.BooleanField(
         _("has a legal supporter able to support"), default=True
     )

@@ -85,6 +85,8 @@ class PersonFacts:
     not_counted_reason: str = ""
     father_status: str = ParentStatus.PRESENT
     mother_status: str = ParentStatus.PRESENT
+    father_status_since: date | None = None
+    mother_status_since: date | None = None
     legal_supporter_able: bool = True
     in_institution: bool = False
 
@@ -95,7 +97,8 @@ class PersonFacts:
         "cannot_eat", "cannot_dress", "cannot_transfer", "cannot_toilet", "cannot_walk_indoors",
         "cannot_bathe", "serious_illness", "able_to_work", "student",
         "special_care_category", "special_care_grade", "counted_in_family", "not_counted_reason",
-        "father_status", "mother_status", "legal_supporter_able", "in_institution",
+        "father_status", "mother_status", "father_status_since", "mother_status_since",
+        "legal_supporter_able", "in_institution",
     )  # fmt: skip
 
     def values(self) -> dict:
@@ -204,7 +207,21 @@ def check_person(facts: PersonFacts, *, today: date, label: str = "") -> PersonF
     _check_choice(facts.mother_status, ParentStatus, "mother_status", label)
     check_disability(facts.disability_category, facts.disability_grade, label=label)
     check_counted(facts.counted_in_family, facts.not_counted_reason, label=label)
+    for parent in ("father", "mother"):
+        check_parent_since(facts, parent, today, label=label)
     return facts
+
+
+def check_parent_since(facts: PersonFacts, parent: str, today: date, *, label: str = "") -> None:
+    status, since = getattr(facts, f"{parent}_status"), getattr(facts, f"{parent}_status_since")
+    if since is None:
+        return
+    if status == ParentStatus.PRESENT:
+        message = _("a date is given for a parent who is present and able: leave it empty")
+        raise ValidationFailed(who(label) + message, field=f"{parent}_status_since")
+    if since > today:
+        message = _("the date the parent's situation began is in the future")
+        raise ValidationFailed(who(label) + message, field=f"{parent}_status_since")
 
 
 def check_disability(category: int | None, grade: int | None, *, label: str = "") -> None:
