@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from huimin.core.errors import ValidationFailed
 from huimin.programs.evaluation import household_explain
@@ -62,5 +63,5 @@ def test_a_date_for_a_present_parent_or_in_the_future_is_refused():
         check_person(facts, today=dt.date(2026, 11, 29))
     assert present.value.field == "father_status_since"
     facts.father_status, facts.father_status_since = "imprisoned", dt.date(2027, 1, 1)
-    with pytest.raises(ValidationFailed, match="晚于今天"):
+    with pytest.raises(ValidationFailed, match="in the future"), translation.override("en"):
         check_person(facts, today=dt.date(2026, 11, 29))
