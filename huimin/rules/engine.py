@@ -3,7 +3,7 @@
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import polars as pl
 
@@ -11,8 +11,10 @@ from huimin.rules.errors import UnknownProgram
 from huimin.rules.parameters import ParameterSet, load_parameters
 from huimin.rules.periods import Period, parse_period
 from huimin.rules.population import Population
-from huimin.rules.program import Context, Criterion, Program, Stage
+from huimin.rules.program import Context, Criterion, Program
 from huimin.rules.programs import PROGRAMS
+
+Engine = Literal["auto", "in-memory"]
 
 
 def evaluate(
@@ -32,7 +34,15 @@ def evaluate(
         view=population.view(period),
         params=population.bind(parameters or load_parameters(), period),
     )
+    return evaluate_in(context, programs, details=details)
+
+
+def evaluate_in(
+    context: Context, programs: Iterable[str] | None = None, *, details: bool = False
+) -> dict[str, pl.DataFrame]:
+    """`evaluate` in a context the caller keeps (explain reads its compiled criteria)."""
     wanted = list(PROGRAMS) if programs is None else list(programs)
+    optimizations, engine = _execution(context.view.population)
     for wave in _waves(_with_dependencies(wanted)):
         # programs of a wave are independent: Polars runs their queries in parallel
         queries = []
@@ -40,17 +50,18 @@ def evaluate(
             query, keep = program_query(PROGRAMS[name], context)
             # selecting before collecting lets Polars skip what only explain reads
             queries.append(query if details else query.select(keep))
-        frames = pl.collect_all(queries, optimizations=_flags(population))
+        frames = pl.collect_all(queries, optimizations=optimizations, engine=engine)
         context.results.update(zip(wave, frames, strict=True))
     return {name: context.results[name] for name in wanted}
 
 
-def _flags(population: Population) -> pl.QueryOptFlags:
-    # On a few rows the optimizer costs more than it saves (explain for one household runs
-    # about twice as fast without it); optimizations never change results.
+def _execution(population: Population) -> tuple[pl.QueryOptFlags, Engine]:
+    # On a few rows the fixed cost per query dominates: the optimizer costs more than it saves,
+    # and the streaming engine (Polars' default) spends about twice as long as the in-memory one
+    # setting up its pipeline. Neither choice changes results.
     if population.n_persons < _OPTIMIZE_FROM_PERSONS:
-        return pl.QueryOptFlags.none()
-    return pl.QueryOptFlags()
+        return pl.QueryOptFlags.none(), "in-memory"
+    return pl.QueryOptFlags(), "auto"
 
 
 def _waves(ordered: list[str]) -> list[list[str]]:
@@ -67,14 +78,18 @@ def _waves(ordered: list[str]) -> list[list[str]]:
 
 @dataclass(frozen=True)
 class Compiled:
-    derive: list[Stage]
+    """A program's expressions for one (parameter set, month, region) and the columns evaluate()
+    keeps. `stages` are the named expressions of each `with_columns`, aliased once here."""
+
     criteria: list[Criterion]
-    benefit: list[Stage]
+    stages: tuple[tuple[pl.Expr, ...], ...]
+    keep: list[str]
 
 
 # Built expressions for one-region populations (explain, single-household API calls): the
-# expressions depend only on the parameter values chosen and a few facts of the month, so a
-# repeat call reuses them instead of rebuilding hundreds of expression nodes.
+# expressions depend only on the parameter values chosen and a few facts of the month (the key
+# below), never on the rows, so a repeat call reuses them instead of rebuilding hundreds of
+# expression nodes. Polars expressions are immutable: sharing them between queries is safe.
 _COMPILED: OrderedDict[tuple[Any, ...], Compiled] = OrderedDict()
 _COMPILED_SIZE = 256
 _OPTIMIZE_FROM_PERSONS = 10_000
@@ -89,35 +104,48 @@ def run_program(program: Program, context: Context, *, details: bool = False) ->
 def program_query(program: Program, context: Context) -> tuple[pl.LazyFrame, list[str]]:
     """The program's whole computation as one lazy query, and the columns evaluate() keeps."""
     compiled = compile_program(program, context)
-    frame = program.base(context).lazy()
-    for stage in compiled.derive:
-        frame = frame.with_columns(**stage)
-    criteria = compiled.criteria
-    measured = {f"{c.name}.value": c.value for c in criteria}
-    measured |= {f"{c.name}.threshold": c.threshold for c in criteria if c.threshold is not None}
-    frame = frame.with_columns(**measured).with_columns(
-        **{c.name: c.passed_expr().fill_null(False) for c in criteria}
-    )
-    for stage in compiled.benefit:
-        frame = frame.with_columns(**stage)
-    keep = [*program.id_columns, *(c.name for c in criteria), "eligible", "amount_fen"]
-    return frame, [*keep, *(c for c in program.outputs if c not in keep)]
+    frame = program.base(context)
+    for stage in compiled.stages:
+        frame = frame.with_columns(*stage)
+    return frame, compiled.keep
 
 
 def compile_program(program: Program, context: Context) -> Compiled:
+    compiled = context.compiled.get(program.name)
+    if compiled is None:
+        compiled = _cached_compile(program, context)
+        context.compiled[program.name] = compiled
+    return compiled
+
+
+def _cached_compile(program: Program, context: Context) -> Compiled:
     key = _cache_key(program, context)
     compiled = _COMPILED.get(key) if key is not None else None
     if compiled is None:
-        compiled = Compiled(
-            derive=program.derive(context),
-            criteria=program.criteria(context),
-            benefit=program.benefit(context),
-        )
+        compiled = _compile(program, context)
         if key is not None:
             _COMPILED[key] = compiled
             while len(_COMPILED) > _COMPILED_SIZE:
                 _COMPILED.popitem(last=False)
     return compiled
+
+
+def _compile(program: Program, context: Context) -> Compiled:
+    criteria = program.criteria(context)
+    measured = {f"{c.name}.value": c.value for c in criteria}
+    measured |= {f"{c.name}.threshold": c.threshold for c in criteria if c.threshold is not None}
+    stages = [
+        *program.derive(context),
+        measured,
+        {c.name: c.passed_expr().fill_null(False) for c in criteria},
+        *program.benefit(context),
+    ]
+    keep = [*program.id_columns, *(c.name for c in criteria), "eligible", "amount_fen"]
+    return Compiled(
+        criteria=criteria,
+        stages=tuple(tuple(expr.alias(name) for name, expr in stage.items()) for stage in stages),
+        keep=[*keep, *(c for c in program.outputs if c not in keep)],
+    )
 
 
 def _cache_key(program: Program, context: Context) -> tuple[Any, ...] | None:

@@ -2,7 +2,8 @@
 
 It runs `evaluate` with `details=True` on a one-household population and reads the intermediate
 columns back, so eligibility, criteria and amounts are the very values `evaluate` computes: there
-is no second implementation to drift.
+is no second implementation to drift. Criterion texts and parameter records come from the same
+evaluation (its compiled criteria, its resolved parameters), as plain Python objects.
 """
 
 import datetime as dt
@@ -13,8 +14,8 @@ from typing import Any
 import polars as pl
 
 from huimin.rules.binding import BoundParameters
-from huimin.rules.engine import evaluate
-from huimin.rules.holding import Conflict, conflicts_from_frame, find_conflicts
+from huimin.rules.engine import compile_program, evaluate_in
+from huimin.rules.holding import Conflict, conflicts
 from huimin.rules.parameters import ParameterSet, load_parameters
 from huimin.rules.periods import Period, parse_period
 from huimin.rules.population import Population
@@ -99,18 +100,19 @@ def explain(
     period = parse_period(period)
     parameters = parameters or load_parameters()
     population = _one_household(household, household_idx)
-    results = evaluate(population, period, parameters, programs, details=True)
     context = Context(view=population.view(period), params=population.bind(parameters, period))
-    region_idx = int(population.households["region_idx"][0])
+    results = evaluate_in(context, programs, details=True)
+    # One household has one region; its parameter records are plain Python objects already
+    # resolved by evaluate, so the explanation reads them without another query.
+    uses = _Uses(context.params, int(population.households["region_idx"][0]))
     explained = {
-        name: _program_rows(PROGRAMS[name], frame, context, region_idx)
-        for name, frame in results.items()
+        name: _program_rows(PROGRAMS[name], frame, context, uses) for name, frame in results.items()
     }
     return Explanation(
         period=period.label,
         household_id=int(population.households["household_id"][0]),
         programs=explained,
-        conflicts=conflicts_from_frame(find_conflicts(context.view, results)),
+        conflicts=conflicts(context.view, results),
     )
 
 
@@ -121,15 +123,15 @@ def _one_household(household: "Mapping[str, Any] | Population", index: int) -> P
 
 
 def _program_rows(
-    program: Program, frame: pl.DataFrame, context: Context, region_idx: int
+    program: Program, frame: pl.DataFrame, context: Context, uses: "_Uses"
 ) -> list[ProgramExplanation]:
-    bound = context.params
-    criteria = program.criteria(context)
-    uses = {c.name: tuple(_use(bound, name, region_idx) for name in c.parameters) for c in criteria}
-    read = tuple(_use(bound, name, region_idx) for name in program.parameters)
+    # the very criteria evaluate ran (built or cached by compile_program), not a rebuilt copy
+    criteria = compile_program(program, context).criteria
+    by_criterion = {c.name: uses.of(c.parameters) for c in criteria}
+    read = uses.of(program.parameters)
     return [
-        _program_row(program, row, criteria, uses, read, bound.period)
-        for row in frame.iter_rows(named=True)
+        _program_row(program, row, criteria, by_criterion, read, context.params.period)
+        for row in frame.rows(named=True)  # one or a few rows: faster than iter_rows
     ]
 
 
@@ -174,17 +176,37 @@ def _program_row(
     )
 
 
-def _use(bound: BoundParameters, name: str, region_idx: int) -> ParameterUse:
-    record = bound.record(name, region_idx)
-    return ParameterUse(
-        name=name,
-        value=record.value,
-        start=record.start,
-        region=record.region,
-        unit=record.unit,
-        source=record.source,
-        origin=record.origin,
-    )
+class _Uses:
+    """The parameter records in force for one region, as `ParameterUse`s, each built once per
+    explanation (programs share many parameters)."""
+
+    def __init__(self, bound: BoundParameters, region_idx: int) -> None:
+        self.bound = bound
+        self.region_idx = region_idx
+        self.built: dict[str, ParameterUse] = {}
+        self.lists: dict[tuple[str, ...], tuple[ParameterUse, ...]] = {}
+
+    def of(self, names: tuple[str, ...]) -> tuple[ParameterUse, ...]:
+        found = self.lists.get(names)
+        if found is None:
+            found = self.lists[names] = tuple(self.one(name) for name in names)
+        return found
+
+    def one(self, name: str) -> ParameterUse:
+        use = self.built.get(name)
+        if use is None:
+            record = self.bound.record(name, self.region_idx)
+            use = ParameterUse(
+                name=name,
+                value=record.value,
+                start=record.start,
+                region=record.region,
+                unit=record.unit,
+                source=record.source,
+                origin=record.origin,
+            )
+            self.built[name] = use
+        return use
 
 
 def explanation_frame(explanation: Explanation) -> pl.DataFrame:

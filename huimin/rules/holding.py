@@ -5,7 +5,7 @@ their household is eligible and they are covered: every member, except that sing
 covers only the adult it was granted for.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -73,17 +73,25 @@ def held_by_person(
     return held
 
 
+def _breaches(
+    view: "PeriodView", results: Mapping[str, pl.DataFrame]
+) -> Iterator[tuple[HoldingRule, np.ndarray]]:
+    """Each exclusive rule whose two programs were evaluated, with the persons (rows of the
+    view) who would hold both."""
+    held = held_by_person(view, results)
+    for rule in holding_rules()["exclusive"]:
+        first, second = rule.programs
+        if first in held and second in held:
+            yield rule, np.flatnonzero(held[first] & held[second])
+
+
 def find_conflicts(view: "PeriodView", results: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
     """One row per person and exclusive pair of programs that person would hold together."""
-    held = held_by_person(view, results)
     person_ids = view.persons["person_id"].to_numpy()
     household_ids = view.persons["household_id"].to_numpy()
     parts = []
-    for rule in holding_rules()["exclusive"]:
+    for rule, both in _breaches(view, results):
         first, second = rule.programs
-        if first not in held or second not in held:
-            continue
-        both = np.flatnonzero(held[first] & held[second])
         parts.append(
             pl.DataFrame(
                 {
@@ -99,13 +107,14 @@ def find_conflicts(view: "PeriodView", results: Mapping[str, pl.DataFrame]) -> p
     return pl.concat(parts) if parts else pl.DataFrame(schema=_CONFLICT_SCHEMA)
 
 
-def conflicts_from_frame(frame: pl.DataFrame) -> list[Conflict]:
-    rules = {rule.programs: rule for rule in holding_rules()["exclusive"]}
-    conflicts = []
-    for row in frame.iter_rows(named=True):
-        rule = rules[(row["program_a"], row["program_b"])]
-        conflicts.append(Conflict(row["person_id"], rule.programs, rule.source, rule.zh, rule.en))
-    return conflicts
+def conflicts(view: "PeriodView", results: Mapping[str, pl.DataFrame]) -> list[Conflict]:
+    """The rows of `find_conflicts` as `Conflict`s, without building the frame (explain)."""
+    person_ids = view.persons["person_id"].to_numpy()
+    return [
+        Conflict(int(person_ids[row]), rule.programs, rule.source, rule.zh, rule.en)
+        for rule, both in _breaches(view, results)
+        for row in both
+    ]
 
 
 _CONFLICT_SCHEMA: dict[str, Any] = {

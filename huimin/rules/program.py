@@ -1,7 +1,8 @@
 """What a program is: named criteria, a benefit, the parameters it reads.
 
 A program module builds, for one population and month:
-- `base(ctx)`: a frame with one row per household or person and every input column it needs;
+- `base(ctx)`: a lazy frame with one row per household or person and every input column it
+  needs (lazy, so it runs in the program's one query rather than as eager steps of its own);
 - `derive(ctx)`: stages of columns computed from parameters (the standard that applies, ...);
 - `criteria(ctx)`: `Criterion`s, each a Polars expression with its clause and a sentence in Chinese
   and English; by default a criterion passes when `value <op> threshold`;
@@ -62,6 +63,8 @@ class Context:
     view: "PeriodView"
     params: "BoundParameters"
     results: dict[str, pl.DataFrame] = field(default_factory=dict)
+    # the engine's built expressions per program, so explain reads the very criteria it ran
+    compiled: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ class Program:
     level: Level
     clause: str
     parameters: tuple[str, ...]
-    base: Callable[[Context], pl.DataFrame]
+    base: Callable[[Context], pl.LazyFrame]
     derive: Callable[[Context], list[Stage]]  # inputs computed from parameters, before criteria
     criteria: Callable[[Context], list[Criterion]]
     benefit: Callable[[Context], list[Stage]]

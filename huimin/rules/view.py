@@ -7,15 +7,12 @@ codes of the frame contract: array arithmetic, no joins.
 
 import datetime as dt
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
 
 from huimin.rules.periods import Period
-
-if TYPE_CHECKING:
-    from huimin.rules.population import Population
+from huimin.rules.population import Population, with_series
 
 ADULT_AGE = 18  # 未成年人保护法 §2
 ELDERLY_AGE = 60  # 老年人权益保障法 §2
@@ -51,22 +48,33 @@ class PeriodView:
         }
         columns |= _combo_counts("topup", pop.person_household, codes, self.member, households)
         columns |= _combo_counts("single_topup", pop.person_household, codes, single, households)
-        return pop.households.with_columns(
-            pl.int_range(households, dtype=pl.UInt32).alias("household_idx"),
-            *(pl.Series(name, values) for name, values in columns.items()),
+        return with_series(
+            pop.households,
+            [
+                pl.Series("household_idx", np.arange(households, dtype=np.uint32)),
+                *(pl.Series(name, values) for name, values in columns.items()),
+            ],
         )
 
     @cached_property
     def persons_with_households(self) -> pl.DataFrame:
         """Persons with the household columns person-level programs read, built once a month."""
         rows = pl.Series(self.population.person_household)
-        return self.persons.with_columns(
-            self.households[name].gather(rows) for name in PERSON_HOUSEHOLD_COLUMNS
-        )
+        spread = self.households.select(pl.col(*PERSON_HOUSEHOLD_COLUMNS).gather(rows))
+        return with_series(self.persons, spread.get_columns())
 
     def topup_codes(self, prefix: str) -> list[int]:
         """The category combinations present in this month's households (columns prefix.N)."""
-        return [int(c.split(".")[1]) for c in self.households.columns if c.startswith(prefix + ".")]
+        return list(self._topup_codes[prefix])
+
+    @cached_property
+    def _topup_codes(self) -> dict[str, tuple[int, ...]]:
+        found: dict[str, list[int]] = {"topup": [], "single_topup": []}
+        for column in self.households.columns:
+            prefix, _, code = column.partition(".")
+            if prefix in found and code:
+                found[prefix].append(int(code))
+        return {prefix: tuple(codes) for prefix, codes in found.items()}
 
     def household_income(
         self, type_mask: np.ndarray, persons: np.ndarray | None = None
@@ -114,7 +122,9 @@ def _person_facts(population: "Population", period: Period) -> pl.DataFrame:
     severe = pl.col("disability_grade").fill_null(9) <= 2
     ill = pl.col("serious_illness").fill_null(False)
     household_ids = population.households["household_id"].to_numpy()
-    persons = population.persons.with_columns(
+    # one query for both steps (eager steps would be planned and run one by one); the
+    # in-memory engine is the one eager DataFrame methods use
+    persons = population.persons.lazy().with_columns(
         pl.int_range(population.n_persons, dtype=pl.UInt32).alias("person_idx"),
         pl.Series("household_id", household_ids[population.person_household]),
         age.alias("age"),
@@ -137,7 +147,7 @@ def _person_facts(population: "Population", period: Period) -> pl.DataFrame:
             + pl.col("severely_disabled").cast(pl.UInt8) * 4
             + pl.col("seriously_ill_flag").cast(pl.UInt8) * 8
         ).alias("topup_code"),
-    )
+    ).collect(engine="in-memory")
 
 
 def _count(codes: np.ndarray, flags: np.ndarray, size: int) -> np.ndarray:

@@ -43,7 +43,7 @@ PARENT_INPUTS = (
 PARENT_CLAUSE = "民发〔2019〕62号 (POLICY.md: children without de facto support)"
 
 
-def base(ctx: Context) -> pl.DataFrame:
+def base(ctx: Context) -> pl.LazyFrame:
     return person_base(ctx, PARENT_INPUTS)
 
 

@@ -78,17 +78,20 @@ def alive_criterion() -> "Criterion":
 
 def person_base(
     ctx: Context, columns: tuple[str, ...], household_columns: tuple[str, ...] = ()
-) -> pl.DataFrame:
+) -> pl.LazyFrame:
     """One row per person (every person, dead ones included: they fail `alive`), with the
     named columns of their household alongside."""
     persons = ctx.view.persons_with_households
-    return persons.select(
+    return persons.lazy().select(
         *PERSON_IDS, "region_idx", "alive", "member", "age", *columns, *household_columns
     )
 
 
-def result_for_persons(ctx: Context, program: str, columns: tuple[str, ...]) -> list[pl.Series]:
-    """Columns of a household-level result, one value per person (rows align by household_idx)."""
-    rows = pl.Series(ctx.view.population.person_household)
+def result_for_persons(ctx: Context, program: str, columns: tuple[str, ...]) -> list[pl.Expr]:
+    """Columns of a household-level result, one value per person (result rows are households in
+    household_idx order), as expressions for a frame of persons."""
     result = ctx.results[program]
-    return [result[name].gather(rows).alias(f"{program}.{name}") for name in columns]
+    return [
+        pl.lit(result[name]).gather(pl.col("household_idx")).alias(f"{program}.{name}")
+        for name in columns
+    ]

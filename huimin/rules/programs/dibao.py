@@ -63,14 +63,18 @@ HOUSEHOLD_INPUTS = (
 )
 
 
-def base(ctx: Context) -> pl.DataFrame:
+def base(ctx: Context) -> pl.LazyFrame:
     view, p = ctx.view, ctx.params
     counted = p.type_mask(COUNTED)
     single = view.persons["single_candidate"].to_numpy()
     topups = [c for c in view.households.columns if c.startswith(("topup.", "single_topup."))]
-    return view.households.select(*HOUSEHOLD_INPUTS, *topups).with_columns(
-        pl.Series("income_counted_fen", view.household_income(counted)),
-        pl.Series("single_income_fen", view.household_income(counted, persons=single)),
+    return (
+        view.households.lazy()
+        .select(*HOUSEHOLD_INPUTS, *topups)
+        .with_columns(
+            pl.Series("income_counted_fen", view.household_income(counted)),
+            pl.Series("single_income_fen", view.household_income(counted, persons=single)),
+        )
     )
 
 

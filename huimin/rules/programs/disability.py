@@ -48,7 +48,7 @@ def disabled_criterion() -> Criterion:
     )
 
 
-def living_base(ctx: Context) -> pl.DataFrame:
+def living_base(ctx: Context) -> pl.LazyFrame:
     dibao = result_for_persons(ctx, "dibao", ("coverage", "near_poor"))
     return person_base(ctx, (*DISABILITY, "single_candidate")).with_columns(*dibao)
 
@@ -111,7 +111,7 @@ def living_describe(row: Mapping[str, Any], lang: str) -> str:
     )
 
 
-def care_base(ctx: Context) -> pl.DataFrame:
+def care_base(ctx: Context) -> pl.LazyFrame:
     return person_base(ctx, DISABILITY)
 
 

@@ -24,8 +24,8 @@ from huimin.rules.programs.common import money, text
 PARTS = ("transitional_fen", "death_consolation_fen", "reconstruction_fen", "winter_spring_fen")
 
 
-def base(ctx: Context) -> pl.DataFrame:
-    return ctx.view.households.select(
+def base(ctx: Context) -> pl.LazyFrame:
+    return ctx.view.households.lazy().select(
         "household_idx",
         "household_id",
         "region_code",

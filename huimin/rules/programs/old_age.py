@@ -24,7 +24,7 @@ BANDS = ((100, "old_age.band_100_fen"), (90, "old_age.band_90_fen"), (80, "old_a
 CLAUSE = "local old-age allowance rules (example)"
 
 
-def base(ctx: Context) -> pl.DataFrame:
+def base(ctx: Context) -> pl.LazyFrame:
     return person_base(ctx, ())
 
 

@@ -29,7 +29,7 @@ FLAT_RATES = {
 BY_GRADE = "special_care.disabled_veteran_by_grade_fen"
 
 
-def base(ctx: Context) -> pl.DataFrame:
+def base(ctx: Context) -> pl.LazyFrame:
     return person_base(ctx, ("special_care_category", "special_care_grade"))
 
 

@@ -56,7 +56,7 @@ PERSON_INPUTS = (
 )
 
 
-def base(ctx: Context) -> pl.DataFrame:
+def base(ctx: Context) -> pl.LazyFrame:
     own_income = ctx.view.person_income(ctx.params.type_mask(COUNTED))
     return person_base(
         ctx, PERSON_INPUTS, ("residence_type", "financial_assets_fen", "n_members")

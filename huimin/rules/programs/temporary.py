@@ -33,19 +33,23 @@ COUNTED = "dibao.income.counted_types"
 KINDS = ("urgent", "expenditure")
 
 
-def base(ctx: Context) -> pl.DataFrame:
+def base(ctx: Context) -> pl.LazyFrame:
     view = ctx.view
     income = view.household_income(ctx.params.type_mask(COUNTED))
-    return view.households.select(
-        "household_idx",
-        "household_id",
-        "region_code",
-        "region_idx",
-        "residence_type",
-        "n_members",
-        "emergency_kind",
-        "emergency_expense_fen",
-    ).with_columns(pl.Series("income_counted_fen", income))
+    return (
+        view.households.lazy()
+        .select(
+            "household_idx",
+            "household_id",
+            "region_code",
+            "region_idx",
+            "residence_type",
+            "n_members",
+            "emergency_kind",
+            "emergency_expense_fen",
+        )
+        .with_columns(pl.Series("income_counted_fen", income))
+    )
 
 
 def derive(ctx: Context) -> list[Stage]:
