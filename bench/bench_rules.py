@@ -323,7 +323,7 @@ def numpy_dibao(population: Population, parameters: ParameterSet, period_label: 
 
 def household_records(population: Population, count: int) -> list[dict[str, Any]]:
     """The first `count` households as plain records (what the API would post)."""
-    sub = population.take(list(range(count)))
+    sub = population.take(list(range(min(count, population.n_households))))
     persons = sub.persons.drop("region_idx", "urban", "birth_year", "birth_monthday")
     incomes_by_person: dict[int, list[dict[str, Any]]] = {}
     for row in sub.incomes.iter_rows(named=True):
