@@ -5,11 +5,10 @@ on request."""
 import re
 
 import pytest
-from playwright.sync_api import expect
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from huimin.core.models import AuditEvent
-
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import screenshot
 from tests.registry.factories import make_household
