@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import os
+from collections.abc import Sequence
 from functools import cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -66,6 +67,23 @@ def encrypt(plain: str) -> str:
     return f"{PREFIX}.{key.key_id}.{base64.b64encode(nonce + sealed).decode()}"
 
 
+def encrypt_many(values: Sequence[str]) -> list[str]:
+    """`encrypt` of each value, '' for an empty one; for bulk writes, with less work per value."""
+    key = current_key()
+    seal, key_id = key.aead.encrypt, key.key_id.encode()
+    prefix = f"{PREFIX}.{key.key_id}."
+    nonces = os.urandom(12 * len(values))  # one call instead of one per value
+    out = []
+    for i, plain in enumerate(values):
+        if not plain:
+            out.append("")
+            continue
+        nonce = nonces[12 * i : 12 * i + 12]
+        sealed = seal(nonce, plain.encode(), key_id)
+        out.append(prefix + base64.b64encode(nonce + sealed).decode())
+    return out
+
+
 def decrypt(stored: str) -> str:
     prefix, key_id, payload = stored.split(".", 2)
     if prefix != PREFIX:
@@ -89,6 +107,20 @@ def normalize(value: str) -> str:
 def blind_index(value: str, key: DataKey | None = None) -> str:
     key = key or current_key()
     return hmac.new(key.index_key, normalize(value).encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def blind_index_many(values: Sequence[str], key: DataKey | None = None) -> list[str]:
+    """`blind_index` of each value, '' for an empty one; the HMAC's keyed state is set up once."""
+    keyed = hmac.new((key or current_key()).index_key, digestmod=hashlib.sha256)
+    out = []
+    for value in values:
+        if not value:
+            out.append("")
+            continue
+        mac = keyed.copy()
+        mac.update(normalize(value).encode())
+        out.append(mac.hexdigest()[:32])
+    return out
 
 
 def blind_index_candidates(value: str) -> list[str]:

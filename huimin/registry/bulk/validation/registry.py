@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from huimin.core import access
 from huimin.core.models import Region, User
-from huimin.core.pii import blind_index, current_key
+from huimin.core.pii import blind_index_many
 from huimin.registry.bulk.columns import ROW_COLUMN
 from huimin.registry.bulk.validation._frames import typed_errors, with_value
 from huimin.registry.models import Household, Person
@@ -45,8 +45,7 @@ def village_errors(typed: pl.DataFrame, user: User) -> list[pl.DataFrame]:
 
 def attach_registry(typed: pl.DataFrame) -> pl.DataFrame:
     """Blind-index every identity number and look the people and households up in batches."""
-    key = current_key()
-    indexes = [blind_index(number, key) if number else "" for number in typed["id_number"]]
+    indexes = blind_index_many(typed["id_number"].fill_null("").to_list())
     typed = typed.with_columns(pl.Series("id_index", indexes, dtype=pl.Utf8))
     people = _people_by_index([i for i in set(indexes) if i])
     households = _households_by_number([n for n in typed["household_no"].unique().to_list() if n])
