@@ -5,7 +5,9 @@ then spread to households and persons through their `region_idx` column: a gathe
 A parameter with one value across the population becomes a literal.
 """
 
+from collections import OrderedDict
 from collections.abc import Callable
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -22,6 +24,49 @@ if TYPE_CHECKING:
 _ONE_REGION = np.zeros(1, dtype=np.int32)
 
 
+class RegionRecords:
+    """The records in force in one region and month, each resolved on first use. Shared by every
+    one-region population of that region (`region_records`): explaining households of one
+    village one after another resolves each parameter once."""
+
+    def __init__(self, parameters: ParameterSet, period: Period, region_code: str) -> None:
+        self.parameters = parameters
+        self.period = period
+        self.region_code = region_code
+        self._records: dict[str, ParameterRecord] = {}
+        self._sources: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def get(self, name: str) -> ParameterRecord:
+        record = self._records.get(name)
+        if record is None:
+            record = self.parameters.resolve_winner(name, self.region_code, self.period)
+            self._records[name] = record
+        return record
+
+    def sources(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        """The region prefix each value comes from: within one parameter set and month, these
+        name the values (the engine's key for built expressions)."""
+        found = self._sources.get(names)
+        if found is None:
+            found = self._sources[names] = tuple(self.get(name).region for name in names)
+        return found
+
+
+# A parameter set is immutable and its token never reused, so a resolved record stays right.
+_REGIONS: OrderedDict[tuple[int, str, str], RegionRecords] = OrderedDict()
+_REGIONS_SIZE = 256
+
+
+def region_records(parameters: ParameterSet, period: Period, region_code: str) -> RegionRecords:
+    key = (parameters.token, period.label, region_code)
+    found = _REGIONS.get(key)
+    if found is None:
+        found = _REGIONS[key] = RegionRecords(parameters, period, region_code)
+        while len(_REGIONS) > _REGIONS_SIZE:
+            _REGIONS.popitem(last=False)
+    return found
+
+
 class BoundParameters:
     def __init__(self, parameters: ParameterSet, period: Period, population: "Population"):
         self.parameters = parameters
@@ -29,15 +74,18 @@ class BoundParameters:
         self.population = population
         self._choices: dict[str, tuple[list[ParameterRecord], np.ndarray]] = {}
         self.read: set[str] = set()  # names resolved so far: tests check programs declare them
+        # one household's region (explain, the API): records straight from the region's memo,
+        # without the vectorized machinery
+        self.region: RegionRecords | None = None
+        if len(population.regions) == 1:
+            self.region = region_records(parameters, period, population.regions[0])
 
     def choice(self, name: str) -> tuple[list[ParameterRecord], np.ndarray]:
         """The records in force somewhere in the population, and per region which one."""
         self.read.add(name)
         found = self._choices.get(name)
-        if found is None and len(self.population.regions) == 1:
-            # one household's region (explain, the API): skip the vectorized machinery
-            record = self.parameters.resolve_winner(name, self.population.regions[0], self.period)
-            found = ([record], _ONE_REGION)
+        if found is None and self.region is not None:
+            found = ([self.region.get(name)], _ONE_REGION)
             self._choices[name] = found
         elif found is None:
             regions = self.population.regions
@@ -50,6 +98,9 @@ class BoundParameters:
         return found
 
     def record(self, name: str, region_idx: int) -> ParameterRecord:
+        if self.region is not None:  # the one region's record, without building a choice
+            self.read.add(name)
+            return self.region.get(name)
         records, choice = self.choice(name)
         return records[int(choice[region_idx])]
 
@@ -81,13 +132,18 @@ class BoundParameters:
     def type_mask(self, name: str) -> np.ndarray:
         """A list-of-income-types parameter as a [region, income type] boolean table."""
         records, choice = self.choice(name)
-        rows = np.array([[t in r.value for t in INCOME_TYPES] for r in records], dtype=bool)
+        rows = np.array([_income_types_row(tuple(r.value)) for r in records], dtype=bool)
         return rows[choice]
 
     def person_values(self, name: str) -> np.ndarray:
         """A numeric parameter per person (for numpy pre-aggregation)."""
         regions = np.asarray(self.per_region(name))
         return regions[self.population.persons["region_idx"].to_numpy()]
+
+
+@lru_cache(maxsize=64)
+def _income_types_row(counted: tuple[str, ...]) -> tuple[bool, ...]:
+    return tuple(income_type in counted for income_type in INCOME_TYPES)
 
 
 def _literal(value: Any) -> pl.Expr:

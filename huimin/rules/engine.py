@@ -150,17 +150,16 @@ def _compile(program: Program, context: Context) -> Compiled:
 
 def _cache_key(program: Program, context: Context) -> tuple[Any, ...] | None:
     params, view = context.params, context.view
-    if len(view.population.regions) != 1:
-        return None  # large populations: building expressions is negligible next to the data
-    # Within one parameter set and period, the winning region prefix names the value.
-    chosen = tuple(params.record(name, 0).region for name in program.parameters)
+    if params.region is None:
+        return None  # many regions: building expressions is negligible next to the data
+    params.read.update(program.parameters)  # the key resolves every declared parameter
     return (
         program.name,
         params.parameters.token,
         view.period.label,
-        chosen,
-        tuple(view.topup_codes("topup")),
-        tuple(view.topup_codes("single_topup")),
+        params.region.sources(program.parameters),
+        view.topup_codes("topup"),
+        view.topup_codes("single_topup"),
     )
 
 

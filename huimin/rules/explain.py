@@ -7,13 +7,14 @@ evaluation (its compiled criteria, its resolved parameters), as plain Python obj
 """
 
 import datetime as dt
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import polars as pl
 
-from huimin.rules.binding import BoundParameters
+from huimin.rules.binding import RegionRecords, region_records
 from huimin.rules.engine import compile_program, evaluate_in
 from huimin.rules.holding import Conflict, conflicts
 from huimin.rules.parameters import ParameterSet, load_parameters
@@ -104,7 +105,7 @@ def explain(
     results = evaluate_in(context, programs, details=True)
     # One household has one region; its parameter records are plain Python objects already
     # resolved by evaluate, so the explanation reads them without another query.
-    uses = _Uses(context.params, int(population.households["region_idx"][0]))
+    uses = _uses_in(region_records(parameters, period, population.regions[0]))
     explained = {
         name: _program_rows(PROGRAMS[name], frame, context, uses) for name, frame in results.items()
     }
@@ -130,7 +131,7 @@ def _program_rows(
     by_criterion = {c.name: uses.of(c.parameters) for c in criteria}
     read = uses.of(program.parameters)
     return [
-        _program_row(program, row, criteria, by_criterion, read, context.params.period)
+        _program_row(program, row, criteria, by_criterion, read, context.params.period.label)
         for row in frame.rows(named=True)  # one or a few rows: faster than iter_rows
     ]
 
@@ -141,7 +142,7 @@ def _program_row(
     criteria: list[Criterion],
     uses: Mapping[str, tuple[ParameterUse, ...]],
     read: tuple[ParameterUse, ...],
-    period: Period,
+    period: str,
 ) -> ProgramExplanation:
     results = tuple(
         CriterionResult(
@@ -163,7 +164,7 @@ def _program_row(
         title_zh=program.title_zh,
         title_en=program.title_en,
         level=program.level,
-        period=period.label,
+        period=period,
         household_id=int(row["household_id"]),
         person_id=int(row["person_id"]) if program.level == "person" else None,
         eligible=bool(row["eligible"]),
@@ -177,12 +178,11 @@ def _program_row(
 
 
 class _Uses:
-    """The parameter records in force for one region, as `ParameterUse`s, each built once per
-    explanation (programs share many parameters)."""
+    """The parameter records in force in one region and month, as `ParameterUse`s, each built
+    once (programs share many parameters) and kept for the next household of the region."""
 
-    def __init__(self, bound: BoundParameters, region_idx: int) -> None:
-        self.bound = bound
-        self.region_idx = region_idx
+    def __init__(self, region: RegionRecords) -> None:
+        self.region = region
         self.built: dict[str, ParameterUse] = {}
         self.lists: dict[tuple[str, ...], tuple[ParameterUse, ...]] = {}
 
@@ -195,7 +195,7 @@ class _Uses:
     def one(self, name: str) -> ParameterUse:
         use = self.built.get(name)
         if use is None:
-            record = self.bound.record(name, self.region_idx)
+            record = self.region.get(name)
             use = ParameterUse(
                 name=name,
                 value=record.value,
@@ -207,6 +207,21 @@ class _Uses:
             )
             self.built[name] = use
         return use
+
+
+# ParameterUses are frozen: sharing them between explanations is safe
+_USES: OrderedDict[tuple[int, str, str], _Uses] = OrderedDict()
+_USES_SIZE = 256
+
+
+def _uses_in(region: RegionRecords) -> _Uses:
+    key = (region.parameters.token, region.period.label, region.region_code)
+    uses = _USES.get(key)
+    if uses is None or uses.region is not region:
+        uses = _USES[key] = _Uses(region)
+        while len(_USES) > _USES_SIZE:
+            _USES.popitem(last=False)
+    return uses
 
 
 def explanation_frame(explanation: Explanation) -> pl.DataFrame:

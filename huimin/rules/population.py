@@ -5,8 +5,16 @@ precomputes everything that depends neither on the period nor on parameters (reg
 birth-date parts, income codes as numpy arrays). Per-period work (ages, membership, household
 aggregates) is cached per period in a `PeriodView`, so many parameter sets (a reform, a what-if)
 evaluate against the same built population without rebuilding it.
+
+A population of a few persons (explain, one household posted to the API) computes the same
+derived arrays with plain Python and numpy: each small Polars query costs tens of microseconds of
+planning, more than the arithmetic on a handful of rows. Only derived inputs are computed twice
+(same dtypes, same values: a test builds populations both ways and compares); program rules
+always run as the one set of Polars expressions.
 """
 
+import datetime as dt
+import re
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -34,6 +42,19 @@ if TYPE_CHECKING:
 _VECTORIZE_REGIONS = 64
 _CACHED_PERIODS = 4
 _OPEN_END = np.iinfo(np.int32).max
+_EPOCH = dt.date(1970, 1, 1)
+# Up to this many persons (and households, and incomes) derived arrays are built in plain Python.
+SMALL_POPULATION = 64
+# A null in these columns is left to the Polars path, so both paths meet nulls the same way.
+_NOT_NULL_IF_SMALL = {
+    "households": ("region_code", "residence_type"),
+    "persons": ("birth_date",),
+    "incomes": ("income_type", "valid_from"),
+}
+_KNOWN_RESIDENCE = pl.col("residence_type").is_in(["urban", "rural"])
+_WELL_FORMED = pl.col("region_code").str.contains(r"^\d{12}$")
+# used with `fullmatch`: Python's `$` would also match before a final newline
+_TWELVE_DIGITS = re.compile(r"\d{12}")
 
 
 class Population:
@@ -43,25 +64,23 @@ class Population:
         )
         persons = _conform(persons, PERSON_COLUMNS, OPTIONAL_PERSON_COLUMNS, "persons")
         incomes = _conform(incomes, INCOME_COLUMNS, {}, "incomes")
-        _check_values(households, persons, incomes)
+        # PeriodView reads this too: one switch for every derived array of this population
+        self.small = _is_small(households=households, persons=persons, incomes=incomes)
+        _check_values(households, persons, incomes, small=self.small)
 
-        regions = households["region_code"].unique().sort()
-        # each household's position among the sorted distinct codes (a dense rank): a binary
-        # search over the distinct codes is about twice as fast as ranking every code
-        region_idx = regions.search_sorted(households["region_code"]).cast(pl.UInt32)
-        self.regions: list[str] = regions.to_list()
-        self.households = with_series(households, [region_idx.alias("region_idx")])
+        regions, region_idx = (_regions_small if self.small else _regions)(households)
+        self.regions: list[str] = regions
+        self.households = with_series(households, [pl.Series("region_idx", region_idx)])
 
         self.person_household = persons["household_idx"].to_numpy()
-        household_region = region_idx.to_numpy()
-        household_urban = (households["residence_type"] == "urban").to_numpy()
-        self.persons = persons.with_columns(
-            pl.Series("region_idx", household_region[self.person_household], pl.UInt32),
-            pl.Series("urban", household_urban[self.person_household], pl.Boolean),
-            pl.col("birth_date").dt.year().cast(pl.Int32).alias("birth_year"),
-            (pl.col("birth_date").dt.month().cast(pl.Int32) * 100 + pl.col("birth_date").dt.day())
-            .cast(pl.Int32)
-            .alias("birth_monthday"),
+        urban = _equals(households["residence_type"], "urban", small=self.small)
+        self.persons = with_series(
+            persons,
+            [
+                pl.Series("region_idx", region_idx[self.person_household], pl.UInt32),
+                pl.Series("urban", urban[self.person_household], pl.Boolean),
+                *(_birth_parts_small if self.small else _birth_parts)(persons),
+            ],
         )
         self.incomes = incomes
         self._index_incomes(incomes)
@@ -73,20 +92,9 @@ class Population:
         self.income_person = incomes["person_idx"].to_numpy()
         self.income_household = self.person_household[self.income_person]
         self.income_region = self.households["region_idx"].to_numpy()[self.income_household]
-        codes = incomes.select(
-            # an Enum's codes are positions in INCOME_TYPES; an unknown type becomes null
-            pl.col("income_type").cast(pl.Enum(INCOME_TYPES), strict=False).to_physical(),
-            # a Date is stored as Int32 days since 1970-01-01: the day numbers PeriodView uses
-            pl.col("valid_from").to_physical(),
-            pl.col("valid_to").to_physical().fill_null(_OPEN_END),
-        )
-        if codes["income_type"].null_count() > incomes["income_type"].null_count():
-            unknown = set(incomes["income_type"].unique().to_list()) - set(INCOME_TYPES)
-            raise SchemaError(f"incomes: unknown income_type(s) {sorted(map(str, unknown))}")
-        self.income_type = codes["income_type"].to_numpy()
+        codes = (_income_codes_small if self.small else _income_codes)(incomes)
+        self.income_type, self.income_from, self.income_to = codes
         self.income_fen = incomes["monthly_fen"].to_numpy().astype(np.float64)
-        self.income_from = codes["valid_from"].to_numpy()
-        self.income_to = codes["valid_to"].to_numpy()
 
     @property
     def n_households(self) -> int:
@@ -184,7 +192,7 @@ def _conform(
     missing = [name for name in required if name not in frame.columns]
     if missing:
         raise SchemaError(f"{what} frame lacks required column(s): {', '.join(missing)}")
-    schema = frame.schema  # built anew on every access: read it once
+    schema = dict(zip(frame.columns, frame.dtypes, strict=True))  # faster than frame.schema
     casts = [pl.col(n).cast(t) for n, t in required.items() if schema[n] != t]
     fills = [
         pl.lit(default, dtype).alias(n)
@@ -200,20 +208,34 @@ def _conform(
         raise SchemaError(f"{what} frame: a column has the wrong type ({error})") from None
 
 
-def _check_values(households: pl.DataFrame, persons: pl.DataFrame, incomes: pl.DataFrame) -> None:
-    # One query for both household checks; the filter that names the offending row runs only
-    # on failure.
-    known_residence = pl.col("residence_type").is_in(["urban", "rural"])
-    well_formed = pl.col("region_code").str.contains(r"^\d{12}$")
-    residences_ok, codes_ok = households.select(known_residence.all(), well_formed.all()).row(0)
+def _is_small(**frames: pl.DataFrame) -> bool:
+    return all(
+        frame.height <= SMALL_POPULATION
+        and not any(frame[column].has_nulls() for column in _NOT_NULL_IF_SMALL[name])
+        for name, frame in frames.items()
+    )
+
+
+def _check_values(
+    households: pl.DataFrame, persons: pl.DataFrame, incomes: pl.DataFrame, *, small: bool
+) -> None:
+    if small:
+        residences = households["residence_type"].to_list()
+        residences_ok = all(r in ("urban", "rural") for r in residences)
+        codes_ok = all(_TWELVE_DIGITS.fullmatch(c) for c in households["region_code"].to_list())
+    else:
+        # One query for both household checks; the filter that names the offending row runs
+        # only on failure.
+        checks = households.select(_KNOWN_RESIDENCE.all(), _WELL_FORMED.all())
+        residences_ok, codes_ok = checks.row(0)
     if not residences_ok:
-        row = households.filter(~known_residence).row(0, named=True)
+        row = households.filter(~_KNOWN_RESIDENCE).row(0, named=True)
         raise SchemaError(
             f"household {row['household_id']}: residence_type {row['residence_type']!r} "
             "is not 'urban' or 'rural'"
         )
     if not codes_ok:
-        row = households.filter(~well_formed).row(0, named=True)
+        row = households.filter(~_WELL_FORMED).row(0, named=True)
         raise SchemaError(
             f"household {row['household_id']}: region_code {row['region_code']!r} "
             "is not a 12-digit code"
@@ -222,4 +244,88 @@ def _check_values(households: pl.DataFrame, persons: pl.DataFrame, incomes: pl.D
         raise SchemaError("persons.household_idx points past the end of the households frame")
     if incomes.height and incomes["person_idx"].max() >= persons.height:  # type: ignore[operator]
         raise SchemaError("incomes.person_idx points past the end of the persons frame")
-    # unknown income types are found where incomes are indexed (`_index_incomes`)
+    # unknown income types are found where incomes are indexed (`_income_codes`)
+
+
+# --- derived arrays, two ways: Polars for a population, plain Python for a few rows ---------
+
+
+def _regions(households: pl.DataFrame) -> tuple[list[str], np.ndarray]:
+    """The sorted distinct region codes, and each household's position among them."""
+    regions = households["region_code"].unique().sort()
+    # a binary search over the distinct codes is about twice as fast as ranking every code
+    region_idx = regions.search_sorted(households["region_code"]).cast(pl.UInt32)
+    return regions.to_list(), region_idx.to_numpy()
+
+
+def _regions_small(households: pl.DataFrame) -> tuple[list[str], np.ndarray]:
+    codes = households["region_code"].to_list()
+    regions = sorted(set(codes))
+    position = {code: index for index, code in enumerate(regions)}
+    return regions, np.array([position[code] for code in codes], dtype=np.uint32)
+
+
+def _equals(column: pl.Series, value: str, *, small: bool) -> np.ndarray:
+    if small:
+        return np.array([item == value for item in column.to_list()], dtype=bool)
+    return (column == value).to_numpy()
+
+
+def _birth_parts(persons: pl.DataFrame) -> list[pl.Series]:
+    """Birth year and month x 100 + day: ages then need no date arithmetic per month."""
+    born = pl.col("birth_date")
+    parts = persons.select(
+        born.dt.year().cast(pl.Int32).alias("birth_year"),
+        (born.dt.month().cast(pl.Int32) * 100 + born.dt.day())
+        .cast(pl.Int32)
+        .alias("birth_monthday"),
+    )
+    return parts.get_columns()
+
+
+def _birth_parts_small(persons: pl.DataFrame) -> list[pl.Series]:
+    dates = persons["birth_date"].to_list()
+    return [
+        pl.Series("birth_year", [d.year for d in dates], pl.Int32),
+        pl.Series("birth_monthday", [d.month * 100 + d.day for d in dates], pl.Int32),
+    ]
+
+
+def _income_codes(incomes: pl.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Income type as its position in INCOME_TYPES (uint8), valid_from and valid_to as int32
+    days since 1970-01-01 (the day numbers PeriodView compares), an open end as int32 max."""
+    codes = incomes.select(
+        # an Enum's codes are positions in INCOME_TYPES; an unknown type becomes null
+        pl.col("income_type").cast(pl.Enum(INCOME_TYPES), strict=False).to_physical(),
+        # a Date is stored as Int32 days since 1970-01-01
+        pl.col("valid_from").to_physical(),
+        pl.col("valid_to").to_physical().fill_null(_OPEN_END),
+    )
+    if codes["income_type"].null_count() > incomes["income_type"].null_count():
+        _unknown_income_types(incomes["income_type"].to_list())
+    return (
+        codes["income_type"].to_numpy(),
+        codes["valid_from"].to_numpy(),
+        codes["valid_to"].to_numpy(),
+    )
+
+
+def _income_codes_small(incomes: pl.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    types = incomes["income_type"].to_list()
+    if not set(types) <= _INCOME_CODE.keys():
+        _unknown_income_types(types)
+    starts = incomes["valid_from"].to_list()
+    ends = incomes["valid_to"].to_list()
+    return (
+        np.array([_INCOME_CODE[t] for t in types], dtype=np.uint8),
+        np.array([(d - _EPOCH).days for d in starts], dtype=np.int32),
+        np.array([_OPEN_END if d is None else (d - _EPOCH).days for d in ends], dtype=np.int32),
+    )
+
+
+_INCOME_CODE = {name: code for code, name in enumerate(INCOME_TYPES)}
+
+
+def _unknown_income_types(types: list[str | None]) -> None:
+    unknown = set(types) - set(INCOME_TYPES)
+    raise SchemaError(f"incomes: unknown income_type(s) {sorted(map(str, unknown))}")

@@ -2,11 +2,15 @@
 
 Nothing here reads a parameter, so a `PeriodView` is computed once per period and shared by every
 parameter set evaluated for that month. Aggregation uses numpy `bincount` on the integer household
-codes of the frame contract: array arithmetic, no joins.
+codes of the frame contract: array arithmetic, no joins. A small population (`Population.small`)
+computes the per-person facts with plain Python and numpy instead of a Polars query: same columns,
+same dtypes, same values (a test compares both ways).
 """
 
 import datetime as dt
+from collections.abc import Callable
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -30,7 +34,8 @@ class PeriodView:
     def __init__(self, population: "Population", period: Period) -> None:
         self.population = population
         self.period = period
-        self.persons = _person_facts(population, period)
+        facts = _person_facts_small if population.small else _person_facts
+        self.persons = facts(population, period)
         self.member = self.persons["member"].to_numpy()
         self.households = self._household_facts()
         start = (period.start - _EPOCH).days
@@ -59,13 +64,18 @@ class PeriodView:
     @cached_property
     def persons_with_households(self) -> pl.DataFrame:
         """Persons with the household columns person-level programs read, built once a month."""
-        rows = pl.Series(self.population.person_household)
-        spread = self.households.select(pl.col(*PERSON_HOUSEHOLD_COLUMNS).gather(rows))
-        return with_series(self.persons, spread.get_columns())
+        rows = self.population.person_household
+        if self.population.small:
+            # indexing a Series by a numpy array gathers without planning a query
+            spread = [self.households[name][rows] for name in PERSON_HOUSEHOLD_COLUMNS]
+        else:
+            columns = pl.col(*PERSON_HOUSEHOLD_COLUMNS).gather(pl.Series(rows))
+            spread = self.households.select(columns).get_columns()
+        return with_series(self.persons, spread)
 
-    def topup_codes(self, prefix: str) -> list[int]:
+    def topup_codes(self, prefix: str) -> tuple[int, ...]:
         """The category combinations present in this month's households (columns prefix.N)."""
-        return list(self._topup_codes[prefix])
+        return self._topup_codes[prefix]
 
     @cached_property
     def _topup_codes(self) -> dict[str, tuple[int, ...]]:
@@ -148,6 +158,42 @@ def _person_facts(population: "Population", period: Period) -> pl.DataFrame:
             + pl.col("seriously_ill_flag").cast(pl.UInt8) * 8
         ).alias("topup_code"),
     ).collect(engine="in-memory")
+
+
+def _person_facts_small(population: "Population", period: Period) -> pl.DataFrame:
+    """`_person_facts` for a few persons, element by element (nulls filled the same way)."""
+    persons = population.persons
+    end_monthday = period.end.month * 100 + period.end.day
+    years = persons["birth_year"].to_numpy()
+    age = (period.end.year - years - (persons["birth_monthday"].to_numpy() > end_monthday)).astype(
+        np.int32
+    )
+    alive = _flags(persons["death_date"], lambda died: died is None or died > period.start)
+    severe = _flags(persons["disability_grade"], lambda grade: (9 if grade is None else grade) <= 2)
+    ill = _flags(persons["serious_illness"], lambda ill: bool(ill))
+    member = alive & _flags(persons["counted_in_family"], lambda counted: counted is not False)
+    bedridden = _flags(
+        persons["selfcare_unable_count"],
+        lambda unable: (unable or 0) >= BEDRIDDEN_SELFCARE_UNABLE,
+    )
+    topup = (age >= ELDERLY_AGE) + (age < ADULT_AGE) * 2 + severe * 4 + ill * 8
+    household_ids = population.households["household_id"].to_numpy()
+    columns = {
+        "person_idx": np.arange(population.n_persons, dtype=np.uint32),
+        "household_id": household_ids[population.person_household],
+        "age": age,
+        "alive": alive,
+        "severely_disabled": severe,
+        "seriously_ill_flag": ill,
+        "member": member,
+        "single_candidate": member & (age >= ADULT_AGE) & (severe | (ill & bedridden)),
+        "topup_code": topup.astype(np.uint8),
+    }
+    return with_series(persons, [pl.Series(name, values) for name, values in columns.items()])
+
+
+def _flags(column: pl.Series, test: Callable[[Any], bool]) -> np.ndarray:
+    return np.array([test(value) for value in column.to_list()], dtype=bool)
 
 
 def _count(codes: np.ndarray, flags: np.ndarray, size: int) -> np.ndarray:

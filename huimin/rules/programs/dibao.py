@@ -70,7 +70,7 @@ def base(ctx: Context) -> pl.LazyFrame:
     topups = [c for c in view.households.columns if c.startswith(("topup.", "single_topup."))]
     return (
         view.households.lazy()
-        .select(*HOUSEHOLD_INPUTS, *topups)
+        .select(pl.col(*HOUSEHOLD_INPUTS, *topups))
         .with_columns(
             pl.Series("income_counted_fen", view.household_income(counted)),
             pl.Series("single_income_fen", view.household_income(counted, persons=single)),

@@ -24,18 +24,19 @@ from huimin.rules.programs.common import money, text
 PARTS = ("transitional_fen", "death_consolation_fen", "reconstruction_fen", "winter_spring_fen")
 
 
+# built once: expressions are immutable, and building them costs more than running them on a
+# household or two
+INPUTS = (
+    pl.col("household_idx", "household_id", "region_code", "region_idx", "n_members"),
+    pl.col("disaster_deaths").cast(pl.Int64),
+    pl.col("disaster_home_destroyed").fill_null(False),
+    pl.col("disaster_transitional_days").cast(pl.Int64),
+    pl.col("disaster_winter_spring_persons").cast(pl.Int64),
+)
+
+
 def base(ctx: Context) -> pl.LazyFrame:
-    return ctx.view.households.lazy().select(
-        "household_idx",
-        "household_id",
-        "region_code",
-        "region_idx",
-        "n_members",
-        pl.col("disaster_deaths").cast(pl.Int64),
-        pl.col("disaster_home_destroyed").fill_null(False),
-        pl.col("disaster_transitional_days").cast(pl.Int64),
-        pl.col("disaster_winter_spring_persons").cast(pl.Int64),
-    )
+    return ctx.view.households.lazy().select(INPUTS)
 
 
 def derive(ctx: Context) -> list[Stage]:
