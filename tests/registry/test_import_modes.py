@@ -267,3 +267,27 @@ def test_a_large_file_runs_as_a_background_job(
 def test_caseworkers_without_the_import_permission_are_refused(client, auditor):
     client.force_login(auditor)
     assert client.get(reverse("registry:import")).status_code == 403
+
+
+def test_a_parents_situation_and_since_when_are_imported_and_checked(caseworker_a, tmp_path):
+    from huimin.registry.bulk.services import registry_import_run
+
+    child = person(mother_status="missing", mother_status_since="2026-03-01", father_status="dead")
+    future = person("HH-2", mother_status="missing", mother_status_since="2099-01-01")
+    outcome = registry_import_run(
+        user=caseworker_a,
+        path=csv_file(tmp_path, [head(), child, head("HH-2"), future]),
+        file_name="parents.csv",
+        mode="valid",
+    )
+    imported = Person.objects.get(id_number_index__in=_index_of(child["id_number"]))
+    assert str(imported.mother_status_since) == "2026-03-01"
+    assert imported.father_status == "dead" and imported.father_status_since is None
+    assert any(column == "mother_status_since" for _row, column, _label, _message in outcome.errors)
+    assert not Household.objects.filter(household_no="HH-2").exists()
+
+
+def _index_of(id_number: str) -> list[str]:
+    from huimin.core.pii import blind_index_candidates
+
+    return blind_index_candidates(id_number)

@@ -332,6 +332,18 @@ COLUMNS: tuple[Column, ...] = (
         choices=PARENT_STATUS,
         default="present",
     ),
+    *(
+        Column(
+            f"{parent}_status_since",
+            f"{parent_zh}状况开始日期",
+            P,
+            Kind.DATE,
+            f"{parent_zh}服刑、戒毒、被限制人身自由或失联等从何时开始，格式 YYYY-MM-DD；已持续多年可不填",
+            f"since when the {parent}'s situation holds, YYYY-MM-DD; empty if for years",
+            "",
+        )
+        for parent, parent_zh in (("father", "父亲"), ("mother", "母亲"))
+    ),
     Column(
         "legal_supporter_able",
         "法定义务人有赡养抚养能力",

@@ -47,8 +47,10 @@ PERSON_FIELDS = (
     "cannot_eat", "cannot_dress", "cannot_transfer", "cannot_toilet", "cannot_walk_indoors",
     "cannot_bathe", "serious_illness", "able_to_work", "student",
     "special_care_category", "special_care_grade", "counted_in_family", "not_counted_reason",
-    "father_status", "mother_status", "legal_supporter_able", "in_institution", "death_date",
+    "father_status", "mother_status", "father_status_since", "mother_status_since",
+    "legal_supporter_able", "in_institution", "death_date",
 )  # fmt: skip
+DATE_FIELDS = ("birth_date", "death_date", "father_status_since", "mother_status_since")
 HOUSEHOLD_FIELDS = (
     "household_no", "region_code", "address", "residence_type", "bank_name", "bank_account", "phone",
 )  # fmt: skip
@@ -391,7 +393,7 @@ def snapshot_frame(
         pl.col("id"),
         _mask_expr(pl.col("id_number"), 4, 4).alias("id_number"),
         *(
-            pl.col(f).cast(pl.Utf8) if f in ("birth_date", "death_date") else pl.col(f)
+            pl.col(f).cast(pl.Utf8) if f in DATE_FIELDS else pl.col(f)
             for f in PERSON_FIELDS
             if f != "id_number"
         ),

@@ -60,6 +60,9 @@ def frames_from_synthetic(population: Synthetic) -> RegistryFrames:
         .alias("not_counted_reason"),
         pl.col("father_status"),
         pl.col("mother_status"),
+        # The generator draws parents' situations as long-standing: no start date.
+        pl.lit(None, pl.Date).alias("father_status_since"),
+        pl.lit(None, pl.Date).alias("mother_status_since"),
         pl.col("legal_supporter_able"),
         pl.col("in_institution"),
         pl.col("death_date"),

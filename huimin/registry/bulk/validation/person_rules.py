@@ -65,6 +65,15 @@ def person_rule_errors(typed: pl.DataFrame) -> list[pl.DataFrame]:
             "death_date",
             _("The date of death is before the date of birth."),
         ),
+        *(
+            typed_errors(
+                typed,
+                c(f"{parent}_status_since").is_not_null() & (c(f"{parent}_status_since") > today),
+                f"{parent}_status_since",
+                _("The date the parent's situation began is in the future."),
+            )
+            for parent in ("father", "mother")
+        ),
         typed_errors(
             typed,
             (c("payee") == True) & c("death_date").is_not_null(),  # noqa: E712
