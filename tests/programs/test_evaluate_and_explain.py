@@ -114,3 +114,23 @@ def _period():
     from huimin.rules.periods import parse_period
 
     return parse_period(PERIOD)
+
+
+def test_a_parquet_population_is_evaluated_by_county(tmp_path, capsys, db):
+    from huimin.registry.synthetic import generate, write_parquet
+
+    villages = ["532901003001", "532922100201"]
+    write_parquet(generate(villages, 3000, seed=5), tmp_path)
+    call_command(
+        "evaluate",
+        "--period",
+        PERIOD,
+        "--parquet",
+        str(tmp_path / "persons.parquet"),
+        "--region",
+        "532922",
+    )
+    out = capsys.readouterr().out
+    assert "532922" in out and "532901 " not in out
+    with pytest.raises(CommandError, match="no households.parquet"):
+        call_command("evaluate", "--period", PERIOD, "--parquet", str(tmp_path / "missing"))

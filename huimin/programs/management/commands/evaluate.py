@@ -23,7 +23,7 @@ class Command(BaseCommand):
         try:
             if options["parquet"]:
                 totals = totals_for_parquet(
-                    directory=Path(str(options["parquet"])), period=period, region=region
+                    directory=_folder(options["parquet"]), period=period, region=region
                 )
             else:
                 households = Household.objects.filter(region_code__startswith=region)
@@ -40,3 +40,11 @@ class Command(BaseCommand):
             region = total.region_code or "TOTAL"
             line = f"{total.program:<20} {region:<8} {total.eligible:>10,} {format_yuan(total.monthly_cost_fen):>22}"
             self.stdout.write(line if total.region_code else self.style.SUCCESS(line))
+
+
+def _folder(given: object) -> Path:
+    path = Path(str(given))
+    folder = path.parent if path.suffix == ".parquet" else path
+    if not (folder / "households.parquet").exists():
+        raise CommandError(f"no households.parquet in {folder}")
+    return folder
