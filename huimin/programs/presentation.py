@@ -47,18 +47,22 @@ class Card:
         return sum(e.amount_fen for e in self.entries if e.eligible)
 
 
-def program_cards(explanation: Explanation, names: dict[int, str], *, chinese: bool) -> list[Card]:
+def program_cards(
+    explanation: Explanation, names: dict[int, str], *, chinese: bool, household_no: str
+) -> list[Card]:
     cards = []
     for name, entries in explanation.programs.items():
         first = entries[0]
         card = Card(name, first.title_zh if chinese else first.title_en)
-        card.entries = [_entry(e, names, chinese) for e in entries]
+        card.entries = [_entry(e, names, chinese, household_no) for e in entries]
         cards.append(card)
     # Programs that pay come first: that is what the caseworker acts on.
     return sorted(cards, key=lambda c: not c.eligible_entries)
 
 
-def _entry(entry: ProgramExplanation, names: dict[int, str], chinese: bool) -> Entry:
+def _entry(
+    entry: ProgramExplanation, names: dict[int, str], chinese: bool, household_no: str
+) -> Entry:
     who = names.get(entry.person_id, str(entry.person_id)) if entry.person_id is not None else ""
     return Entry(
         who=who,
@@ -66,7 +70,7 @@ def _entry(entry: ProgramExplanation, names: dict[int, str], chinese: bool) -> E
         amount_fen=entry.amount_fen,
         computation=entry.computation_zh if chinese else entry.computation_en,
         criteria=[_criterion(c, chinese) for c in entry.criteria],
-        letter=render_letter(entry, "zh" if chinese else "en"),
+        letter=render_letter(entry, "zh" if chinese else "en", household_label=household_no),
     )
 
 

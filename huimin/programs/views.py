@@ -27,7 +27,10 @@ def household_eligibility(request: AuthedRequest, household_id: int) -> HttpResp
     else:
         names = dict(household.members.values_list("id", "name"))
         context["cards"] = program_cards(
-            explanation, names, chinese=get_language().startswith("zh")
+            explanation,
+            names,
+            chinese=get_language().startswith("zh"),
+            household_no=household.household_no,
         )
         context["conflicts"] = explanation.conflicts
     return render(request, "programs/household_eligibility.html", context)

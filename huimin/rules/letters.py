@@ -44,10 +44,16 @@ TEMPLATES = {
 }
 
 
-def render_letter(explanation: ProgramExplanation, lang: str = "both") -> str:
+def render_letter(
+    explanation: ProgramExplanation, lang: str = "both", *, household_label: str | None = None
+) -> str:
     """The decision letter for one program's explanation: "zh", "en" or "both" (Chinese first)."""
     if lang == "both":
-        return render_letter(explanation, "zh") + "\n---\n\n" + render_letter(explanation, "en")
+        return (
+            render_letter(explanation, "zh", household_label=household_label)
+            + "\n---\n\n"
+            + render_letter(explanation, "en", household_label=household_label)
+        )
     if lang not in ("zh", "en"):
         raise ValueError(f"language {lang!r} is not 'zh', 'en' or 'both'")
     e = explanation
@@ -56,7 +62,7 @@ def render_letter(explanation: ProgramExplanation, lang: str = "both") -> str:
         person = f"  人员编号：{e.person_id}" if lang == "zh" else f"  Person: {e.person_id}"
     return TEMPLATES[(lang, e.eligible)].substitute(
         title=e.title_zh if lang == "zh" else e.title_en,
-        household=e.household_id,
+        household=household_label or e.household_id,
         person=person,
         period=e.period,
         amount=yuan(e.amount_fen),

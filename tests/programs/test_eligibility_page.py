@@ -12,6 +12,7 @@ def test_the_page_shows_the_amount_the_criteria_and_the_letter(client, caseworke
     assert "最低生活保障" in page and "符合条件" in page
     assert "家庭月人均收入低于当地低保标准" in page and "SAIM §9" in page
     assert "行政复议" in page  # the decision letter carries the right of appeal
+    assert "户号：H-21" in page  # the letter names the household by its number
 
 
 def test_a_malformed_month_is_explained_not_crashed(client, caseworker_a):

@@ -29,7 +29,10 @@ class Command(BaseCommand):
         wanted = [str(options["program"])] if options["program"] else list(explanation.programs)
         for name in wanted:
             for entry in explanation.programs[name]:
-                self.stdout.write(render_letter(entry, lang=str(options["lang"])))
+                letter = render_letter(
+                    entry, lang=str(options["lang"]), household_label=household.household_no
+                )
+                self.stdout.write(letter)
                 self.stdout.write("-" * 72)
         for conflict in explanation.conflicts:
             self.stdout.write(self.style.WARNING(str(conflict)))
