@@ -1,5 +1,8 @@
 """The forms that add an income of a member or an asset of a household, and end them."""
 
+from collections.abc import Callable
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +14,7 @@ from huimin.core.errors import HuiminError
 from huimin.registry import services
 from huimin.registry.access import get_asset_for, get_household_for, get_income_for, get_person_for
 from huimin.registry.forms import AssetForm, EndForm, IncomeForm, show_error
+from huimin.registry.models import Household
 from huimin.registry.views._common import GET_POST, form_page, user_of
 
 
@@ -58,24 +62,13 @@ def income_add(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_http_methods(GET_POST)
 def income_end(request: HttpRequest, income_id: int) -> HttpResponse:
     income = get_income_for(request.user, income_id)
-    form = EndForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.income_end(
-                actor=user_of(request),
-                income=income,
-                valid_to=form.cleaned_data["valid_to"],
-                request=request,
-            )
-        except HuiminError as error:
-            show_error(error, form)
-        else:
-            messages.success(request, _("The income is ended."))
-            return redirect("registry:household", household_id=income.person.household_id)
-    return form_page(
+    return _end_record(
         request,
-        form,
-        income.person.household,
+        household=income.person.household,
+        end=lambda valid_to: services.income_end(
+            actor=user_of(request), income=income, valid_to=valid_to, request=request
+        ),
+        done=_("The income is ended."),
         title=_("End an income of %(name)s") % {"name": income.person.name},
         intro=_("%(kind)s since %(since)s. The record stays in the history.")
         % {"kind": income.get_income_type_display(), "since": income.valid_from},
@@ -125,26 +118,38 @@ def asset_add(request: HttpRequest, household_id: int) -> HttpResponse:
 @require_http_methods(GET_POST)
 def asset_end(request: HttpRequest, asset_id: int) -> HttpResponse:
     asset = get_asset_for(request.user, asset_id)
-    form = EndForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.asset_end(
-                actor=user_of(request),
-                asset=asset,
-                valid_to=form.cleaned_data["valid_to"],
-                request=request,
-            )
-        except HuiminError as error:
-            show_error(error, form)
-        else:
-            messages.success(request, _("The asset is ended."))
-            return redirect("registry:household", household_id=asset.household_id)
-    return form_page(
+    return _end_record(
         request,
-        form,
-        asset.household,
+        household=asset.household,
+        end=lambda valid_to: services.asset_end(
+            actor=user_of(request), asset=asset, valid_to=valid_to, request=request
+        ),
+        done=_("The asset is ended."),
         title=_("The family no longer holds this asset"),
         intro=_("%(kind)s since %(since)s. The record stays in the history.")
         % {"kind": asset.get_kind_display(), "since": asset.valid_from},
         submit=_("Save"),
     )
+
+
+def _end_record(
+    request: HttpRequest,
+    *,
+    household: Household,
+    end: Callable[[date], object],
+    done: str,
+    title: str,
+    intro: str,
+    submit: str,
+) -> HttpResponse:
+    """Ask for the last day of an income or asset, end it through `end`, back to the household."""
+    form = EndForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            end(form.cleaned_data["valid_to"])
+        except HuiminError as error:
+            show_error(error, form)
+        else:
+            messages.success(request, done)
+            return redirect("registry:household", household_id=household.pk)
+    return form_page(request, form, household, title=title, intro=intro, submit=submit)
