@@ -5,9 +5,10 @@ from typing import Any
 
 import polars as pl
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from huimin.core.errors import ValidationFailed
+from huimin.core.errors import NotAllowed, ValidationFailed
 from huimin.core.http import AuthedRequest
 from huimin.programs.evaluation import household_explain, period_from
 from huimin.programs.parameters import live_parameters
@@ -131,7 +132,10 @@ def _rows(frame: pl.DataFrame) -> list[dict]:
     summary="Explain every program's decision for a registry household",
 )
 def explain_household(request: AuthedRequest, household_id: int, period: str | None = None) -> dict:
-    """`period` defaults to the current month."""
+    """`period` defaults to the current month. Needs `registry.view_household`, as the
+    eligibility page does: the explanation shows the household's members and incomes."""
+    if not request.user.has_perm("registry.view_household"):
+        raise NotAllowed(_("Your role may not see households."))
     household = get_household_for(request.user, household_id)
     month = period or timezone.localdate().strftime("%Y-%m")
     return household_explain(household=household, period=month).to_dict()

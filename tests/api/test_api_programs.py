@@ -1,3 +1,5 @@
+from huimin.core import roles
+from tests.conftest import make_user
 from tests.programs.test_evaluate_and_explain import PERIOD, make_household
 
 HOUSEHOLD = {
@@ -70,3 +72,18 @@ def test_explaining_a_registry_household_respects_jurisdiction(client, caseworke
         client.get(f"/api/v1/programs/households/{mine.pk}/explain", {"period": PERIOD}).status_code
         == 404
     )
+
+
+def test_explaining_a_registry_household_needs_the_permission_to_see_it(client, caseworker_a):
+    household = make_household("H-12", "532901001001", wage_fen=20000)
+    url = f"/api/v1/programs/households/{household.pk}/explain"
+    # same county as the household, but the analyst role may not see households
+    analyst = make_user("analyst_a", roles.ANALYST, ["532901"])
+    no_role = make_user("no_role_a", None, ["532901"])
+    for user in (analyst, no_role):
+        client.force_login(user)
+        response = client.get(url, {"period": PERIOD})
+        assert response.status_code == 403, user.username
+        assert "programs" not in response.json()
+    client.force_login(caseworker_a)
+    assert client.get(url, {"period": PERIOD}).status_code == 200
