@@ -22,9 +22,9 @@ Nothing found is `ParameterNotFound`, naming the parameter, region and period.
 
 import datetime as dt
 import itertools
-import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,12 @@ PARAMETER_DIR = Path(__file__).parent / "parameters"
 REGION_LENGTHS = (0, 2, 4, 6, 9, 12)
 SHIPPED = "shipped"
 OVERRIDE = "override"
+
+# Ratios are held to six decimal places, so rules compute shares in exact integers
+# (rules.program.share_of); a reform that scales a ratio rounds it half up to six places.
+RATIO_UNIT = "ratio"
+RATIO_QUANTUM = Decimal("0.000001")
+TIERS_UNIT_PREFIX = "list of [income below this share"
 
 _tokens = itertools.count(1)
 
@@ -75,10 +81,16 @@ class Change:
             return replace(record, value=self.value, source=f"reform: set to {self.value!r}")
         if not isinstance(record.value, int | float) or isinstance(record.value, bool):
             raise ParameterError(f"cannot scale non-numeric parameter {record.name!r}")
-        scaled = record.value * self.factor
+        # in decimals, as written: a float product would make 45 fen x 0.7 = 31.499999999999996
+        scaled = Decimal(str(record.value)) * Decimal(str(self.factor))
+        value: int | float
         if record.unit.startswith("fen"):
-            scaled = math.floor(scaled + 0.5)  # money stays whole fen, half up
-        return replace(record, value=scaled, source=f"reform: x {self.factor} of {record.source}")
+            value = int(scaled.to_integral_value(ROUND_HALF_UP))  # money stays whole fen
+        elif record.unit == RATIO_UNIT:
+            value = float(scaled.quantize(RATIO_QUANTUM, ROUND_HALF_UP))
+        else:
+            value = record.value * self.factor
+        return replace(record, value=value, source=f"reform: x {self.factor} of {record.source}")
 
 
 def scale(factor: float) -> Change:
@@ -240,6 +252,8 @@ def _record(
     region = str(raw["region"])
     if len(region) not in REGION_LENGTHS or (region and not region.isdigit()):
         raise ParameterError(f"{where}: {name!r} has region {region!r}, not a code prefix")
+    if definition.unit == RATIO_UNIT or definition.unit.startswith(TIERS_UNIT_PREFIX):
+        check_ratios(raw["value"], name=name, where=where)
     return ParameterRecord(
         name=name,
         start=_as_date(raw["start"], name, where),
@@ -250,6 +264,21 @@ def _record(
         origin=origin,
         order=order,
     )
+
+
+def check_ratios(value: Any, *, name: str, where: str) -> None:
+    """A ratio, or a list (of lists) of ratios: numbers of at most six decimal places."""
+    if isinstance(value, list | tuple):
+        for item in value:
+            check_ratios(item, name=name, where=where)
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ParameterError(f"{where}: {name!r} has {value!r}, not a number")
+    exponent = Decimal(str(value)).as_tuple().exponent
+    if not isinstance(exponent, int) or exponent < RATIO_QUANTUM.as_tuple().exponent:
+        raise ParameterError(
+            f"{where}: {name!r} has {value!r}: a ratio has at most six decimal places"
+        )
 
 
 def _as_date(value: Any, name: str, where: str) -> dt.date:

@@ -88,13 +88,29 @@ class Program:
         return HOUSEHOLD_IDS if self.level == "household" else PERSON_IDS
 
 
-def round_half_up(expr: pl.Expr) -> pl.Expr:
-    return (expr + 0.5).floor().cast(pl.Int64)
+# Ratios (shares of a standard, multiples of an income) are decimals of at most six places
+# (parameters.check_ratio refuses more), so a ratio is an exact integer number of millionths and
+# a share of an amount is integer arithmetic: a float product would round 0.7 x 45 fen = 31.5 to
+# 31.499999999999996, then down.
+RATIO_SCALE = 1_000_000
+
+
+def ratio_millionths(ratio: pl.Expr) -> pl.Expr:
+    """A ratio as an integer number of millionths (exact for decimals of six places or fewer)."""
+    return (ratio * RATIO_SCALE).round(0).cast(pl.Int64)
 
 
 def share_of(ratio: pl.Expr, fen: pl.Expr) -> pl.Expr:
-    """ratio x an amount in fen, to whole fen (half up)."""
-    return round_half_up(ratio * fen)
+    """ratio x an amount in fen, to whole fen, rounding the exact product half up (toward +inf:
+    ROUND_HALF_UP for the non-negative amounts of money). The program's own rounding parameter
+    (`<program>.rounding`, ROUNDING_RULES) then rounds the benefit it pays."""
+    product = ratio_millionths(ratio) * fen.cast(pl.Int64)
+    return (product + RATIO_SCALE // 2) // RATIO_SCALE
+
+
+def divide_half_up(fen: pl.Expr, divisor: int) -> pl.Expr:
+    """An amount in fen divided by a whole number (a year by 12 months), half up, in integers."""
+    return (fen.cast(pl.Int64) * 2 + divisor) // (2 * divisor)
 
 
 ROUNDING_RULES: dict[str, Callable[[pl.Expr], pl.Expr]] = {

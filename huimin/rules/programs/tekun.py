@@ -18,8 +18,8 @@ from huimin.rules.program import (
     Program,
     Stage,
     all_passed,
+    divide_half_up,
     paid_if_eligible,
-    round_half_up,
     rounded,
     share_of,
 )
@@ -184,7 +184,7 @@ def benefit(ctx: Context) -> list[Stage]:
             "care_year_fen": care.cast(pl.Int64),
             "rounding_rule": p.select("tekun.rounding", pl.lit),
         },
-        {"care_fen": round_half_up(pl.col("care_year_fen") / 12)},
+        {"care_fen": divide_half_up(pl.col("care_year_fen"), 12)},
         {"raw_fen": pl.col("basic_living_fen") + pl.col("care_fen")},
         {"amount_fen": paid_if_eligible(rounded(p, "tekun.rounding", pl.col("raw_fen")))},
     ]
