@@ -1,5 +1,6 @@
 """Policy as code over the API: evaluate households posted as JSON, explain a registry household."""
 
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -10,7 +11,11 @@ from ninja import Router, Schema
 
 from huimin.core.errors import NotAllowed, ValidationFailed
 from huimin.core.http import AuthedRequest
-from huimin.programs.evaluation import household_explain, period_from
+from huimin.programs.evaluation import (
+    household_excluded_incomes,
+    household_explain,
+    period_from,
+)
 from huimin.programs.parameters import live_parameters
 from huimin.registry.access import get_household_for
 from huimin.rules import RulesError, evaluate, explain, frames_from_records
@@ -64,11 +69,23 @@ class ConflictOut(Schema):
     en: str
 
 
+class ExcludedIncomeOut(Schema):
+    income_id: int
+    person_id: int
+    person_name: str
+    income_type: str
+    income_type_label: str
+    monthly_fen: int
+    reason: str
+
+
 class ExplanationOut(Schema):
     period: str
     household_id: int
     programs: dict[str, list[ProgramOut]]
     conflicts: list[ConflictOut]
+    # registry households only: incomes of the month a caseworker excluded, with the reason
+    excluded_incomes: list[ExcludedIncomeOut] = []
 
 
 class HouseholdIn(Schema):
@@ -138,4 +155,6 @@ def explain_household(request: AuthedRequest, household_id: int, period: str | N
         raise NotAllowed(_("Your role may not see households."))
     household = get_household_for(request.user, household_id)
     month = period or timezone.localdate().strftime("%Y-%m")
-    return household_explain(household=household, period=month).to_dict()
+    explanation = household_explain(household=household, period=month).to_dict()
+    excluded = household_excluded_incomes(household=household, period=month)
+    return {**explanation, "excluded_incomes": [asdict(income) for income in excluded]}

@@ -37,7 +37,7 @@ class IncomeOut(Schema):
     valid_from: date
     valid_to: date | None
     verified: bool
-    counts_as_income: bool
+    exclusion_reason: str  # "" when each program's rules decide whether it counts
 
 
 class MemberOut(Schema):

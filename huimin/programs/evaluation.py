@@ -5,16 +5,29 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from huimin.core.errors import ValidationFailed
 from huimin.programs.frames import population_from_registry
 from huimin.programs.parameters import live_parameters
-from huimin.registry.models import Household
+from huimin.registry.models import Household, IncomeRecord, IncomeType
 from huimin.rules import PROGRAMS, Explanation, Population, RulesError, evaluate, explain
 from huimin.rules.periods import Period, parse_period
 
 COUNTY_DIGITS = 6
+
+
+@dataclass(frozen=True)
+class ExcludedIncome:
+    """An income record of the month that a caseworker excluded: no program counts it."""
+
+    income_id: int
+    person_id: int
+    person_name: str
+    income_type: str
+    income_type_label: str
+    monthly_fen: int
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -107,3 +120,30 @@ def household_explain(
         return explain(population, month, live_parameters())
     except RulesError as error:
         raise ValidationFailed(str(error)) from error
+
+
+def household_excluded_incomes(*, household: Household, period: str) -> list[ExcludedIncome]:
+    """The incomes in force in the month that the explanation leaves out because a caseworker
+    excluded them, each with the reason: shown with every explanation of the household."""
+    month = period_from(period)
+    in_month = Q(valid_from__lte=month.end) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=month.start)
+    )
+    records = (
+        IncomeRecord.objects.filter(in_month, person__household=household)
+        .exclude(exclusion_reason="")
+        .select_related("person")
+        .order_by("person_id", "valid_from", "id")
+    )
+    return [
+        ExcludedIncome(
+            income_id=income.pk,
+            person_id=income.person_id,
+            person_name=income.person.name,
+            income_type=income.income_type,
+            income_type_label=str(IncomeType(income.income_type).label),
+            monthly_fen=income.monthly_fen,
+            reason=income.exclusion_reason,
+        )
+        for income in records
+    ]

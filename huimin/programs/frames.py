@@ -64,8 +64,10 @@ def population_from_registry(households: QuerySet[Household], *, as_of: dt.date)
         Person.objects.filter(household__in=households.values("id")), household_frame
     )
     incomes = _incomes(
+        # every kind of income: the programs' parameters say which count; only a record a
+        # caseworker excluded (with its reason) stays out
         IncomeRecord.objects.filter(
-            person__household__in=households.values("id"), counts_as_income=True
+            person__household__in=households.values("id"), exclusion_reason=""
         ),
         persons,
     )

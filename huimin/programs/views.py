@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from huimin.core.errors import HuiminError
 from huimin.core.http import AuthedRequest
-from huimin.programs.evaluation import household_explain
+from huimin.programs.evaluation import household_excluded_incomes, household_explain
 from huimin.programs.presentation import program_cards
 from huimin.registry.access import get_household_for
 
@@ -33,4 +33,7 @@ def household_eligibility(request: AuthedRequest, household_id: int) -> HttpResp
             household_no=household.household_no,
         )
         context["conflicts"] = explanation.conflicts
+        context["excluded_incomes"] = household_excluded_incomes(
+            household=household, period=period
+        )
     return render(request, "programs/household_eligibility.html", context)

@@ -308,11 +308,14 @@ class IncomeForm(RegistryForm):
         initial="0",
         choices=[("0", _("Declared by the family")), ("1", _("Verified"))],
     )
-    counts_as_income = forms.ChoiceField(
-        label=_("Counts as income for assistance"),
-        initial="",
-        choices=[("", _("As the rules say for this kind")), ("1", _("Yes")), ("0", _("No"))],
+    exclusion_reason = forms.CharField(
+        label=_("Exclude from assistance income because"),
+        max_length=200,
         required=False,
+        help_text=_(
+            "Leave empty: the programs' rules decide by the kind of income. Fill in only to "
+            "exclude this one record from every program, and say why."
+        ),
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
@@ -321,10 +324,6 @@ class IncomeForm(RegistryForm):
         if "monthly_yuan" in data:
             data["monthly_fen"] = _yuan(self, "monthly_yuan")
         return data
-
-    def counts(self) -> bool | None:
-        value = self.cleaned_data["counts_as_income"]
-        return None if value == "" else value == "1"
 
 
 class AssetForm(RegistryForm):

@@ -294,7 +294,12 @@ class IncomeRecord(models.Model):
     valid_from = models.DateField(_("from"))
     valid_to = models.DateField(_("to"), null=True, blank=True)
     verified = models.BooleanField(_("verified"), default=False)  # False: declared by the family
-    counts_as_income = models.BooleanField(_("counts as income for assistance"), default=True)
+    # The registry records every income as it is; which kinds count, by period and region, is
+    # each program's parameter (e.g. dibao.income.counted_types). A caseworker may still exclude
+    # one record, saying why: then no program counts it, and pages show the reason.
+    exclusion_reason = models.CharField(
+        _("excluded from assistance income because"), max_length=200, blank=True
+    )
     note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -309,6 +314,10 @@ class IncomeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.income_type} {self.monthly_fen} fen/month from {self.valid_from}"
+
+    @property
+    def is_excluded(self) -> bool:
+        return bool(self.exclusion_reason)
 
 
 class Asset(models.Model):

@@ -21,7 +21,6 @@ from stdnum.exceptions import (
 from huimin.core.errors import ValidationFailed
 from huimin.registry.models import (
     DisabilityCategory,
-    IncomeType,
     NotCountedReason,
     ParentStatus,
     Relation,
@@ -33,17 +32,7 @@ from huimin.registry.models import (
 VILLAGE_CODE_LENGTH = 12
 DISABILITY_GRADES = range(1, 5)
 
-# Income that the assistance rules do not count (POLICY.md, dibao: income not counted).
-NOT_COUNTED_INCOME = frozenset(
-    {
-        IncomeType.SPECIAL_CARE,
-        IncomeType.FAMILY_PLANNING_REWARD,
-        IncomeType.SCHOLARSHIP,
-        IncomeType.BRAVERY_AWARD,
-        IncomeType.SOCIAL_ASSISTANCE,
-        IncomeType.PENSION_BASIC,
-    }
-)
+EXCLUSION_REASON_LENGTH = 200
 
 
 @dataclass
@@ -287,8 +276,17 @@ def check_amount(fen: int, *, field: str) -> None:
         raise ValidationFailed(_("an amount cannot be negative"), field=field)
 
 
-def counts_as_income_by_default(income_type: str) -> bool:
-    return income_type not in NOT_COUNTED_INCOME
+def clean_exclusion_reason(reason: str) -> str:
+    """Why a caseworker excludes one income record ("" when the program's rules decide).
+
+    Which kinds of income count is not a registry fact: it is each program's dated, regional
+    parameter (dibao.income.counted_types, ...), so the registry records every income as it is.
+    """
+    reason = " ".join((reason or "").split())
+    if len(reason) > EXCLUSION_REASON_LENGTH:
+        message = _("the reason for excluding this income is too long (at most %(n)d characters)")
+        raise ValidationFailed(message % {"n": EXCLUSION_REASON_LENGTH}, field="exclusion_reason")
+    return reason
 
 
 def check_heads(members: list[tuple[str, str, bool]], *, household_label: str) -> None:

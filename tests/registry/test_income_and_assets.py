@@ -5,12 +5,15 @@ from datetime import date
 import pytest
 
 from huimin.core.errors import ValidationFailed
+from huimin.core.models import AuditEvent
 from huimin.registry import services
 from huimin.registry.models import AssetKind, IncomeType
 from tests.registry.factories import make_household, member
 
 
-def test_an_income_counts_or_not_by_its_type(caseworker_a):
+def test_every_income_is_recorded_as_it_is_and_only_a_stated_reason_excludes_one(caseworker_a):
+    # whether a kind counts is the programs' parameter (tests/programs/
+    # test_income_counted_by_the_rules.py), never decided when the income is recorded
     head = member(make_household(caseworker_a), "张三")
     wages = services.income_add(
         actor=caseworker_a,
@@ -27,17 +30,29 @@ def test_an_income_counts_or_not_by_its_type(caseworker_a):
         monthly_fen=20000,
         valid_from=date(2025, 1, 1),
     )
-    assert wages.counts_as_income and wages.verified
-    assert not pension.counts_as_income and not pension.verified
-    override = services.income_add(
+    assert wages.verified and not pension.verified
+    assert not wages.is_excluded and not pension.is_excluded
+    excluded = services.income_add(
         actor=caseworker_a,
         person=head,
-        income_type=IncomeType.SCHOLARSHIP,
+        income_type=IncomeType.WAGES,
         monthly_fen=5000,
         valid_from=date(2025, 1, 1),
-        counts_as_income=True,
+        exclusion_reason="  一次性  劳务报酬 ",
     )
-    assert override.counts_as_income
+    assert excluded.is_excluded and excluded.exclusion_reason == "一次性 劳务报酬"
+    event = AuditEvent.objects.filter(action="income.add").latest("id")
+    assert event.changes["exclusion_reason"] == [None, "一次性 劳务报酬"]
+    with pytest.raises(ValidationFailed) as refused:
+        services.income_add(
+            actor=caseworker_a,
+            person=head,
+            income_type=IncomeType.WAGES,
+            monthly_fen=5000,
+            valid_from=date(2025, 1, 1),
+            exclusion_reason="长" * 201,
+        )
+    assert refused.value.field == "exclusion_reason"
 
 
 def test_an_income_needs_a_sane_amount_and_period(caseworker_a):

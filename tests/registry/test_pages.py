@@ -190,12 +190,12 @@ def test_adding_a_member_income_and_asset_through_the_forms(client, caseworker_a
             "monthly_yuan": "1,200.5",
             "valid_from": "2025-01-01",
             "verified": "1",
-            "counts_as_income": "",
+            "exclusion_reason": "",
         },
     )
     assert response.status_code == 302
     income = child.incomes.get()
-    assert (income.monthly_fen, income.verified, income.counts_as_income) == (120050, True, False)
+    assert (income.monthly_fen, income.verified, income.exclusion_reason) == (120050, True, "")
     body = client.post(
         f"/registry/persons/{child.pk}/incomes/new/",
         {

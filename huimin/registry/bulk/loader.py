@@ -60,7 +60,7 @@ INCOME_FIELDS = (
     "valid_from",
     "valid_to",
     "verified",
-    "counts_as_income",
+    "exclusion_reason",
 )
 ASSET_FIELDS = ("kind", "value_fen", "is_disability_vehicle", "valid_from", "valid_to")
 
@@ -415,7 +415,7 @@ def snapshot_frame(
         pl.col("valid_from").cast(pl.Utf8),
         pl.col("valid_to").cast(pl.Utf8),
         pl.col("verified"),
-        pl.col("counts_as_income"),
+        pl.col("exclusion_reason"),
     )
     incomes_by = (
         income_rows.join(

@@ -4,7 +4,6 @@ import polars as pl
 
 from huimin.registry.bulk.loader import RegistryFrames
 from huimin.registry.synthetic import Synthetic
-from huimin.registry.validation import NOT_COUNTED_INCOME
 
 # The generator's column names where they differ from the registry's.
 SELF_CARE = {
@@ -74,9 +73,7 @@ def frames_from_synthetic(population: Synthetic) -> RegistryFrames:
         pl.col("valid_from"),
         pl.col("valid_to"),
         (pl.col("verification") == "verified").alias("verified"),
-        (~pl.col("income_type").is_in([str(t) for t in NOT_COUNTED_INCOME])).alias(
-            "counts_as_income"
-        ),
+        pl.lit("").alias("exclusion_reason"),
     )
     return RegistryFrames(households, persons, incomes, _assets(h, population))
 

@@ -11,7 +11,7 @@ from huimin.core.models import User
 from huimin.registry.models import Asset, AssetKind, Household, IncomeRecord, IncomeType, Person
 from huimin.registry.services._common import audit, iso, lock_household
 from huimin.registry.services.snapshots import snapshot_take
-from huimin.registry.validation import check_amount, check_period, counts_as_income_by_default
+from huimin.registry.validation import check_amount, check_period, clean_exclusion_reason
 
 
 @transaction.atomic
@@ -24,18 +24,18 @@ def income_add(
     valid_from: date,
     valid_to: date | None = None,
     verified: bool = False,
-    counts_as_income: bool | None = None,
+    exclusion_reason: str = "",
     note: str = "",
     request: HttpRequest | None = None,
 ) -> IncomeRecord:
-    """An income of one member. Whether it counts follows its type unless said otherwise."""
+    """An income of one member, recorded as it is: each program's parameters decide whether its
+    kind counts. A non-empty `exclusion_reason` excludes this one record from every program."""
     household = lock_household(person.household)
     if income_type not in IncomeType.values:
         raise ValidationFailed(_("choose the kind of income"), field="income_type")
     check_amount(monthly_fen, field="monthly_fen")
     check_period(valid_from, valid_to)
-    if counts_as_income is None:
-        counts_as_income = counts_as_income_by_default(income_type)
+    exclusion_reason = clean_exclusion_reason(exclusion_reason)
     income = IncomeRecord.objects.create(
         person=person,
         income_type=income_type,
@@ -43,7 +43,7 @@ def income_add(
         valid_from=valid_from,
         valid_to=valid_to,
         verified=verified,
-        counts_as_income=counts_as_income,
+        exclusion_reason=exclusion_reason,
         note=note.strip(),
     )
     changes = {
@@ -52,6 +52,8 @@ def income_add(
         "valid_from": [None, str(valid_from)],
         "verified": [None, verified],
     }
+    if exclusion_reason:
+        changes["exclusion_reason"] = [None, exclusion_reason]
     audit(actor, "income.add", household, changes, request, obj=income)
     snapshot_take(household, actor, "income_add", changes, note=person.name)
     return income

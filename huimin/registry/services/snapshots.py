@@ -78,7 +78,7 @@ def _open_incomes(members: list[Person], today: date) -> list[dict]:
             "valid_from": iso(income.valid_from),
             "valid_to": iso(income.valid_to),
             "verified": income.verified,
-            "counts_as_income": income.counts_as_income,
+            "exclusion_reason": income.exclusion_reason,
         }
         for member in members
         for income in member.incomes.all()

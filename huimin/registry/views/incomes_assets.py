@@ -35,7 +35,7 @@ def income_add(request: HttpRequest, person_id: int) -> HttpResponse:
                 valid_from=data["valid_from"],
                 valid_to=data["valid_to"],
                 verified=data["verified"],
-                counts_as_income=form.counts(),
+                exclusion_reason=data["exclusion_reason"],
                 note=data["note"],
                 request=request,
             )
@@ -50,8 +50,9 @@ def income_add(request: HttpRequest, person_id: int) -> HttpResponse:
         person.household,
         title=_("Add an income of %(name)s") % {"name": person.name},
         intro=_(
-            "Special-care payments, family-planning rewards, scholarships, bravery awards, "
-            "assistance payments and the basic old-age pension do not count as income."
+            "Record every income as it is. Each program's rules decide, by month and region, "
+            "which kinds count: dibao, for example, does not count the basic old-age pension "
+            "today. Exclude this one record only for a reason you can state."
         ),
         submit=_("Add the income"),
     )

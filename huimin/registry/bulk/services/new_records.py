@@ -6,7 +6,6 @@ import polars as pl
 
 from huimin.registry.bulk import loader
 from huimin.registry.bulk.columns import ASSET_COUNT_COLUMNS, ASSET_VALUE_COLUMNS, INCOME_COLUMNS
-from huimin.registry.validation import NOT_COUNTED_INCOME
 
 
 def household_values(rows: pl.DataFrame) -> pl.DataFrame:
@@ -93,7 +92,7 @@ def income_rows(frame: pl.DataFrame, owner: str, today: date) -> pl.DataFrame:
         valid_from=pl.lit(today, dtype=pl.Date),
         valid_to=pl.lit(None, dtype=pl.Date),
         verified=pl.lit(False),
-        counts_as_income=~pl.col("income_type").is_in([str(t) for t in NOT_COUNTED_INCOME]),
+        exclusion_reason=pl.lit(""),
     )
 
 

@@ -146,7 +146,7 @@ def _empty_incomes() -> pl.DataFrame:
             "valid_from": pl.Date,
             "valid_to": pl.Date,
             "verified": pl.Boolean,
-            "counts_as_income": pl.Boolean,
+            "exclusion_reason": pl.Utf8,
         }
     )
 
