@@ -11,6 +11,8 @@ from huimin.core import roles
 from huimin.core.models import Region, User
 from huimin.core.roles import sync_roles
 from huimin.core.services import user_create
+from huimin.programs import parameters as live_parameter_set
+from tests.rules.pinned import pinned_parameters
 
 PASSWORD = "correct horse battery staple"
 
@@ -30,6 +32,16 @@ TEST_REGIONS = [
 
 VILLAGE_A = "532901001001"  # in Dali city, caseworker A's county
 VILLAGE_B = "532922100201"  # in Yangbi county, caseworker B's county
+
+
+@pytest.fixture(autouse=True)
+def pinned_rule_parameters(monkeypatch: pytest.MonkeyPatch):
+    """Pages, API and commands evaluate with the tests' pinned parameters (tests/rules/pinned.py)
+    under the database overrides, never with the shipped examples an office replaces."""
+    monkeypatch.setattr(live_parameter_set, "_shipped", pinned_parameters)
+    live_parameter_set.reset_parameter_cache()
+    yield
+    live_parameter_set.reset_parameter_cache()
 
 
 @pytest.fixture

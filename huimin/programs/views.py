@@ -33,7 +33,5 @@ def household_eligibility(request: AuthedRequest, household_id: int) -> HttpResp
             household_no=household.household_no,
         )
         context["conflicts"] = explanation.conflicts
-        context["excluded_incomes"] = household_excluded_incomes(
-            household=household, period=period
-        )
+        context["excluded_incomes"] = household_excluded_incomes(household=household, period=period)
     return render(request, "programs/household_eligibility.html", context)

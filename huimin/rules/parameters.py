@@ -43,7 +43,8 @@ OVERRIDE = "override"
 # Ratios are held to six decimal places, so rules compute shares in exact integers
 # (rules.program.share_of); a reform that scales a ratio rounds it half up to six places.
 RATIO_UNIT = "ratio"
-RATIO_QUANTUM = Decimal("0.000001")
+RATIO_PLACES = 6
+RATIO_QUANTUM = Decimal(1).scaleb(-RATIO_PLACES)
 TIERS_UNIT_PREFIX = "list of [income below this share"
 
 _tokens = itertools.count(1)
@@ -275,7 +276,7 @@ def check_ratios(value: Any, *, name: str, where: str) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ParameterError(f"{where}: {name!r} has {value!r}, not a number")
     exponent = Decimal(str(value)).as_tuple().exponent
-    if not isinstance(exponent, int) or exponent < RATIO_QUANTUM.as_tuple().exponent:
+    if not isinstance(exponent, int) or exponent < -RATIO_PLACES:
         raise ParameterError(
             f"{where}: {name!r} has {value!r}: a ratio has at most six decimal places"
         )

@@ -7,10 +7,11 @@ from typing import Any
 
 import polars as pl
 
-from huimin.rules import PROGRAMS, evaluate, explain, frames_from_records, load_parameters
+from huimin.rules import PROGRAMS, evaluate, explain, frames_from_records
 from huimin.rules.engine import _OPTIMIZE_FROM_PERSONS
 from huimin.rules.population import SMALL_POPULATION
 from huimin.rules.schema import INCOME_TYPES, PARENT_STATUSES, SPECIAL_CARE_CATEGORIES
+from tests.rules.pinned import pinned_parameters
 from tests.rules.strategies import PERIODS, REGIONS
 
 HOUSEHOLDS = 6_000  # about 15,500 persons
@@ -89,7 +90,7 @@ def test_it_explains_households_of_a_large_population_as_it_evaluates_them() -> 
     population = frames_from_records([_household(rng) for _ in range(HOUSEHOLDS)])
     assert population.n_persons >= max(_OPTIMIZE_FROM_PERSONS, 15_000) and not population.small
     assert population.take([0]).n_persons <= SMALL_POPULATION and population.take([0]).small
-    parameters = load_parameters()
+    parameters = pinned_parameters()
     for period in PERIODS[:2]:
         results = evaluate(population, period, parameters, details=True)
         rows = {name: _rows_by_household(frame) for name, frame in results.items()}

@@ -2,6 +2,7 @@
 
 from huimin.rules import explain, render_letter
 from huimin.rules.letters import APPEAL_EN, APPEAL_ZH
+from tests.rules.pinned import pinned_parameters
 
 REFUSED = {
     "region_code": "532901001001",
@@ -21,7 +22,7 @@ APPROVED = {
 
 
 def test_it_names_each_failed_criterion_with_the_appeal_in_both_languages() -> None:
-    entry = explain(REFUSED, "2026-03").for_program("dibao")
+    entry = explain(REFUSED, "2026-03", pinned_parameters()).for_program("dibao")
     letter = render_letter(entry)
     failed = [c for c in entry.criteria if not c.passed]
     assert [c.name for c in failed] == ["income_below_standard", "no_costly_vehicle"]
@@ -37,7 +38,7 @@ def test_it_names_each_failed_criterion_with_the_appeal_in_both_languages() -> N
 
 
 def test_it_shows_the_amount_and_how_it_was_computed_on_approval() -> None:
-    entry = explain(APPROVED, "2026-03").for_program("dibao")
+    entry = explain(APPROVED, "2026-03", pinned_parameters()).for_program("dibao")
     zh, en = render_letter(entry, "zh"), render_letter(entry, "en")
     assert "每月发放 727.00 元" in zh
     assert "标准 850.00 元 × 1 人 − 家庭计算收入 123.45 元 = 726.55 元" in zh
@@ -51,6 +52,8 @@ def test_it_writes_person_level_letters() -> None:
         "residence_type": "urban",
         "members": [{"birth_date": "1946-04-01"}],
     }
-    letter = render_letter(explain(household, "2026-03").for_program("old_age", 101), "en")
+    letter = render_letter(
+        explain(household, "2026-03", pinned_parameters()).for_program("old_age", 101), "en"
+    )
     assert "Person: 101" in letter
     assert "the person is 80 or older: not met; actual 79 years, required >= 80 years" in letter

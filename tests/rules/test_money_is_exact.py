@@ -12,9 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from huimin.rules import load_parameters, scale
+from huimin.rules import scale
 from huimin.rules.errors import ParameterError
+from huimin.rules.parameters import load_parameters
 from huimin.rules.program import divide_half_up, share_of
+from tests.rules.pinned import pinned_parameters
 
 RATIOS = st.decimals(min_value=0, max_value=20, places=6, allow_nan=False, allow_infinity=False)
 AMOUNTS = st.integers(min_value=0, max_value=10_000_000_000)  # up to 100 million yuan
@@ -60,16 +62,23 @@ def test_a_yearly_amount_divided_by_twelve_rounds_half_up(fen: int) -> None:
     factor=st.decimals(min_value=1, max_value=2, places=4),
 )
 def test_a_reform_scales_money_exactly(fen: int, factor: Decimal) -> None:
-    reform = load_parameters(
-        [{"name": "dibao.standard.urban", "start": "2030-01-01", "region": "532901001001", "value": fen,
-          "source": "test"}]  # fmt: skip
+    reform = pinned_parameters(
+        [
+            {
+                "name": "dibao.standard.urban",
+                "start": "2030-01-01",
+                "region": "532901001001",
+                "value": fen,
+                "source": "test",
+            }
+        ]  # fmt: skip
     ).with_changes({"dibao.standard.urban": scale(float(factor))})
     scaled = reform.resolve("dibao.standard.urban", "532901001001", "2030-01")
     assert scaled.value == int((fen * factor).to_integral_value(ROUND_HALF_UP))
 
 
 def test_a_reform_keeps_a_ratio_to_six_places() -> None:
-    reform = load_parameters().with_changes({"dibao.topup.elderly_ratio": scale(1.1)})
+    reform = pinned_parameters().with_changes({"dibao.topup.elderly_ratio": scale(1.1)})
     record = reform.resolve("dibao.topup.elderly_ratio", "532901001001", "2026-03")
     assert record.value == 0.22  # 0.2 x 1.1, not 0.22000000000000003
 
@@ -77,6 +86,13 @@ def test_a_reform_keeps_a_ratio_to_six_places() -> None:
 def test_it_refuses_a_ratio_with_more_than_six_decimal_places() -> None:
     with pytest.raises(ParameterError, match="six decimal places"):
         load_parameters(
-            [{"name": "dibao.near_poor.income_ratio", "start": "2030-01-01", "region": "",
-              "value": 1.3333333, "source": "test"}]  # fmt: skip
+            [
+                {
+                    "name": "dibao.near_poor.income_ratio",
+                    "start": "2030-01-01",
+                    "region": "",
+                    "value": 1.3333333,
+                    "source": "test",
+                }
+            ]  # fmt: skip
         )

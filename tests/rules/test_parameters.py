@@ -7,6 +7,7 @@ import pytest
 from huimin.rules import ParameterNotFound, evaluate, frames_from_records, load_parameters, scale
 from huimin.rules.errors import ParameterError, UnknownParameter
 from huimin.rules.parameters import ParameterDefinition, ParameterRecord, ParameterSet
+from tests.rules.pinned import pinned_parameters
 
 NAME = "x.standard"
 
@@ -95,7 +96,7 @@ def test_it_raises_when_evaluating_a_region_without_a_standard() -> None:
         "members": [{"birth_date": "1980-01-01"}],
     }
     with pytest.raises(ParameterNotFound, match="dibao.standard.urban"):
-        evaluate(frames_from_records([beijing]), "2026-03", programs=["dibao"])
+        evaluate(frames_from_records([beijing]), "2026-03", pinned_parameters(), programs=["dibao"])
 
 
 def test_it_rejects_overrides_of_unknown_parameters() -> None:
@@ -111,11 +112,11 @@ def test_it_rejects_malformed_region_prefixes() -> None:
 
 
 def test_it_scales_money_to_whole_fen_in_a_reform() -> None:
-    reformed = load_parameters().with_changes({"dibao.standard": scale(1.10)})
+    reformed = pinned_parameters().with_changes({"dibao.standard": scale(1.10)})
     assert reformed.resolve("dibao.standard.urban", "532901001001", "2026-03").value == 93500
     assert reformed.resolve("dibao.standard.rural", "532901001001", "2026-03").value == 63800
     with pytest.raises(UnknownParameter):
-        load_parameters().with_changes({"dibao.nothing": 1.1})
+        pinned_parameters().with_changes({"dibao.nothing": 1.1})
 
 
 def test_it_resolves_per_distinct_region_for_a_whole_population() -> None:
@@ -124,7 +125,7 @@ def test_it_resolves_per_distinct_region_for_a_whole_population() -> None:
         for code in ("532901001001", "532922100001", "530102001001", "532901001002") * 30
     ]
     population = frames_from_records(households)
-    result = evaluate(population, "2026-03", programs=["dibao"])["dibao"]
+    result = evaluate(population, "2026-03", pinned_parameters(), programs=["dibao"])["dibao"]
     by_region = dict(zip(result["region_code"], result["amount_fen"], strict=True))
     assert by_region == {
         "532901001001": 85000,

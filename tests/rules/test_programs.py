@@ -3,10 +3,11 @@
 import polars as pl
 import pytest
 
-from huimin.rules import PROGRAMS, SchemaError, evaluate, frames_from_records, load_parameters
+from huimin.rules import PROGRAMS, SchemaError, evaluate, frames_from_records
 from huimin.rules.errors import RecordError
 from huimin.rules.holding import may_hold_together
 from huimin.rules.population import Population
+from tests.rules.pinned import pinned_parameters
 
 HOUSEHOLD = {
     "region_code": "532932100001",
@@ -20,7 +21,7 @@ def test_it_declares_every_parameter_a_program_reads(name: str) -> None:
     # explain caches built expressions by the declared parameters, so an undeclared read would
     # let a stale expression be reused: every read must be declared.
     population = frames_from_records([HOUSEHOLD])
-    parameters = load_parameters()
+    parameters = pinned_parameters()
     evaluate(population, "2026-03", parameters, [name])
     declared = set(PROGRAMS[name].parameters)
     for dependency in PROGRAMS[name].depends_on:
@@ -37,7 +38,7 @@ def test_it_knows_which_programs_are_held_together() -> None:
 
 def test_it_reuses_a_built_population_for_many_periods_and_parameter_sets() -> None:
     population = frames_from_records([HOUSEHOLD] * 3)
-    base = load_parameters()
+    base = pinned_parameters()
     reform = base.with_changes({"dibao.standard": 1.1})
     before = evaluate(population, "2026-03", base, ["dibao"])["dibao"]["amount_fen"]
     after = evaluate(population, "2026-03", reform, ["dibao"])["dibao"]["amount_fen"]
@@ -73,6 +74,8 @@ def test_it_explains_a_row_of_a_built_population() -> None:
     from huimin.rules import explain
 
     population = frames_from_records([HOUSEHOLD, {**HOUSEHOLD, "region_code": "532901001001"}])
-    explanation = explain(population, "2026-03", household_idx=1)
-    whole = evaluate(population, "2026-03")["dibao"].filter(pl.col("household_idx") == 1)
+    explanation = explain(population, "2026-03", pinned_parameters(), household_idx=1)
+    whole = evaluate(population, "2026-03", pinned_parameters())["dibao"].filter(
+        pl.col("household_idx") == 1
+    )
     assert explanation.for_program("dibao").amount_fen == whole["amount_fen"][0]

@@ -6,8 +6,11 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from huimin.rules import PROGRAMS, evaluate, explain, frames_from_records, load_parameters, scale
+from huimin.rules import PROGRAMS, evaluate, explain, frames_from_records, scale
+from tests.rules.pinned import pinned_parameters
 from tests.rules.strategies import PERIODS, batches
+
+PARAMETERS = pinned_parameters()
 
 FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -15,9 +18,9 @@ FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthChe
 @settings(max_examples=110, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(batch=batches(min_size=8, max_size=12), period=st.sampled_from(PERIODS))
 def test_it_explains_exactly_what_it_evaluates(batch: list[dict], period: str) -> None:
-    results = evaluate(frames_from_records(batch), period)
+    results = evaluate(frames_from_records(batch), period, PARAMETERS)
     for household in batch:
-        explanation = explain(household, period)
+        explanation = explain(household, period, PARAMETERS)
         for name, program in PROGRAMS.items():
             frame = results[name].filter(household_id=household["household_id"])
             rows = {
@@ -38,7 +41,7 @@ def test_it_never_lowers_dibao_when_the_standard_rises(
     batch: list[dict], period: str, factor: float
 ) -> None:
     population = frames_from_records(batch)
-    parameters = load_parameters()
+    parameters = PARAMETERS
     reform = parameters.with_changes({"dibao.standard": scale(factor)})
     before = evaluate(population, period, parameters, ["dibao"])["dibao"]["amount_fen"]
     after = evaluate(population, period, reform, ["dibao"])["dibao"]["amount_fen"]
@@ -48,7 +51,7 @@ def test_it_never_lowers_dibao_when_the_standard_rises(
 @FAST
 @given(batch=batches(max_size=20), period=st.sampled_from(PERIODS))
 def test_it_never_pays_a_negative_amount(batch: list[dict], period: str) -> None:
-    for name, frame in evaluate(frames_from_records(batch), period).items():
+    for name, frame in evaluate(frames_from_records(batch), period, PARAMETERS).items():
         assert (frame["amount_fen"] >= 0).all(), name
         assert frame.filter(~pl.col("eligible"))["amount_fen"].sum() == 0, name
 
@@ -61,8 +64,8 @@ def test_it_does_not_depend_on_row_or_member_order(
     shuffler = random.Random(seed)
     shuffled = [{**h, "members": shuffler.sample(h["members"], len(h["members"]))} for h in batch]
     shuffler.shuffle(shuffled)
-    original = evaluate(frames_from_records(batch), period)
-    reordered = evaluate(frames_from_records(shuffled), period)
+    original = evaluate(frames_from_records(batch), period, PARAMETERS)
+    reordered = evaluate(frames_from_records(shuffled), period, PARAMETERS)
     for name, program in PROGRAMS.items():
         key = "person_id" if program.level == "person" else "household_id"
         drop = ["household_idx", "person_idx"]
