@@ -4,6 +4,7 @@ and it is shown with its reason."""
 
 import datetime as dt
 
+from django.core.management import call_command
 from django.urls import reverse
 
 from huimin.programs.evaluation import household_explain
@@ -81,7 +82,7 @@ def test_an_override_counting_the_basic_pension_changes_the_explanation(casework
 
 
 def test_an_income_a_caseworker_excluded_is_not_counted_and_its_reason_is_shown(
-    client, caseworker_a
+    client, caseworker_a, capsys
 ):
     household = make_household(caseworker_a)
     head = member(household, "张三")
@@ -110,3 +111,5 @@ def test_an_income_a_caseworker_excluded_is_not_counted_and_its_reason_is_shown(
     ]
     registry_page = client.get(reverse("registry:household", args=[household.pk]))
     assert REASON in registry_page.content.decode()
+    call_command("explain", household.household_no, "--period", PERIOD, "--program", "dibao")
+    assert REASON in capsys.readouterr().out

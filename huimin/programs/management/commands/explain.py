@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from huimin.core.errors import HuiminError
-from huimin.programs.evaluation import household_explain
+from huimin.core.money import format_yuan
+from huimin.programs.evaluation import household_excluded_incomes, household_explain
 from huimin.registry.models import Household
 from huimin.rules import render_letter
 
@@ -36,3 +37,13 @@ class Command(BaseCommand):
                 self.stdout.write("-" * 72)
         for conflict in explanation.conflicts:
             self.stdout.write(self.style.WARNING(str(conflict)))
+        for income in household_excluded_incomes(
+            household=household, period=str(options["period"])
+        ):
+            self.stdout.write(
+                self.style.WARNING(
+                    f"not counted by any program, excluded by a caseworker: {income.person_name}, "
+                    f"{income.income_type} {format_yuan(income.monthly_fen)} yuan a month "
+                    f"because: {income.reason}"
+                )
+            )
