@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
-
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import F, Model
