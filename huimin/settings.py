@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Writes the audit events of refusals once the refused change has rolled back.
+    "huimin.core.refusals.RefusalAuditMiddleware",
 ]
 
 ROOT_URLCONF = "huimin.urls"
@@ -151,7 +153,7 @@ IMPORT_FILES_RETENTION_DAYS = env_int("HUIMIN_IMPORT_FILES_RETENTION_DAYS", 7, m
 # A new API token expires after this many days (its owner may choose fewer).
 API_TOKEN_DAYS = env_int("HUIMIN_API_TOKEN_DAYS", 90, minimum=1)
 # Attempts per user and hour to register an identity number known in another jurisdiction.
-FOREIGN_ID_ATTEMPTS_PER_HOUR = env_int("HUIMIN_FOREIGN_ID_ATTEMPTS_PER_HOUR", 5, minimum=1)
+FOREIGN_ID_ATTEMPTS_PER_HOUR = env_int("HUIMIN_FOREIGN_ID_ATTEMPTS_PER_HOUR", 10, minimum=1)
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
