@@ -15,6 +15,12 @@ from tests.conftest import VILLAGE_A
 from tests.registry.factories import make_household, make_id
 
 
+@pytest.fixture(autouse=True)
+def in_english(client):
+    """Messages are asserted in English."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 def bearer(token: str) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 

@@ -9,6 +9,12 @@ from huimin.core.services import api_token_create
 from tests.conftest import make_user
 
 
+@pytest.fixture(autouse=True)
+def in_english(client):
+    """Messages are asserted in English."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 @pytest.fixture
 def dali_administrator(regions):
     return make_user("dali_admin", roles.ADMINISTRATOR, ["5329"])
