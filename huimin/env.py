@@ -47,14 +47,17 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperSetting(name, f"expected 1/0, true/false, yes/no or on/off, got {value!r}")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     value = _raw(name)
     if value is None or value == "":
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError as error:
         raise ImproperSetting(name, f"expected a whole number, got {value!r}") from error
+    if minimum is not None and number < minimum:
+        raise ImproperSetting(name, f"expected at least {minimum}, got {number}")
+    return number
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Writes the audit events of refusals once the refused change has rolled back.
+    "huimin.core.refusals.RefusalAuditMiddleware",
 ]
 
 ROOT_URLCONF = "huimin.urls"
@@ -144,6 +146,14 @@ LOCALE_PATHS = [BASE_DIR / "huimin" / "registry" / "bulk" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+
+# Personal data kept outside the database, and the API's tokens.
+# Uploaded import files and rejected-row files are encrypted; after this many days they are deleted.
+IMPORT_FILES_RETENTION_DAYS = env_int("HUIMIN_IMPORT_FILES_RETENTION_DAYS", 7, minimum=1)
+# A new API token expires after this many days (its owner may choose fewer).
+API_TOKEN_DAYS = env_int("HUIMIN_API_TOKEN_DAYS", 90, minimum=1)
+# Attempts per user and hour to register an identity number known in another jurisdiction.
+FOREIGN_ID_ATTEMPTS_PER_HOUR = env_int("HUIMIN_FOREIGN_ID_ATTEMPTS_PER_HOUR", 10, minimum=1)
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

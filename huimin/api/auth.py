@@ -5,10 +5,15 @@ from huimin.core.services import api_token_user
 
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer hm_…`, a token made on the tokens page."""
+    """`Authorization: Bearer hm_…`, a token made on the tokens page.
+
+    An unknown or revoked token answers 401; an expired one 401 saying it expired (raised by
+    the service and turned into a response by the API's error handler); a read-only token
+    answers 403 to anything but GET, HEAD and OPTIONS.
+    """
 
     def authenticate(self, request: HttpRequest, token: str):  # type: ignore[no-untyped-def]
-        user = api_token_user(token)
+        user = api_token_user(token, method=request.method or "GET")
         if user is None:
             return None
         request.user = user

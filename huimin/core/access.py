@@ -11,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from huimin.core.models import User
+from huimin.core.models import ApiToken, User
 
 M = TypeVar("M", bound=Model)
 
@@ -71,3 +71,19 @@ def get_own_object(
         return queryset.filter(**{owner_field: user}).get(**lookup)
     except queryset.model.DoesNotExist as missing:  # type: ignore[attr-defined]
         raise Http404 from missing
+
+
+def api_tokens_administered_by(user: User | AnonymousUser) -> "QuerySet[ApiToken]":
+    """Every token whose owner works within the administrator's jurisdiction, or none."""
+    if not user.is_authenticated or not user.has_perm("core.change_apitoken"):
+        return ApiToken.objects.none()
+    owners = User.objects.filter(region_filter(user, "jurisdictions__code")).values("pk")
+    return ApiToken.objects.filter(user__in=owners)
+
+
+def api_tokens_revocable_by(user: User | AnonymousUser) -> "QuerySet[ApiToken]":
+    """The user's own tokens, and those an administrator oversees."""
+    if not user.is_authenticated:
+        return ApiToken.objects.none()
+    own = ApiToken.objects.filter(user=user)
+    return own | api_tokens_administered_by(user)

@@ -30,3 +30,15 @@ class NotAllowed(HuiminError):
     """The user may see the record but not do this to it (e.g. approve their own work)."""
 
     status_code = 403
+
+
+class NotAuthenticated(HuiminError):
+    """The credentials given are no longer good (an expired API token): sign in again."""
+
+    status_code = 401
+
+
+class TooManyAttempts(HuiminError):
+    """The user has tried this too often in too short a time; they may try again later."""
+
+    status_code = 429

@@ -89,7 +89,11 @@ class AuditEvent(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the JSON API. Only its hash is kept; the token is shown once."""
+    """A bearer token for the JSON API. Only its hash is kept; the token is shown once.
+
+    Every token expires (`API_TOKEN_DAYS` at most); a read-only one may only read (GET).
+    `last_used_at` is refreshed at most once a minute, so a busy client does not write per call.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tokens"
@@ -100,9 +104,15 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    read_only = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def scope_label(self) -> str:
+        return str(_("read only") if self.read_only else _("read and write"))
 
 
 class JobStatus(models.TextChoices):

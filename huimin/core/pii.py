@@ -84,15 +84,21 @@ def encrypt_many(values: Sequence[str]) -> list[str]:
     return out
 
 
+def key_for(key_id: str) -> DataKey:
+    """The current or an old key, by the id stored beside what it encrypted."""
+    for key in _keys():
+        if key.key_id == key_id:
+            return key
+    raise ImproperlyConfigured(f"no data key with id {key_id}: add it to HUIMIN_DATA_KEYS_OLD")
+
+
 def decrypt(stored: str) -> str:
     prefix, key_id, payload = stored.split(".", 2)
     if prefix != PREFIX:
         raise ValueError(f"unknown personal-data format {prefix!r}")
-    for key in _keys():
-        if key.key_id == key_id:
-            raw = base64.b64decode(payload)
-            return key.aead.decrypt(raw[:12], raw[12:], key_id.encode()).decode()
-    raise ImproperlyConfigured(f"no data key with id {key_id}: add it to HUIMIN_DATA_KEYS_OLD")
+    key = key_for(key_id)
+    raw = base64.b64decode(payload)
+    return key.aead.decrypt(raw[:12], raw[12:], key_id.encode()).decode()
 
 
 def key_id_of(stored: str) -> str:

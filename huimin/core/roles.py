@@ -50,6 +50,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.view_region",
         "core.change_region",
         "core.view_audit",
+        # Every API token of the staff in their jurisdiction: see it, revoke it.
+        "core.view_apitoken",
+        "core.change_apitoken",
     ],
 }
 

@@ -3,21 +3,27 @@
 import hashlib
 import secrets
 from collections.abc import Iterable
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import F, Model
 from django.db.models.functions import Greatest
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from huimin.core import access
 from huimin.core.audit import audit_record
-from huimin.core.errors import NotAllowed, ValidationFailed
+from huimin.core.errors import NotAllowed, NotAuthenticated, ValidationFailed
 from huimin.core.models import ApiToken, Job, JobStatus, Region, User
+from huimin.core.regions import common_ancestor
 from huimin.core.roles import ROLE_LABELS
 
 TOKEN_BYTES = 32
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+LAST_USED_EVERY = timedelta(minutes=1)
 
 
 @transaction.atomic
@@ -65,33 +71,79 @@ def _hash_token(token: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """A new token for the API; the clear token is returned once and never stored."""
+def api_token_create(
+    *, user: User, name: str, read_only: bool = False, days: int | None = None
+) -> tuple[ApiToken, str]:
+    """A new token for the API; the clear token is returned once and never stored.
+
+    It expires after `days` (at most, and by default, settings.API_TOKEN_DAYS).
+    """
     if not name.strip():
         raise ValidationFailed(
-            "give the token a name, e.g. the program that will use it", field="name"
+            _("Give the token a name, e.g. the program that will use it."), field="name"
+        )
+    longest = settings.API_TOKEN_DAYS
+    days = longest if days is None else days
+    if not 1 <= days <= longest:
+        raise ValidationFailed(
+            _("A token lasts from 1 to %(days)d days.") % {"days": longest}, field="days"
         )
     token = "hm_" + secrets.token_urlsafe(TOKEN_BYTES)
     record = ApiToken.objects.create(
-        user=user, name=name.strip(), token_hash=_hash_token(token), prefix=token[:8]
+        user=user,
+        name=name.strip(),
+        token_hash=_hash_token(token),
+        prefix=token[:8],
+        expires_at=timezone.now() + timedelta(days=days),
+        read_only=read_only,
     )
     audit_record(
-        actor=user, action="api_token.create", object_type="api_token", object_id=record.pk
+        actor=user,
+        action="api_token.create",
+        object_type="api_token",
+        object_id=record.pk,
+        region_code=common_ancestor(access.region_codes_of(user)),
+        changes={
+            "name": record.name,
+            "read_only": read_only,
+            "expires_at": record.expires_at.isoformat(),
+        },
     )
     return record, token
 
 
 @transaction.atomic
 def api_token_revoke(*, user: User, token_id: int) -> None:
-    record = ApiToken.objects.select_for_update().get(pk=token_id, user=user)
+    """Revoke a token: its owner may, and so may an administrator over the owner's regions."""
+    record = (
+        access.api_tokens_revocable_by(user)
+        .select_for_update(of=("self",))
+        .select_related("user")
+        .filter(pk=token_id)
+        .first()
+    )
+    if record is None:
+        raise Http404
+    if record.revoked_at is not None:
+        return
     record.revoked_at = timezone.now()
     record.save(update_fields=["revoked_at"])
+    owner = record.user
     audit_record(
-        actor=user, action="api_token.revoke", object_type="api_token", object_id=record.pk
+        actor=user,
+        action="api_token.revoke",
+        object_type="api_token",
+        object_id=record.pk,
+        region_code=common_ancestor(access.region_codes_of(owner)),
+        changes={"owner": owner.get_username(), "by_owner": owner.pk == user.pk},
     )
 
 
-def api_token_user(token: str) -> User | None:
+def api_token_user(token: str, *, method: str = "GET") -> User | None:
+    """The user a bearer token stands for; None if it is unknown or revoked.
+
+    An expired token is refused with a message saying so, and a read-only token may only read.
+    """
     record = (
         ApiToken.objects.select_related("user")
         .filter(token_hash=_hash_token(token), revoked_at__isnull=True, user__is_active=True)
@@ -99,8 +151,18 @@ def api_token_user(token: str) -> User | None:
     )
     if record is None:
         return None
-    # Not audited: a timestamp refresh is bookkeeping, not a change a person made.
-    ApiToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if record.expires_at <= now:
+        raise NotAuthenticated(
+            _("This API token expired on %(date)s; create a new one on the tokens page.")
+            % {"date": timezone.localtime(record.expires_at).strftime("%Y-%m-%d %H:%M")}
+        )
+    if record.read_only and method.upper() not in READ_METHODS:
+        raise NotAllowed(_("This API token is read-only: it may not change anything."))
+    # Not audited: a timestamp refresh is bookkeeping, not a change a person made. At most
+    # once a minute, so that a client calling many times a second does not write each time.
+    if record.last_used_at is None or now - record.last_used_at >= LAST_USED_EVERY:
+        ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
     return record.user
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("jobs/<int:job_id>/row/", views.job_row, name="job-row"),
     path("tokens/", views.token_list, name="token-list"),
     path("tokens/new/", views.token_create, name="token-create"),
+    path("tokens/all/", views.token_admin, name="token-admin"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
     path("audit/", views.audit_list, name="audit-list"),
     path("audit/verify/", views.audit_verify_start, name="audit-verify"),

@@ -1,14 +1,16 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from huimin.core import access, services
-from huimin.core.errors import HuiminError
+from huimin.core.errors import HuiminError, ValidationFailed
 from huimin.core.http import AuthedRequest
 from huimin.core.jobs import job_start
 from huimin.core.models import ApiToken, AuditEvent, Job
@@ -47,42 +49,74 @@ def job_row(request: AuthedRequest, job_id: int) -> HttpResponse:
     return render(request, "core/_job_row.html", {"job": job})
 
 
+def _own_tokens(request: AuthedRequest):  # type: ignore[no-untyped-def]
+    return ApiToken.objects.filter(user=request.user, revoked_at__isnull=True).order_by(
+        "-created_at"
+    )
+
+
+def _token_page(request: AuthedRequest, **extra: object) -> HttpResponse:
+    context = {
+        "tokens": _own_tokens(request),
+        "longest": settings.API_TOKEN_DAYS,
+        "now": timezone.now(),
+        **extra,
+    }
+    return render(request, "core/token_list.html", context)
+
+
 @login_required
 @require_GET
 def token_list(request: AuthedRequest) -> HttpResponse:
-    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True).order_by(
-        "-created_at"
-    )
-    return render(request, "core/token_list.html", {"tokens": tokens})
+    return _token_page(request)
 
 
 @login_required
 @require_POST
 def token_create(request: AuthedRequest) -> HttpResponse:
+    days_text = request.POST.get("days", "").strip()
     try:
+        try:
+            days = int(days_text) if days_text else None
+        except ValueError as error:
+            raise ValidationFailed(
+                _("Give the number of days as a whole number."), field="days"
+            ) from error
         record, token = services.api_token_create(
-            user=request.user, name=request.POST.get("name", "")
+            user=request.user,
+            name=request.POST.get("name", ""),
+            read_only=request.POST.get("read_only") == "1",
+            days=days,
         )
     except HuiminError as error:
         messages.error(request, error.message)
         return redirect("token-list")
-    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True).order_by(
-        "-created_at"
-    )
-    return render(
-        request,
-        "core/token_list.html",
-        {"tokens": tokens, "new_token": token, "new_record": record},
-    )
+    return _token_page(request, new_token=token, new_record=record)
 
 
 @login_required
 @require_POST
 def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
-    access.get_own_object(request.user, ApiToken.objects.all(), owner_field="user", pk=token_id)
-    services.api_token_revoke(user=request.user, token_id=token_id)
+    """The owner revokes from their tokens page, an administrator from the overview."""
+    services.api_token_revoke(user=request.user, token_id=token_id)  # 404 if neither
     messages.success(request, _("The token was revoked."))
+    if request.POST.get("next") == "admin" and request.user.has_perm("core.view_apitoken"):
+        return redirect("token-admin")
     return redirect("token-list")
+
+
+@login_required
+@permission_required(("core.view_apitoken", "core.change_apitoken"), raise_exception=True)
+@require_GET
+def token_admin(request: AuthedRequest) -> HttpResponse:
+    """Every token of the staff in the administrator's jurisdiction, newest first."""
+    tokens = (
+        access.api_tokens_administered_by(request.user)
+        .select_related("user")
+        .order_by("revoked_at", "-created_at", "-pk")
+    )
+    page = Paginator(tokens, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "core/token_admin.html", {"page": page, "now": timezone.now()})
 
 
 @login_required

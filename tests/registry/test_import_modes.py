@@ -216,7 +216,9 @@ def test_an_excel_file_goes_through_the_same_checks(client, caseworker_a, upload
     job = apply(client, upload(client, path), "valid")
     assert job.status == "succeeded", job.message
     assert Person.objects.count() == 3
-    assert job.outcome["rejected_file"].endswith("-rejected.xlsx")
+    response = client.get(reverse("registry:import-rejected", args=[job.pk]))
+    assert b"".join(response.streaming_content)[:2] == b"PK"  # an Excel file, as uploaded
+    assert 'filename="people-rejected.xlsx"' in response["Content-Disposition"]
 
 
 def test_the_templates_download_and_explain_every_column(client, caseworker_a):

@@ -8,6 +8,7 @@ from django_tasks import task
 from huimin.core.jobs import failures_recorded
 from huimin.core.models import User
 from huimin.core.services import job_finish, job_progress
+from huimin.registry.bulk import storage
 from huimin.registry.bulk.services.importing import registry_import_run
 
 
@@ -20,15 +21,29 @@ def import_registry_file(
 
 
 def run_import_job(*, job_id: int, user_id: int, path: str, file_name: str, mode: str) -> None:
-    """The job's body; small files run it inline in the request, large ones in the worker."""
+    """The job's body; small files run it inline in the request, large ones in the worker.
+
+    `path` is the encrypted upload (bulk/storage.py). The importer reads a clear copy that is
+    removed when this function returns or raises, with the rejected rows it wrote beside it;
+    those are kept encrypted. An upload that has been imported is deleted: only a checked one
+    waits, encrypted, for the user to choose how to import it.
+    """
     user = User.objects.get(pk=user_id)
+    stored = Path(path)
 
     def progress(done: int, total: int, message: str) -> None:
         job_progress(job_id=job_id, done=done, total=total, message=message)
 
-    outcome = registry_import_run(
-        user=user, path=Path(path), file_name=file_name, mode=mode, progress=progress
-    )
+    with storage.clear_copy(stored) as clear:
+        outcome = registry_import_run(
+            user=user, path=clear, file_name=file_name, mode=mode, progress=progress
+        )
+        if outcome.rejected_file:
+            outcome.rejected_file = str(
+                storage.rejected_save(Path(outcome.rejected_file), upload=stored)
+            )
+    if mode != "check":
+        storage.discard(stored)
     counts = outcome.counts
     if outcome.imported:
         written = outcome.written
@@ -49,4 +64,5 @@ def run_import_job(*, job_id: int, user_id: int, path: str, file_name: str, mode
             "ok": counts["rows_accepted"],
             "rejected": counts["rows_rejected"],
         }
-    job_finish(job_id=job_id, outcome={**outcome.as_json(), "path": path}, message=message)
+    kept = path if mode == "check" else ""
+    job_finish(job_id=job_id, outcome={**outcome.as_json(), "path": kept}, message=message)

@@ -1,9 +1,8 @@
 """Pages of the import and export: doors onto bulk.services, bulk.export and the import task."""
 
-import uuid
+import io
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -18,7 +17,8 @@ from huimin.core.errors import HuiminError, NotAllowed
 from huimin.core.jobs import failures_recorded, job_start
 from huimin.core.models import Job, User
 from huimin.core.services import job_create
-from huimin.registry.bulk.export import registry_export
+from huimin.registry.bulk import storage
+from huimin.registry.bulk.export import EXPORT_PERMISSIONS, registry_export
 from huimin.registry.bulk.reading import file_format_of
 from huimin.registry.bulk.tasks import import_registry_file, run_import_job
 from huimin.registry.bulk.template import template_csv, template_xlsx
@@ -27,17 +27,12 @@ from huimin.registry.bulk.template import template_csv, template_xlsx
 INLINE_MAX_BYTES = 512 * 1024
 MAX_UPLOAD_BYTES = 400 * 1024 * 1024
 IMPORT_KIND = "registry.import"
+
 MODE_TITLES = {
     "check": gettext_lazy("Check import file"),
     "all": gettext_lazy("Import, all or nothing"),
     "valid": gettext_lazy("Import the valid rows"),
 }
-
-
-def uploads_dir() -> Path:
-    directory = Path(settings.VAR_DIR) / "uploads"
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
 
 
 @login_required
@@ -56,10 +51,8 @@ def import_page(request: HttpRequest) -> HttpResponse:
         except HuiminError as refused:
             error = refused.message
         else:
-            path = uploads_dir() / f"{uuid.uuid4().hex}.{file_format}"
-            with path.open("wb") as target:
-                for chunk in upload.chunks():
-                    target.write(chunk)
+            storage.files_purge()
+            path = storage.upload_save(upload.chunks(), file_format=file_format)
             job = _start(request, path=path, file_name=Path(upload.name or "").name, mode="check")
             return redirect("registry:import-result", job_id=job.pk)
     recent = Job.objects.filter(owner_id=request.user.pk, kind=IMPORT_KIND)[:10]
@@ -118,8 +111,8 @@ def import_apply(request: HttpRequest, job_id: int) -> HttpResponse:
     if mode not in ("all", "valid") or outcome.get("mode") != "check":
         messages.error(request, _("Choose one of the two ways to import."))
         return redirect("registry:import-result", job_id=checked.pk)
-    path = Path(outcome["path"])
-    if not path.exists():
+    path = Path(outcome.get("path") or "")
+    if not storage.is_current(path):
         messages.error(request, _("The uploaded file is no longer there; upload it again."))
         return redirect("registry:import")
     job = _start(request, path=path, file_name=outcome.get("file_name", path.name), mode=mode)
@@ -133,10 +126,15 @@ def import_rejected(request: HttpRequest, job_id: int) -> FileResponse:
     job = _import_job(request, job_id)
     rejected = (job.outcome or {}).get("rejected_file", "")
     path = Path(rejected) if rejected else None
-    if path is None or not path.exists() or path.parent != uploads_dir():
-        raise Http404
-    name = f"{Path(job.outcome.get('file_name', 'import')).stem}-rejected{path.suffix}"
-    return FileResponse(path.open("rb"), as_attachment=True, filename=name)
+    if path is None or not storage.is_current(path):
+        raise Http404  # never made, or deleted after the retention period
+    try:
+        content = storage.read_sealed(path)
+    except storage.FileGone as gone:
+        raise Http404 from gone
+    file_format = storage.file_format_of_stored(path)
+    name = f"{Path(job.outcome.get('file_name', 'import')).stem}-rejected.{file_format}"
+    return FileResponse(io.BytesIO(content), as_attachment=True, filename=name)
 
 
 @login_required
@@ -161,7 +159,7 @@ def import_template_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@permission_required("registry.export_registry", raise_exception=True)
+@permission_required(EXPORT_PERMISSIONS, raise_exception=True)
 @require_GET
 def export_page(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/bulk/export.html", _export_context(request))
@@ -177,7 +175,7 @@ def _export_context(request: HttpRequest, error: str = "") -> dict:
 
 
 @login_required
-@permission_required("registry.export_registry", raise_exception=True)
+@permission_required(EXPORT_PERMISSIONS, raise_exception=True)
 @require_GET
 def export_download(request: HttpRequest) -> HttpResponse:
     try:

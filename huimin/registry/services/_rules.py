@@ -1,14 +1,20 @@
 """The rules of consistency that need the database: villages, identity numbers, heads, numbers."""
 
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huimin.core import access
-from huimin.core.errors import Conflict, ValidationFailed
-from huimin.core.models import Region, RegionLevel, User
+from huimin.core.errors import Conflict, TooManyAttempts, ValidationFailed
+from huimin.core.models import AuditEvent, Region, RegionLevel, User
 from huimin.core.pii import blind_index_candidates, mask
+from huimin.core.refusals import refusal_record, refusals_pending
 from huimin.registry.models import Household, Membership, Person, Relation
 from huimin.registry.validation import PersonFacts, check_heads
 
+ID_ELSEWHERE_ACTION = "registry.identity_registered_elsewhere"
 SEQUENCE_DIGITS = 5  # household number = village code + 5 digits: 17 characters, never an ID's 18
 
 
@@ -24,7 +30,14 @@ def village_for(actor: User, region_code: str) -> Region:
 def check_identity_unique(
     actor: User, id_number: str, *, label: str, exclude_pk: int | None = None
 ) -> None:
-    """Found through the blind index under every key, so a rotation in progress misses nothing."""
+    """Found through the blind index under every key, so a rotation in progress misses nothing.
+
+    "Registered outside your jurisdiction" tells the asker something about another county, so
+    each such answer is audited in that county (the event outlives the refusal, see
+    core/refusals.py), and a user who gets it too often is refused every identity check for
+    the hour: refusing only those numbers would itself answer the question.
+    """
+    _refuse_probing(actor)
     same = Person.objects.filter(id_number_index__in=blind_index_candidates(id_number))
     if exclude_pk is not None:
         same = same.exclude(pk=exclude_pk)
@@ -43,6 +56,14 @@ def check_identity_unique(
             "no": existing.household.household_no,
         }
     else:
+        refusal_record(
+            actor=actor,
+            action=ID_ELSEWHERE_ACTION,
+            object_type="registry.person",
+            object_id=existing.pk,
+            region_code=existing.household.region_code,
+            changes={"id_number": mask(id_number)},
+        )
         message = _(
             "%(label)s: the identity number %(masked)s is already registered in a household "
             "outside your jurisdiction; ask the county civil affairs bureau to transfer the "
@@ -50,6 +71,24 @@ def check_identity_unique(
         )
         values = {"label": label, "masked": mask(id_number)}
     raise Conflict(message % values, field="id_number")
+
+
+def _refuse_probing(actor: User) -> None:
+    limit = settings.FOREIGN_ID_ATTEMPTS_PER_HOUR
+    since = timezone.now() - timedelta(hours=1)
+    recorded = AuditEvent.objects.filter(
+        actor_id=actor.pk, action=ID_ELSEWHERE_ACTION, created_at__gte=since
+    ).count()
+    queued = refusals_pending(
+        lambda event: event["action"] == ID_ELSEWHERE_ACTION and event["actor"].pk == actor.pk
+    )
+    if recorded + queued >= limit:
+        message = _(
+            "You have entered %(n)d identity numbers registered outside your jurisdiction "
+            "within an hour. Registering people is paused for you for an hour; ask the county "
+            "civil affairs bureau to transfer a person registered elsewhere."
+        )
+        raise TooManyAttempts(message % {"n": recorded + queued}, field="id_number")
 
 
 def check_no_repeated_ids(members: list[PersonFacts]) -> None:
