@@ -133,6 +133,7 @@ def _empty_persons() -> pl.DataFrame:
             "id_number": pl.Utf8,
             "relation": pl.Utf8,
             "birth_date": pl.Date,
+            "death_date": pl.Date,
         }
     )
 
