@@ -41,7 +41,10 @@ def test_an_imported_household_without_incomes_or_assets_reads_as_of_a_date(
 def test_an_imported_household_with_incomes_and_assets_has_the_services_snapshot(
     caseworker_a, tmp_path
 ):
-    rows = [head("HH-1", vehicle_value="20000", homes="2"), person("HH-1", income_wages="800", deposits="")]
+    rows = [
+        head("HH-1", vehicle_value="20000", homes="2"),
+        person("HH-1", income_wages="800", deposits=""),
+    ]
     run(caseworker_a, csv_file(tmp_path, rows), mode="all")
     household = Household.objects.get()
     assert stored_state(household) == snapshot_data(household)
@@ -57,9 +60,7 @@ def test_generated_households_have_the_services_snapshot(client, caseworker_a):
     assert response.status_code == 200
 
 
-def test_a_generated_population_without_incomes_or_assets_reads_as_of_a_date(
-    client, caseworker_a
-):
+def test_a_generated_population_without_incomes_or_assets_reads_as_of_a_date(client, caseworker_a):
     """What `huimin generate` writes, through the same loader, with no income or asset at all."""
     population = synthetic.generate([VILLAGE_A], persons=12, seed=5)
     frames = frames_from_synthetic(population)

@@ -49,7 +49,9 @@ def test_a_second_head_through_the_services_gets_a_message_not_a_database_error(
         services.person_update(
             actor=caseworker_a,
             person=member(household, "李梅"),
-            facts=person_facts("李梅", Relation.HEAD, id_number=member(household, "李梅").id_number),
+            facts=person_facts(
+                "李梅", Relation.HEAD, id_number=member(household, "李梅").id_number
+            ),
         )
 
 

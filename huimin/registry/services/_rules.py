@@ -6,7 +6,7 @@ from huimin.core import access
 from huimin.core.errors import Conflict, ValidationFailed
 from huimin.core.models import Region, RegionLevel, User
 from huimin.core.pii import blind_index_candidates, mask
-from huimin.registry.models import Household, Membership, Person, Relation
+from huimin.registry.models import Household, Membership, Person
 from huimin.registry.validation import PersonFacts, check_heads
 
 SEQUENCE_DIGITS = 5  # household number = village code + 5 digits: 17 characters, never an ID's 18

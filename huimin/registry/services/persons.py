@@ -110,7 +110,9 @@ def person_transfer(
         raise ValidationFailed(_("choose the relation to the new head"), field="relation")
     membership = Membership.objects.select_for_update().get(person=person, valid_to__isnull=True)
     _check_move_date(person, source, membership, on_date)
-    successor = head_successor(source, person, new_head) if person.relation == Relation.HEAD else None
+    successor = (
+        head_successor(source, person, new_head) if person.relation == Relation.HEAD else None
+    )
     check_heads_after(target, person=person, relation=relation)
     membership.valid_to = max(on_date - timedelta(days=1), membership.valid_from)
     membership.save(update_fields=["valid_to"])

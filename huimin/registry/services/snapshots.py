@@ -86,9 +86,7 @@ def snapshot_data_many(households_given: list[Household]) -> dict[int, dict]:
     ):
         incomes.setdefault(income.person_id, []).append(income)
     assets: dict[int, list[Asset]] = {pk: [] for pk in households}
-    for asset in Asset.objects.filter(household_id__in=household_ids).order_by(
-        "valid_from", "pk"
-    ):
+    for asset in Asset.objects.filter(household_id__in=household_ids).order_by("valid_from", "pk"):
         assets[asset.household_id].append(asset)
     return {
         pk: {

@@ -26,10 +26,9 @@ from huimin.registry.bulk.services.importing import (
     Progress,
     registry_import_run,
 )
-from huimin.registry.bulk.services.updating import BATCH, HOUSEHOLD_UPDATABLE, PERSON_UPDATABLE
+from huimin.registry.bulk.services.updating import HOUSEHOLD_UPDATABLE, PERSON_UPDATABLE
 
 __all__ = [
-    "BATCH",
     "HOUSEHOLD_UPDATABLE",
     "MODES",
     "PERSON_UPDATABLE",

@@ -5,9 +5,9 @@ from datetime import date, timedelta
 import polars as pl
 
 from huimin.registry.bulk import loader
+from huimin.registry.bulk.batches import batched
 from huimin.registry.bulk.columns import ASSET_COUNT_COLUMNS, ASSET_VALUE_COLUMNS, INCOME_COLUMNS
 from huimin.registry.bulk.services.new_records import asset_rows, income_rows
-from huimin.registry.bulk.batches import batched
 from huimin.registry.bulk.services.updating import Changes
 from huimin.registry.models import Asset, IncomeRecord
 
@@ -102,7 +102,10 @@ def replace_assets(values: pl.DataFrame, today: date, changes: Changes) -> set[i
     if compared.height == 0:
         return set()
     for household_id, kind, old, new in compared.select(
-        "household_id", "kind", pl.col("values").fill_null(""), pl.col("values_wanted").fill_null("")
+        "household_id",
+        "kind",
+        pl.col("values").fill_null(""),
+        pl.col("values_wanted").fill_null(""),
     ).iter_rows():
         changes.setdefault(household_id, {}).setdefault("assets", {})[kind] = [old, new]
     keys = compared.select("household_id", "kind")

@@ -9,8 +9,8 @@ from huimin.core.audit import field_changes
 from huimin.core.models import User
 from huimin.core.pii import blind_index
 from huimin.registry.bulk import loader
+from huimin.registry.bulk.batches import batched, bulk_update_batch
 from huimin.registry.bulk.services.new_records import person_defaults
-from huimin.registry.bulk.batches import batched
 from huimin.registry.models import Household, Membership, Person
 from huimin.registry.services._common import PERSONAL_FIELDS
 from huimin.registry.services.households import HOUSEHOLD_FIELDS
@@ -20,8 +20,6 @@ from huimin.registry.services.snapshots import snapshot_take_many
 HOUSEHOLD_UPDATABLE = HOUSEHOLD_FIELDS
 
 PERSON_UPDATABLE = tuple(f for f in loader.PERSON_FIELDS if f != "id_number")
-
-BATCH = 2000
 
 
 Changes = dict[int, dict[str, Any]]  # household id -> what changed, as recorded in the audit
@@ -49,18 +47,15 @@ def update_households(values: pl.DataFrame, rows: pl.DataFrame, changes: Changes
                 household.phone_index = _index_of(household.phone)
                 household.updated_at = timezone.now()
                 changed.append(household)
-    Household.objects.bulk_update(
-        changed,
-        [
-            *HOUSEHOLD_UPDATABLE,
-            "payee",
-            "version",
-            "bank_account_index",
-            "phone_index",
-            "updated_at",
-        ],
-        batch_size=BATCH,
-    )
+    fields = [
+        *HOUSEHOLD_UPDATABLE,
+        "payee",
+        "version",
+        "bank_account_index",
+        "phone_index",
+        "updated_at",
+    ]
+    Household.objects.bulk_update(changed, fields, batch_size=bulk_update_batch(len(fields)))
     return {h.pk for h in changed}
 
 
@@ -117,7 +112,8 @@ def update_persons(known: pl.DataFrame, changes: Changes) -> set[int]:
             persons[f"{person.name} ({person.pk})"] = field_changes(
                 before, after, personal=PERSONAL_FIELDS
             )
-    Person.objects.bulk_update(changed, [*PERSON_UPDATABLE, "updated_at"], batch_size=BATCH)
+    fields = [*PERSON_UPDATABLE, "updated_at"]
+    Person.objects.bulk_update(changed, fields, batch_size=bulk_update_batch(len(fields)))
     for relation, pks in relation_changed.items():
         for batch in batched(pks):
             Membership.objects.filter(person_id__in=batch, valid_to__isnull=True).update(

@@ -5,9 +5,9 @@ from collections.abc import Iterable
 import polars as pl
 from django.utils.translation import gettext as _
 
+from huimin.registry.bulk.batches import batched
 from huimin.registry.bulk.columns import COLUMNS, HOUSEHOLD_KEYS, ROW_COLUMN, Level
 from huimin.registry.bulk.validation._frames import with_value
-from huimin.registry.bulk.batches import batched
 from huimin.registry.models import Person, Relation
 
 

@@ -15,9 +15,9 @@ import polars as pl
 from django.utils.translation import gettext as _
 
 from huimin.registry.bulk import loader
+from huimin.registry.bulk.batches import batched
 from huimin.registry.bulk.columns import RELATIONS, ROW_COLUMN
 from huimin.registry.bulk.validation._frames import typed_errors, with_value
-from huimin.registry.bulk.batches import batched
 from huimin.registry.models import Person
 
 UPDATABLE = tuple(f for f in loader.PERSON_FIELDS if f != "id_number")
@@ -123,12 +123,12 @@ def transition_errors(merged: pl.DataFrame) -> list[pl.DataFrame]:
             & (c("relation") != c("reg_relation"))
             & ((c("relation") == "head") | (c("reg_relation") == "head")),
             "relation",
-            with_value(head, c("reg_relation").replace_strict(RELATIONS, default=c("reg_relation"))),
+            with_value(
+                head, c("reg_relation").replace_strict(RELATIONS, default=c("reg_relation"))
+            ),
         ),
     ]
 
 
 def drop_merge_columns(merged: pl.DataFrame) -> pl.DataFrame:
-    return merged.drop(
-        [name for name in merged.columns if name.startswith(("reg_", "filled_"))]
-    )
+    return merged.drop([name for name in merged.columns if name.startswith(("reg_", "filled_"))])
