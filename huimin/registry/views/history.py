@@ -76,10 +76,11 @@ def _changed_fields(snapshot: object) -> list[str]:
         for model in (Household, Person):
             try:
                 field = model._meta.get_field(name)
-                labels.append(str(getattr(field, "verbose_name", name)))
-                break
             except FieldDoesNotExist:
                 continue
+            if getattr(field, "concrete", False):  # not a relation's reverse side
+                labels.append(str(getattr(field, "verbose_name", name)))
+            break
     return labels
 
 

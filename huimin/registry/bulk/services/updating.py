@@ -35,9 +35,9 @@ def update_households(values: pl.DataFrame, rows: pl.DataFrame, changes: Changes
     changed: list[Household] = []
     for batch in batched(sorted(by_id)):
         for household in Household.objects.filter(pk__in=batch).select_for_update():
-            before = {name: getattr(household, name) for name in (*HOUSEHOLD_UPDATABLE, "payee_id")}
+            before = _household_facts(household)
             if _set_from_file(household, by_id[household.pk], payees.get(household.pk)):
-                after = {name: getattr(household, name) for name in before}
+                after = _household_facts(household)
                 changes.setdefault(household.pk, {}).update(
                     field_changes(before, after, personal=PERSONAL_FIELDS)
                 )
@@ -57,6 +57,14 @@ def update_households(values: pl.DataFrame, rows: pl.DataFrame, changes: Changes
     ]
     Household.objects.bulk_update(changed, fields, batch_size=bulk_update_batch(len(fields)))
     return {h.pk for h in changed}
+
+
+def _household_facts(household: Household) -> dict[str, Any]:
+    """As household_update and household_set_payee record them (the payee by its id)."""
+    return {
+        **{name: getattr(household, name) for name in HOUSEHOLD_UPDATABLE},
+        "payee": household.payee_id,
+    }
 
 
 def _set_from_file(household: Household, row: dict, payee: int | None) -> bool:
