@@ -58,6 +58,43 @@ def audit_record(
     return event
 
 
+def audit_record_many(
+    *, actor: User | None, events: Iterable[Mapping[str, Any]], batch_size: int = 1000
+) -> int:
+    """Append many events at once (a bulk import): the same chain as one `audit_record` each.
+
+    Each mapping holds `action`, `object_type`, `object_id`, `region_code` and `changes`. The chain
+    is locked once; every event links to the one before it and is hashed by `event_hash`.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_record_many must run inside the transaction of its changes")
+    _lock_chain()
+    last = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
+    seq, prev = (last["seq"], last["hash"]) if last else (0, GENESIS_HASH)
+    known = actor is not None and actor.pk
+    rows: list[AuditEvent] = []
+    now = timezone.now()
+    for given in events:
+        seq += 1
+        event = AuditEvent(
+            seq=seq,
+            created_at=now,
+            actor=actor if known else None,
+            actor_name=actor.get_username() if known and actor is not None else "system",
+            action=given["action"],
+            object_type=given.get("object_type", ""),
+            object_id=str(given.get("object_id", "")),
+            region_code=given.get("region_code", ""),
+            changes=dict(given.get("changes") or {}),
+            remote_addr="",
+            prev_hash=prev,
+        )
+        event.hash = prev = event_hash(event)
+        rows.append(event)
+    AuditEvent.objects.bulk_create(rows, batch_size=batch_size)
+    return len(rows)
+
+
 def _lock_chain() -> None:
     # Two writers that both read the same last event would fork the chain. SQLite transactions
     # here begin IMMEDIATE and so already hold the only write lock; PostgreSQL needs one.

@@ -129,6 +129,11 @@ def blind_index_many(values: Sequence[str], key: DataKey | None = None) -> list[
     return out
 
 
+def blind_index_candidates_many(values: Sequence[str]) -> list[list[str]]:
+    """`blind_index_many` under each known key, the current one first (bulk lookups)."""
+    return [blind_index_many(values, key) for key in _keys()]
+
+
 def blind_index_candidates(value: str) -> list[str]:
     """The index under every known key: during a rotation a row may still carry an old one."""
     return [blind_index(value, key) for key in _keys()]

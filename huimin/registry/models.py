@@ -281,6 +281,14 @@ class Membership(models.Model):
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="membership_period_ordered",
             ),
+            # One living head per household: a death or a move closes the membership, so the open
+            # head memberships are exactly the living heads. Not deferrable (Django cannot defer
+            # a conditional unique constraint), so a change of head demotes before it promotes.
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(valid_to__isnull=True, relation="head"),
+                name="membership_one_open_head_per_household",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -333,6 +341,10 @@ class Asset(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(value_fen__gte=0), name="asset_value_not_negative"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="asset_period_ordered",
+            ),
         ]
 
     def __str__(self) -> str:

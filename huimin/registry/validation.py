@@ -31,6 +31,7 @@ from huimin.registry.models import (
 
 VILLAGE_CODE_LENGTH = 12
 DISABILITY_GRADES = range(1, 5)
+SPECIAL_CARE_GRADES = range(1, 11)  # a disabled veteran's grade, 1 the most severe
 
 EXCLUSION_REASON_LENGTH = 200
 
@@ -195,6 +196,7 @@ def check_person(facts: PersonFacts, *, today: date, label: str = "") -> PersonF
     _check_choice(facts.father_status, ParentStatus, "father_status", label)
     _check_choice(facts.mother_status, ParentStatus, "mother_status", label)
     check_disability(facts.disability_category, facts.disability_grade, label=label)
+    check_special_care(facts.special_care_category, facts.special_care_grade, label=label)
     check_counted(facts.counted_in_family, facts.not_counted_reason, label=label)
     for parent in ("father", "mother"):
         check_parent_since(facts, parent, today, label=label)
@@ -230,6 +232,18 @@ def check_disability(category: int | None, grade: int | None, *, label: str = ""
     if grade not in DISABILITY_GRADES:
         message = _("the disability grade must be 1 to 4, not %(value)s")
         raise ValidationFailed(who(label) + message % {"value": grade}, field="disability_grade")
+
+
+def check_special_care(category: str, grade: int | None, *, label: str = "") -> None:
+    """The import holds the same rule over a whole file (bulk/validation/person_rules.py)."""
+    if grade is None:
+        return
+    if category != SpecialCareCategory.DISABLED_VETERAN:
+        message = _("only a disabled veteran has a special-care disability grade")
+        raise ValidationFailed(who(label) + message, field="special_care_grade")
+    if grade not in SPECIAL_CARE_GRADES:
+        message = _("the veteran's disability grade must be 1 to 10, not %(value)s")
+        raise ValidationFailed(who(label) + message % {"value": grade}, field="special_care_grade")
 
 
 def check_counted(counted: bool, reason: str, *, label: str = "") -> None:

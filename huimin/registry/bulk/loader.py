@@ -110,10 +110,12 @@ def write_new(
         household_id=_resolve(persons, "household_pos", "household_id", household_ids)
     )
     incomes = frames.incomes.with_columns(
-        person_id=_resolve(frames.incomes, "person_pos", "person_id", person_ids)
+        id=_allocate(IncomeRecord, frames.incomes.height),
+        person_id=_resolve(frames.incomes, "person_pos", "person_id", person_ids),
     )
     assets = frames.assets.with_columns(
-        household_id=_resolve(frames.assets, "household_pos", "household_id", household_ids)
+        id=_allocate(Asset, frames.assets.height),
+        household_id=_resolve(frames.assets, "household_pos", "household_id", household_ids),
     )
     now = timezone.now()
     tables = [m._meta.db_table for m in MODELS]
@@ -148,7 +150,10 @@ def _write_tables(
         household_id=pl.col("household_id"),
         relation=pl.col("relation"),
         valid_from=pl.lit(as_of, dtype=pl.Date),
-        valid_to=pl.lit(None, dtype=pl.Date),
+        # The dead are members no longer, as when a death is recorded (person_record_death).
+        valid_to=pl.when(pl.col("death_date").is_not_null())
+        .then(pl.max_horizontal(pl.col("death_date"), pl.lit(as_of, dtype=pl.Date)))
+        .otherwise(pl.lit(None, dtype=pl.Date)),
     )
     _insert(
         Membership,
@@ -157,8 +162,8 @@ def _write_tables(
         now,
     )
     report("incomes", households.height + persons.height)
-    _insert(IncomeRecord, incomes, ("person_id", *INCOME_FIELDS), now, extra={"note": ""})
-    _insert(Asset, assets, ("household_id", *ASSET_FIELDS), now, extra={"description": ""})
+    _insert(IncomeRecord, incomes, ("id", "person_id", *INCOME_FIELDS), now, extra={"note": ""})
+    _insert(Asset, assets, ("id", "household_id", *ASSET_FIELDS), now, extra={"description": ""})
     snapshots = snapshot_frame(
         households, persons, incomes, assets, actor=actor, reason=reason, note=note, now=now
     )
@@ -403,11 +408,14 @@ def snapshot_frame(
         .group_by("household_id")
         .agg(member_struct.alias("members"))
     )
-    income_rows = incomes.join(
-        persons.select(pl.col("id").alias("person_id"), pl.col("name").alias("person_name")),
-        on="person_id",
+    member_order = persons.select(
+        pl.col("id").alias("person_id"),
+        pl.col("name").alias("person_name"),
+        "household_id",
+        pl.col("birth_date").alias("person_birth_date"),
     )
     income_struct = pl.struct(
+        pl.col("id"),
         pl.col("person_id"),
         pl.col("person_name"),
         pl.col("income_type"),
@@ -417,21 +425,31 @@ def snapshot_frame(
         pl.col("verified"),
         pl.col("exclusion_reason"),
     )
+    # Ordered as snapshot_data orders them: member by member (birth date, id), then by id.
+    today = timezone.localdate()
+    still_open = pl.col("valid_to").is_null() | (pl.col("valid_to") >= today)
     incomes_by = (
-        income_rows.join(
-            persons.select(pl.col("id").alias("person_id"), "household_id"), on="person_id"
-        )
-        .group_by("household_id")
+        incomes.filter(still_open)
+        .join(member_order, on="person_id")
+        .sort("household_id", "person_birth_date", "person_id", "id")
+        .group_by("household_id", maintain_order=True)
         .agg(income_struct.alias("incomes"))
     )
     asset_struct = pl.struct(
+        pl.col("id"),
         pl.col("kind"),
         pl.col("value_fen"),
         pl.col("is_disability_vehicle"),
+        pl.lit("").alias("description"),
         pl.col("valid_from").cast(pl.Utf8),
         pl.col("valid_to").cast(pl.Utf8),
     )
-    assets_by = assets.group_by("household_id").agg(asset_struct.alias("assets"))
+    assets_by = (
+        assets.filter(still_open)
+        .sort("household_id", "valid_from", "id")
+        .group_by("household_id", maintain_order=True)
+        .agg(asset_struct.alias("assets"))
+    )
     household_struct = pl.struct(
         pl.col("id"),
         pl.col("household_no"),
@@ -450,15 +468,23 @@ def snapshot_frame(
         .join(incomes_by, left_on="id", right_on="household_id", how="left")
         .join(assets_by, left_on="id", right_on="household_id", how="left")
     )
+
+    def listed(name: str, frame: pl.DataFrame) -> pl.Expr:
+        # An empty list, never null: the history page iterates over each of them.
+        return pl.col(name).fill_null(pl.lit([], dtype=frame.schema[name])).alias(name)
+
     data = joined.select(
         pl.col("id").alias("household_id"),
         pl.struct(
             household_struct.alias("household"),
-            pl.col("members").fill_null(pl.lit([], dtype=by_household.schema["members"]))
-            if by_household.height
-            else pl.lit([]).alias("members"),
-            pl.col("incomes") if incomes_by.height else pl.lit(None).alias("incomes"),
-            pl.col("assets") if assets_by.height else pl.lit(None).alias("assets"),
+            listed("members", by_household),
+            listed("incomes", incomes_by),
+            listed("assets", assets_by),
+            pl.struct(
+                pl.concat_list(
+                    pl.lit(0, dtype=pl.Int64), pl.col("members").list.len().fill_null(0)
+                ).alias("members")
+            ).alias("changes"),
             pl.lit(note).alias("note"),
         )
         .struct.json_encode()

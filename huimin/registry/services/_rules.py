@@ -11,7 +11,7 @@ from huimin.core.errors import Conflict, TooManyAttempts, ValidationFailed
 from huimin.core.models import AuditEvent, Region, RegionLevel, User
 from huimin.core.pii import blind_index_candidates, mask
 from huimin.core.refusals import refusal_record, refusals_pending
-from huimin.registry.models import Household, Membership, Person, Relation
+from huimin.registry.models import Household, Membership, Person
 from huimin.registry.validation import PersonFacts, check_heads
 
 ID_ELSEWHERE_ACTION = "registry.identity_registered_elsewhere"
@@ -112,10 +112,34 @@ def check_heads_in_db(household: Household) -> None:
     )
 
 
-def hand_over_head(household: Household, head: Person, new_head: Person | None) -> None:
+def check_heads_after(
+    household: Household, *, person: PersonFacts | Person, relation: str, pk: int | None = None
+) -> None:
+    """The heads rule as it will stand once `person` (pk, if registered) holds `relation`.
+
+    Checked before writing: the database's one-open-head constraint would otherwise refuse the
+    write with an error that names no one.
+    """
+    members = [
+        (name, member_relation, death is None)
+        for member_pk, name, member_relation, death in Person.objects.filter(
+            household=household
+        ).values_list("pk", "name", "relation", "death_date")
+        if member_pk != pk
+    ]
+    members.append((person.name, relation, True))
+    check_heads(members, household_label=household.household_no)
+
+
+def head_successor(household: Household, head: Person, new_head: Person | None) -> Person | None:
+    """Who heads the household once `head` leaves or dies; None if no living member remains.
+
+    Only checks: the caller closes the head's membership first and then promotes the successor
+    with `set_relation`, so there is never a moment with two open head memberships.
+    """
     others = Person.objects.filter(household=household, death_date__isnull=True).exclude(pk=head.pk)
     if not others.exists():
-        return  # the last living member: the household has no one left to head it
+        return None  # the last living member: the household has no one left to head it
     if new_head is None or not others.filter(pk=new_head.pk).exists():
         message = _(
             "%(name)s is the head of household %(no)s: choose which living member heads it now"
@@ -123,7 +147,7 @@ def hand_over_head(household: Household, head: Person, new_head: Person | None) 
         raise ValidationFailed(
             message % {"name": head.name, "no": household.household_no}, field="new_head"
         )
-    set_relation(Person.objects.select_for_update().get(pk=new_head.pk), Relation.HEAD)
+    return Person.objects.select_for_update().get(pk=new_head.pk)
 
 
 def set_relation(person: Person, relation: str) -> None:

@@ -14,9 +14,11 @@ from huimin.core.models import User
 from huimin.registry.models import Household, Membership, Person, Relation
 from huimin.registry.services._common import PERSONAL_FIELDS, audit_person, lock_household
 from huimin.registry.services._rules import (
+    check_heads_after,
     check_heads_in_db,
     check_identity_unique,
-    hand_over_head,
+    head_successor,
+    set_relation,
 )
 from huimin.registry.services.snapshots import snapshot_take
 from huimin.registry.validation import PersonFacts, check_person
@@ -34,6 +36,7 @@ def person_add(
     household = lock_household(household)
     facts = check_person(facts, today=timezone.localdate())
     check_identity_unique(actor, facts.id_number, label=facts.name)
+    check_heads_after(household, person=facts, relation=facts.relation)
     person = Person.objects.create(household=household, **facts.values())
     Membership.objects.create(
         person=person,
@@ -64,6 +67,8 @@ def person_update(
     changed = [name for name in PersonFacts.PERSON_FIELDS if before[name] != after[name]]
     if not changed:
         return person
+    if "relation" in changed and not person.is_dead:
+        check_heads_after(household, person=facts, relation=facts.relation, pk=person.pk)
     for name in changed:
         setattr(person, name, after[name])
     person.save(update_fields=[*changed, "updated_at"])
@@ -105,10 +110,14 @@ def person_transfer(
         raise ValidationFailed(_("choose the relation to the new head"), field="relation")
     membership = Membership.objects.select_for_update().get(person=person, valid_to__isnull=True)
     _check_move_date(person, source, membership, on_date)
-    if person.relation == Relation.HEAD:
-        hand_over_head(source, person, new_head)
+    successor = (
+        head_successor(source, person, new_head) if person.relation == Relation.HEAD else None
+    )
+    check_heads_after(target, person=person, relation=relation)
     membership.valid_to = max(on_date - timedelta(days=1), membership.valid_from)
     membership.save(update_fields=["valid_to"])
+    if successor is not None:
+        set_relation(successor, Relation.HEAD)
     Membership.objects.create(
         person=person, household=target, relation=relation, valid_from=on_date
     )
@@ -189,14 +198,17 @@ def person_record_death(
     household = lock_household(person.household)
     person = Person.objects.select_for_update().get(pk=person.pk)
     _check_death(person, death_date)
-    if person.relation == Relation.HEAD:
-        hand_over_head(household, person, new_head)
+    successor = (
+        head_successor(household, person, new_head) if person.relation == Relation.HEAD else None
+    )
     person.death_date = death_date
     person.save(update_fields=["death_date", "updated_at"])
     # A death found out after registration still closes the membership no earlier than it began.
     membership = Membership.objects.select_for_update().get(person=person, valid_to__isnull=True)
     membership.valid_to = max(death_date, membership.valid_from)
     membership.save(update_fields=["valid_to"])
+    if successor is not None:
+        set_relation(successor, Relation.HEAD)
     _stop_being_payee(household, person)
     check_heads_in_db(household)
     changes = {"death_date": [None, str(death_date)]}

@@ -1,16 +1,20 @@
 """Snapshots: the whole household after each change, personal data masked, for as-of reads."""
 
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from django.utils import timezone
 
 from huimin.core.models import User
 from huimin.core.pii import mask, mask_bank_account, mask_phone
-from huimin.registry.models import Household, HouseholdSnapshot, Person
+from huimin.registry.models import Asset, Household, HouseholdSnapshot, IncomeRecord, Person
 from huimin.registry.services._common import iso
 from huimin.registry.validation import PersonFacts
 
 SNAPSHOT_PERSON_FIELDS = tuple(f for f in PersonFacts.PERSON_FIELDS if f != "id_number")
+
+
+SNAPSHOT_BATCH = 500  # households per query when many are snapshotted at once
 
 
 def snapshot_take(
@@ -25,19 +29,73 @@ def snapshot_take(
     )
 
 
+def snapshot_take_many(
+    household_ids: Iterable[int],
+    *,
+    actor: User | None,
+    reason: str,
+    changes: Mapping[int, dict],
+    note: str = "",
+) -> int:
+    """`snapshot_take` for many households: a few queries and one bulk insert per batch."""
+    ids = sorted(set(household_ids))
+    now = timezone.now()
+    changed_by = actor if actor is not None and actor.pk else None
+    written = 0
+    for start in range(0, len(ids), SNAPSHOT_BATCH):
+        batch = list(Household.objects.filter(pk__in=ids[start : start + SNAPSHOT_BATCH]))
+        datas = snapshot_data_many(batch)
+        HouseholdSnapshot.objects.bulk_create(
+            [
+                HouseholdSnapshot(
+                    household_id=pk,
+                    taken_at=now,
+                    changed_by=changed_by,
+                    reason=reason,
+                    data={**data, "changes": changes.get(pk, {}), "note": note},
+                )
+                for pk, data in datas.items()
+            ]
+        )
+        written += len(datas)
+    return written
+
+
 def snapshot_data(household: Household) -> dict:
     """The household as it stands, personal data masked: what a history page may show."""
-    members = list(
-        Person.objects.filter(household=household)
-        .prefetch_related("incomes")
-        .order_by("birth_date", "pk")
-    )
+    return snapshot_data_many([household])[household.pk]
+
+
+def snapshot_data_many(households_given: list[Household]) -> dict[int, dict]:
+    """`snapshot_data` of each household, in three queries whatever their number.
+
+    The one schema of a snapshot; the loader builds the same shape in Polars for new households
+    (tests/registry/test_import_snapshots.py holds the two equal).
+    """
     today = timezone.localdate()
+    households = {household.pk: household for household in households_given}
+    household_ids = list(households)
+    members: dict[int, list[Person]] = {pk: [] for pk in households}
+    for person in Person.objects.filter(household_id__in=household_ids).order_by(
+        "household_id", "birth_date", "pk"
+    ):
+        members[person.household_id].append(person)
+    incomes: dict[int, list[IncomeRecord]] = {}
+    for income in IncomeRecord.objects.filter(person__household_id__in=household_ids).order_by(
+        "pk"
+    ):
+        incomes.setdefault(income.person_id, []).append(income)
+    assets: dict[int, list[Asset]] = {pk: [] for pk in households}
+    for asset in Asset.objects.filter(household_id__in=household_ids).order_by("valid_from", "pk"):
+        assets[asset.household_id].append(asset)
     return {
-        "household": _household_data(household),
-        "members": [_member_data(member) for member in members],
-        "incomes": _open_incomes(members, today),
-        "assets": _open_assets(household, today),
+        pk: {
+            "household": _household_data(household),
+            "members": [_member_data(member) for member in members[pk]],
+            "incomes": _open_incomes(members[pk], incomes, today),
+            "assets": _open_assets(assets[pk], today),
+        }
+        for pk, household in households.items()
     }
 
 
@@ -66,8 +124,10 @@ def _member_data(member: Person) -> dict:
     }
 
 
-def _open_incomes(members: list[Person], today: date) -> list[dict]:
-    """Incomes not ended before today; `members` come with their incomes prefetched."""
+def _open_incomes(
+    members: list[Person], incomes: Mapping[int, list[IncomeRecord]], today: date
+) -> list[dict]:
+    """Incomes not ended before today, member by member."""
     return [
         {
             "id": income.pk,
@@ -81,12 +141,12 @@ def _open_incomes(members: list[Person], today: date) -> list[dict]:
             "exclusion_reason": income.exclusion_reason,
         }
         for member in members
-        for income in member.incomes.all()
+        for income in incomes.get(member.pk, [])
         if income.valid_to is None or income.valid_to >= today
     ]
 
 
-def _open_assets(household: Household, today: date) -> list[dict]:
+def _open_assets(assets: list[Asset], today: date) -> list[dict]:
     return [
         {
             "id": asset.pk,
@@ -97,7 +157,7 @@ def _open_assets(household: Household, today: date) -> list[dict]:
             "valid_from": iso(asset.valid_from),
             "valid_to": iso(asset.valid_to),
         }
-        for asset in household.assets.order_by("valid_from", "pk")
+        for asset in assets
         if asset.valid_to is None or asset.valid_to >= today
     ]
 

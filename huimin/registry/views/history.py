@@ -43,6 +43,10 @@ REASONS = {
 }
 
 
+# Snapshots whose changes name fields: a form's update, or an import's changes by household.
+FIELD_REASONS = ("household_update", "person_update", "import")
+
+
 def history_rows(snapshots: Iterable[HouseholdSnapshot]) -> list[dict]:
     """One row of the household page's history list per snapshot, newest first as given."""
     return [
@@ -50,7 +54,7 @@ def history_rows(snapshots: Iterable[HouseholdSnapshot]) -> list[dict]:
             "snapshot": snap,
             "what": REASONS.get(snap.reason, snap.reason),
             "note": snap.data.get("note", ""),
-            "fields": _changed_fields(snap) if snap.reason.endswith("update") else [],
+            "fields": _changed_fields(snap) if snap.reason in FIELD_REASONS else [],
         }
         for snap in snapshots
     ]
@@ -59,8 +63,12 @@ def history_rows(snapshots: Iterable[HouseholdSnapshot]) -> list[dict]:
 def _changed_fields(snapshot: object) -> list[str]:
     """The changed fields' labels, as the forms call them (model names are shared words)."""
     changes = snapshot.data.get("changes", {})  # type: ignore[attr-defined]
+    names = [name for name in changes if name != "persons"]
+    # An import records each member's changed fields under "persons": {member: {field: …}}.
+    for fields in (changes.get("persons") or {}).values():
+        names.extend(name for name in fields if name not in names)
     labels = []
-    for name in changes:
+    for name in names:
         form_field = PersonForm.base_fields.get(name) or HouseholdForm.base_fields.get(name)
         if form_field is not None and form_field.label:
             labels.append(str(form_field.label))
@@ -68,10 +76,11 @@ def _changed_fields(snapshot: object) -> list[str]:
         for model in (Household, Person):
             try:
                 field = model._meta.get_field(name)
-                labels.append(str(getattr(field, "verbose_name", name)))
-                break
             except FieldDoesNotExist:
                 continue
+            if getattr(field, "concrete", False):  # not a relation's reverse side
+                labels.append(str(getattr(field, "verbose_name", name)))
+            break
     return labels
 
 

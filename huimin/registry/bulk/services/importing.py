@@ -11,21 +11,24 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from huimin.core.audit import audit_record
+from huimin.core.audit import audit_record, audit_record_many
 from huimin.core.errors import ValidationFailed
 from huimin.core.models import User
 from huimin.registry.bulk import loader
+from huimin.registry.bulk.batches import batched
 from huimin.registry.bulk.columns import BY_KEY, ERROR_COLUMN, ERROR_LABEL, ROW_COLUMN
 from huimin.registry.bulk.reading import FileContent, file_format_of, read_file
 from huimin.registry.bulk.services.new_records import household_values, new_records
 from huimin.registry.bulk.services.replacing import replace_assets, replace_incomes
 from huimin.registry.bulk.services.updating import (
+    Changes,
     snapshot_changed,
     update_households,
     update_persons,
 )
 from huimin.registry.bulk.template import rows_to_csv, rows_to_xlsx
 from huimin.registry.bulk.validation import CheckResult, check_file
+from huimin.registry.models import Household
 
 MODES = ("check", "all", "valid")
 
@@ -134,9 +137,10 @@ def _write(checked: CheckResult, *, user: User, file_name: str, mode: str) -> di
         reason="import",
         note=note,
     )
-    changed = apply_changes(rows, today)
-    if changed:
-        snapshot_changed(changed, user=user, note=note)
+    changes = apply_changes(rows, today)
+    snapshot_changed(changes, user=user, note=note)
+    _audit_households(user, file_name, changes, written)
+    changed = set(changes)
     counts = {
         "households_created": written.counts["households"],
         "persons_created": written.counts["persons"],
@@ -172,16 +176,47 @@ def _common_prefix(codes: list[str]) -> str:
     return first[:length]
 
 
-def apply_changes(rows: pl.DataFrame, today: date) -> set[int]:
-    """Update known households and persons where the file differs; return the changed households."""
-    changed: set[int] = set()
+def apply_changes(rows: pl.DataFrame, today: date) -> Changes:
+    """Update known households and persons where the file differs; what changed, by household."""
+    changes: Changes = {}
     known = rows.filter(pl.col("household_id").is_not_null())
     if known.height == 0:
-        return changed
-    changed |= update_households(household_values(known), rows)
-    changed |= update_persons(known.filter(pl.col("person_id").is_not_null()))
-    changed |= replace_incomes(known.filter(pl.col("person_id").is_not_null()), today)
-    changed |= replace_assets(household_values(known), today)
+        return changes
+    update_households(household_values(known), rows, changes)
+    update_persons(known.filter(pl.col("person_id").is_not_null()), changes)
+    replace_incomes(known.filter(pl.col("person_id").is_not_null()), today, changes)
+    replace_assets(household_values(known), today, changes)
     # New members of known households count as a change of those households.
-    changed |= set(known.filter(pl.col("person_id").is_null())["household_id"].to_list())
-    return changed
+    added = known.filter(pl.col("person_id").is_null()).group_by("household_id").agg(pl.len())
+    for household_id, count in added.iter_rows():
+        changes.setdefault(household_id, {})["persons_added"] = count
+    return changes
+
+
+def _audit_households(
+    user: User, file_name: str, changes: Changes, written: loader.Written
+) -> None:
+    """One audit event per created or changed household, as a change by hand writes one."""
+    created = written.household_ids.to_list()
+    ids = sorted({*changes, *created})
+    details = {
+        pk: (no, region)
+        for batch in batched(ids)
+        for pk, no, region in Household.objects.filter(pk__in=batch).values_list(
+            "pk", "household_no", "region_code"
+        )
+    }
+    created_set = set(created)
+    audit_record_many(
+        actor=user,
+        events=(
+            {
+                "action": "household.import_create" if pk in created_set else "household.import",
+                "object_type": "registry.household",
+                "object_id": pk,
+                "region_code": details[pk][1],
+                "changes": {"household": details[pk][0], "file": file_name, **changes.get(pk, {})},
+            }
+            for pk in ids
+        ),
+    )

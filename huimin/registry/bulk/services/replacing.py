@@ -5,13 +5,14 @@ from datetime import date, timedelta
 import polars as pl
 
 from huimin.registry.bulk import loader
+from huimin.registry.bulk.batches import batched
 from huimin.registry.bulk.columns import ASSET_COUNT_COLUMNS, ASSET_VALUE_COLUMNS, INCOME_COLUMNS
 from huimin.registry.bulk.services.new_records import asset_rows, income_rows
-from huimin.registry.bulk.services.updating import BATCH
+from huimin.registry.bulk.services.updating import Changes
 from huimin.registry.models import Asset, IncomeRecord
 
 
-def replace_incomes(known: pl.DataFrame, today: date) -> set[int]:
+def replace_incomes(known: pl.DataFrame, today: date, changes: Changes) -> set[int]:
     """An income cell with a value replaces the open record of that type when the amount differs."""
     given = income_rows(known.select("person_id", *INCOME_COLUMNS), "person_id", today)
     stated = (
@@ -22,11 +23,13 @@ def replace_incomes(known: pl.DataFrame, today: date) -> set[int]:
     if stated.height == 0:
         return set()
     open_records = pl.DataFrame(
-        list(
-            IncomeRecord.objects.filter(
-                person_id__in=stated["person_id"].unique().to_list(), valid_to__isnull=True
+        [
+            record
+            for batch in batched(stated["person_id"].unique().sort().to_list())
+            for record in IncomeRecord.objects.filter(
+                person_id__in=batch, valid_to__isnull=True
             ).values_list("pk", "person_id", "income_type", "monthly_fen", "valid_from")
-        ),
+        ],
         schema={
             "pk": pl.Int64,
             "person_id": pl.Int64,
@@ -42,6 +45,11 @@ def replace_incomes(known: pl.DataFrame, today: date) -> set[int]:
     )
     if compared.height == 0:
         return set()
+    for household_id, person_id, income_type, old, new in compared.select(
+        "household_id", "person_id", "income_type", pl.col("monthly_fen").fill_null(0), "value"
+    ).iter_rows():
+        incomes = changes.setdefault(household_id, {}).setdefault("incomes", {})
+        incomes[f"{person_id} {income_type}"] = [old, new]
     to_close = open_records.join(
         compared.select("person_id", "income_type"), on=["person_id", "income_type"]
     )
@@ -56,7 +64,7 @@ def replace_incomes(known: pl.DataFrame, today: date) -> set[int]:
     return set(compared["household_id"].to_list())
 
 
-def replace_assets(values: pl.DataFrame, today: date) -> set[int]:
+def replace_assets(values: pl.DataFrame, today: date, changes: Changes) -> set[int]:
     given = asset_rows(values, "household_id", today)
     stated_kinds = []
     for column, kind in {**ASSET_VALUE_COLUMNS, **ASSET_COUNT_COLUMNS}.items():
@@ -67,11 +75,13 @@ def replace_assets(values: pl.DataFrame, today: date) -> set[int]:
     if stated.height == 0:
         return set()
     open_records = pl.DataFrame(
-        list(
-            Asset.objects.filter(
-                household_id__in=stated["household_id"].unique().to_list(), valid_to__isnull=True
+        [
+            record
+            for batch in batched(stated["household_id"].unique().sort().to_list())
+            for record in Asset.objects.filter(
+                household_id__in=batch, valid_to__isnull=True
             ).values_list("pk", "household_id", "kind", "value_fen", "valid_from")
-        ),
+        ],
         schema={
             "pk": pl.Int64,
             "household_id": pl.Int64,
@@ -91,6 +101,13 @@ def replace_assets(values: pl.DataFrame, today: date) -> set[int]:
     )
     if compared.height == 0:
         return set()
+    for household_id, kind, old, new in compared.select(
+        "household_id",
+        "kind",
+        pl.col("values").fill_null(""),
+        pl.col("values_wanted").fill_null(""),
+    ).iter_rows():
+        changes.setdefault(household_id, {}).setdefault("assets", {})[kind] = [old, new]
     keys = compared.select("household_id", "kind")
     _close(Asset, open_records.join(keys, on=["household_id", "kind"]), today)
     loader.write_new(
@@ -112,10 +129,10 @@ def _close(model: type[IncomeRecord] | type[Asset], records: pl.DataFrame, today
     yesterday = today - timedelta(days=1)
     began_today = records.filter(pl.col("valid_from") >= today)["pk"].to_list()
     earlier = records.filter(pl.col("valid_from") < today)["pk"].to_list()
-    for start in range(0, len(earlier), BATCH):
-        model.objects.filter(pk__in=earlier[start : start + BATCH]).update(valid_to=yesterday)
-    for start in range(0, len(began_today), BATCH):
-        model.objects.filter(pk__in=began_today[start : start + BATCH]).update(valid_to=today)
+    for batch in batched(earlier):
+        model.objects.filter(pk__in=batch).update(valid_to=yesterday)
+    for batch in batched(began_today):
+        model.objects.filter(pk__in=batch).update(valid_to=today)
 
 
 def _empty_households() -> pl.DataFrame:
@@ -133,6 +150,7 @@ def _empty_persons() -> pl.DataFrame:
             "id_number": pl.Utf8,
             "relation": pl.Utf8,
             "birth_date": pl.Date,
+            "death_date": pl.Date,
         }
     )
 

@@ -17,13 +17,11 @@ from huimin.registry.bulk.validation.cells import PHONE_PATTERN
 from huimin.registry.bulk.validation.dry_run import check_file
 from huimin.registry.bulk.validation.identity import ID_CHECK_CHARS, ID_WEIGHTS, id_checksum_ok
 from huimin.registry.bulk.validation.outcome import CheckResult
-from huimin.registry.bulk.validation.registry import LOOKUP_BATCH
 
 __all__ = [
     "ERROR_SCHEMA",
     "ID_CHECK_CHARS",
     "ID_WEIGHTS",
-    "LOOKUP_BATCH",
     "PHONE_PATTERN",
     "CheckResult",
     "check_file",

@@ -13,6 +13,11 @@ from huimin.registry.bulk.validation.identity import (
     duplicate_errors,
     id_number_errors,
 )
+from huimin.registry.bulk.validation.known import (
+    drop_merge_columns,
+    merge_known,
+    transition_errors,
+)
 from huimin.registry.bulk.validation.outcome import CheckResult, reject
 from huimin.registry.bulk.validation.person_rules import person_rule_errors
 from huimin.registry.bulk.validation.registry import (
@@ -33,10 +38,14 @@ def check_file(content: FileContent, *, user: User) -> CheckResult:
     typed = frame.select(pl.col(ROW_COLUMN), **raw_aliases(), **parsed)
     typed = typed.with_columns(derived_from_id())
     errors.extend(id_number_errors(frame, typed, content))
-    errors.extend(person_rule_errors(typed))
     errors.extend(village_errors(typed, user))
     errors.extend(duplicate_errors(typed))
     typed = attach_registry(typed)
+    # Known persons are judged as they will stand: their empty cells keep the registry's values.
+    typed = merge_known(frame, typed)
+    errors.extend(transition_errors(typed))
+    typed = drop_merge_columns(typed)
+    errors.extend(person_rule_errors(typed))
     errors.extend(registry_errors(typed, user))
     errors.extend(household_errors(typed))
     all_errors = (

@@ -3,12 +3,11 @@
 from collections.abc import Iterable
 
 import polars as pl
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from huimin.registry.bulk.batches import batched
 from huimin.registry.bulk.columns import COLUMNS, HOUSEHOLD_KEYS, ROW_COLUMN, Level
 from huimin.registry.bulk.validation._frames import with_value
-from huimin.registry.bulk.validation.registry import LOOKUP_BATCH
 from huimin.registry.models import Person, Relation
 
 
@@ -67,7 +66,7 @@ def _missing_household_values(grouped: pl.DataFrame) -> Iterable[pl.DataFrame]:
 
 def _heads_and_payees(grouped: pl.DataFrame) -> Iterable[pl.DataFrame]:
     per_household = _heads_and_payees_counted(grouped)
-    none = per_household.filter(pl.col("all_heads") == 0)
+    none = per_household.filter((pl.col("all_heads") == 0) & (pl.col("all_living") > 0))
     several = per_household.filter(pl.col("all_heads") > 1)
     many_payees = per_household.filter(pl.col("payees") > 1)
     dead_head_payee = per_household.filter(
@@ -107,36 +106,48 @@ def _heads_and_payees(grouped: pl.DataFrame) -> Iterable[pl.DataFrame]:
 
 
 def _heads_and_payees_counted(grouped: pl.DataFrame) -> pl.DataFrame:
-    """Per household: heads and payees in the file, plus heads the registry holds outside it."""
+    """Per household: living heads and payees in the file, plus the registry's members outside it.
+
+    The same rule as `registry.validation.check_heads`: among the living, exactly one head,
+    when anyone in the household lives. A dead head keeps the word "head" but heads no longer.
+    """
+    alive = pl.col("death_date").is_null()
     return (
         grouped.group_by("household_no", maintain_order=True)
         .agg(
             pl.col(ROW_COLUMN).first(),
             pl.col("household_id").first(),
-            (pl.col("relation") == "head").sum().alias("heads"),
+            ((pl.col("relation") == "head") & alive).sum().alias("heads"),
+            alive.sum().alias("living"),
             (pl.col("payee") == True).sum().alias("payees"),  # noqa: E712
             pl.col(ROW_COLUMN).filter(pl.col("relation") == "head").first().alias("head_row"),
             pl.col("death_date").filter(pl.col("relation") == "head").first().alias("head_death"),
         )
-        .join(_registry_heads(grouped), on="household_id", how="left")
-        .with_columns((pl.col("heads") + pl.col("registry_heads").fill_null(0)).alias("all_heads"))
+        .join(_registry_members(grouped), on="household_id", how="left")
+        .with_columns(
+            (pl.col("heads") + pl.col("registry_heads").fill_null(0)).alias("all_heads"),
+            (pl.col("living") + pl.col("registry_living").fill_null(0)).alias("all_living"),
+        )
     )
 
 
-def _registry_heads(grouped: pl.DataFrame) -> pl.DataFrame:
-    """Heads of known households whom the file does not mention, counted per household."""
+def _registry_members(grouped: pl.DataFrame) -> pl.DataFrame:
+    """Living members and heads of known households whom the file does not mention."""
     existing_ids = grouped["household_id"].drop_nulls().unique().to_list()
-    in_file = set(grouped["id_index"].to_list())
-    registry_heads: dict[int, int] = {}
-    for start in range(0, len(existing_ids), LOOKUP_BATCH):
-        batch = existing_ids[start : start + LOOKUP_BATCH]
-        for household_id, index in Person.objects.filter(
-            Q(household_id__in=batch), relation=Relation.HEAD
-        ).values_list("household_id", "id_number_index"):
-            if index not in in_file:  # the file's row for this person overrides the registry
-                registry_heads[household_id] = registry_heads.get(household_id, 0) + 1
+    in_file = set(grouped["person_id"].drop_nulls().to_list())
+    heads: dict[int, int] = {}
+    living: dict[int, int] = {}
+    for batch in batched(existing_ids):
+        for household_id, pk, relation in Person.objects.filter(
+            household_id__in=batch, death_date__isnull=True
+        ).values_list("household_id", "pk", "relation"):
+            if pk in in_file:  # the file's row for this person overrides the registry
+                continue
+            living[household_id] = living.get(household_id, 0) + 1
+            if relation == Relation.HEAD:
+                heads[household_id] = heads.get(household_id, 0) + 1
     return pl.DataFrame(
-        list(registry_heads.items()),
-        schema={"household_id": pl.Int64, "registry_heads": pl.Int64},
+        [(pk, heads.get(pk, 0), count) for pk, count in living.items()],
+        schema={"household_id": pl.Int64, "registry_heads": pl.Int64, "registry_living": pl.Int64},
         orient="row",
     )

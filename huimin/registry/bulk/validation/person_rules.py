@@ -1,4 +1,9 @@
-"""Rules within one row: the person's columns must agree with each other and with the ID."""
+"""Rules within one row: the person's columns must agree with each other and with the ID.
+
+These are `registry.validation.check_person`'s rules written as Polars expressions, so that a
+whole file is checked at once; tests/registry/test_person_rules_parity.py holds the two to the same
+verdict over generated people.
+"""
 
 import polars as pl
 from django.utils import timezone
@@ -68,7 +73,18 @@ def person_rule_errors(typed: pl.DataFrame) -> list[pl.DataFrame]:
         *(
             typed_errors(
                 typed,
-                c(f"{parent}_status_since").is_not_null() & (c(f"{parent}_status_since") > today),
+                c(f"{parent}_status_since").is_not_null() & (c(f"{parent}_status") == "present"),
+                f"{parent}_status_since",
+                _("A date is given for a parent who is present and able: leave it empty."),
+            )
+            for parent in ("father", "mother")
+        ),
+        *(
+            typed_errors(
+                typed,
+                c(f"{parent}_status_since").is_not_null()
+                & (c(f"{parent}_status") != "present")
+                & (c(f"{parent}_status_since") > today),
                 f"{parent}_status_since",
                 _("The date the parent's situation began is in the future."),
             )

@@ -5,20 +5,23 @@ from django.utils.translation import gettext as _
 
 from huimin.core import access
 from huimin.core.models import Region, User
-from huimin.core.pii import blind_index_many
+from huimin.core.pii import blind_index_candidates_many
+from huimin.registry.bulk.batches import batched
 from huimin.registry.bulk.columns import ROW_COLUMN
 from huimin.registry.bulk.validation._frames import typed_errors, with_value
 from huimin.registry.models import Household, Person
-
-LOOKUP_BATCH = 5000
 
 
 def village_errors(typed: pl.DataFrame, user: User) -> list[pl.DataFrame]:
     codes = typed.filter(pl.col("village_code") != "")["village_code"].unique().to_list()
     well_formed = [code for code in codes if len(code) == 12 and code.isdigit()]
-    known = set(
-        Region.objects.filter(code__in=well_formed, level="village").values_list("code", flat=True)
-    )
+    known = {
+        code
+        for batch in batched(sorted(well_formed))
+        for code in Region.objects.filter(code__in=batch, level="village").values_list(
+            "code", flat=True
+        )
+    }
     outside = {code for code in known if not access.covers(user, code)}
     c = pl.col("village_code")
     return [
@@ -44,39 +47,60 @@ def village_errors(typed: pl.DataFrame, user: User) -> list[pl.DataFrame]:
 
 
 def attach_registry(typed: pl.DataFrame) -> pl.DataFrame:
-    """Blind-index every identity number and look the people and households up in batches."""
-    indexes = blind_index_many(typed["id_number"].fill_null("").to_list())
-    typed = typed.with_columns(pl.Series("id_index", indexes, dtype=pl.Utf8))
-    people = _people_by_index([i for i in set(indexes) if i])
+    """Find the people and households the file names, in batches.
+
+    People are found as the services find them (`check_identity_unique`): by the blind index under
+    every data key, so that during a key rotation a person whose row still carries the old index
+    is found, not registered twice. `id_index` is the index under the current key.
+    """
+    numbers = typed["id_number"].fill_null("").to_list()
+    candidates = blind_index_candidates_many(numbers)
+    typed = typed.with_columns(pl.Series("id_index", candidates[0], dtype=pl.Utf8))
+    people = _people_by_index(typed.select(ROW_COLUMN, "id_index"), candidates)
     households = _households_by_number([n for n in typed["household_no"].unique().to_list() if n])
-    return typed.join(people, on="id_index", how="left").join(
+    return typed.join(people, on=ROW_COLUMN, how="left").join(
         households, on="household_no", how="left"
     )
 
 
-def _people_by_index(wanted: list[str]) -> pl.DataFrame:
-    people: list[tuple[str, int, int]] = []
-    for start in range(0, len(wanted), LOOKUP_BATCH):
-        batch = wanted[start : start + LOOKUP_BATCH]
-        people.extend(
-            Person.objects.filter(id_number_index__in=batch).values_list(
-                "id_number_index", "pk", "household_id"
+def _people_by_index(rows: pl.DataFrame, candidates: list[list[str]]) -> pl.DataFrame:
+    """Per file row, the registered person whose index matches one of the row's candidates."""
+    per_key = pl.concat(
+        [
+            rows.select(ROW_COLUMN).with_columns(
+                pl.Series("candidate", indexes, dtype=pl.Utf8), pl.lit(rank).alias("key_rank")
             )
+            for rank, indexes in enumerate(candidates)
+        ]
+    ).filter(pl.col("candidate") != "")
+    wanted = per_key["candidate"].unique().sort().to_list()
+    found = [
+        person
+        for batch in batched(wanted)
+        for person in Person.objects.filter(id_number_index__in=batch).values_list(
+            "id_number_index", "pk", "household_id"
         )
-    return pl.DataFrame(
-        people,
-        schema={"id_index": pl.Utf8, "person_id": pl.Int64, "person_household_id": pl.Int64},
+    ]
+    people = pl.DataFrame(
+        found,
+        schema={"candidate": pl.Utf8, "person_id": pl.Int64, "person_household_id": pl.Int64},
         orient="row",
+    )
+    return (
+        per_key.join(people, on="candidate")
+        .sort(ROW_COLUMN, "key_rank")
+        .group_by(ROW_COLUMN, maintain_order=True)
+        .agg(pl.col("person_id").first(), pl.col("person_household_id").first())
     )
 
 
 def _households_by_number(numbers: list[str]) -> pl.DataFrame:
     households: list[tuple[str, int, str]] = []
-    for start in range(0, len(numbers), LOOKUP_BATCH):
+    for batch in batched(sorted(numbers)):
         households.extend(
-            Household.objects.filter(
-                household_no__in=numbers[start : start + LOOKUP_BATCH]
-            ).values_list("household_no", "pk", "region_code")
+            Household.objects.filter(household_no__in=batch).values_list(
+                "household_no", "pk", "region_code"
+            )
         )
     return pl.DataFrame(
         households,
@@ -116,10 +140,14 @@ def _foreign_household_errors(typed: pl.DataFrame, user: User) -> pl.DataFrame:
 
 def _registered_elsewhere_errors(elsewhere: pl.DataFrame, user: User) -> pl.DataFrame:
     """The other household is named only when it is in the user's jurisdiction."""
-    ids = elsewhere["person_household_id"].unique().to_list()
-    visible = dict(
-        access.scope(Household.objects.filter(pk__in=ids), user).values_list("pk", "household_no")
-    )
+    ids = elsewhere["person_household_id"].unique().sort().to_list()
+    visible = {
+        pk: number
+        for batch in batched(ids)
+        for pk, number in access.scope(Household.objects.filter(pk__in=batch), user).values_list(
+            "pk", "household_no"
+        )
+    }
     seen = pl.DataFrame(
         list(visible.items()),
         schema={"person_household_id": pl.Int64, "existing_no": pl.Utf8},
