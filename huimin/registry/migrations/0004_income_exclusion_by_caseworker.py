@@ -44,7 +44,7 @@ def old_flag_from_exclusions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0002_parent_situation_dates"),
+        ("registry", "0003_one_living_head_and_asset_period"),
     ]
 
     operations = [
