@@ -1,7 +1,12 @@
-"""The JSON API under /api/v1/: thin doors onto the same services as the pages."""
+"""The JSON API under /api/v1/: thin doors onto the same services as the pages.
+
+Every refusal has the one body `schema.ErrorOut`: a service's `HuiminError` (400, 403, 409), input
+that does not match the document (422, each invalid field named), 401, 404.
+"""
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from huimin.api import core, programs, registry
 from huimin.api.auth import API_AUTH
@@ -11,7 +16,8 @@ api = NinjaAPI(
     title="Huimin API",
     version="1",
     description="Registry, casework, payments and policy for social assistance. "
-    "Every route answers only within the caller's jurisdiction; outside it, 404.",
+    "Every route answers only within the caller's jurisdiction; outside it, 404. "
+    "Every refusal has the body `ErrorOut`.",
     auth=API_AUTH,
     urls_namespace="api",
 )
@@ -21,6 +27,27 @@ api = NinjaAPI(
 def huimin_error(request: HttpRequest, error: HuiminError) -> HttpResponse:
     return api.create_response(
         request, {"detail": error.message, "field": error.field}, status=error.status_code
+    )
+
+
+def _field_name(location: tuple | list) -> str | None:
+    """("body", "payload", "members", 0, "name") -> "members.0.name"; ("query", "page") -> "page"."""
+    where, *path = [str(part) for part in location]
+    if where == "body" and len(path) > 1:
+        path = path[1:]  # the name of the view's body parameter means nothing to a client
+    return ".".join(path) or None
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    issues = [
+        {"field": _field_name(issue.get("loc", ())), "message": str(issue.get("msg", ""))}
+        for issue in error.errors
+    ]
+    first = issues[0] if issues else {"field": None, "message": "invalid input"}
+    detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
+    return api.create_response(
+        request, {"detail": detail, "field": first["field"], "errors": issues}, status=422
     )
 
 

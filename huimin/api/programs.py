@@ -1,12 +1,14 @@
 """Policy as code over the API: evaluate households posted as JSON, explain a registry household."""
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import polars as pl
 from django.utils import timezone
 from ninja import Router, Schema
+from pydantic import Field
 
+from huimin.api.schema import Month, errors
 from huimin.core.errors import ValidationFailed
 from huimin.core.http import AuthedRequest
 from huimin.programs.evaluation import household_explain, period_from
@@ -70,14 +72,16 @@ class ExplanationOut(Schema):
     conflicts: list[ConflictOut]
 
 
-class HouseholdIn(Schema):
-    period: str
+class EvaluateIn(Schema):
+    """One household as the rules read it (see `rules/`), and the month to evaluate."""
+
+    period: Month
     household: dict[str, Any]
 
 
-class BatchIn(Schema):
-    period: str
-    households: list[dict[str, Any]]
+class EvaluateBatchIn(Schema):
+    period: Month
+    households: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=MAX_BATCH)]
 
 
 class BatchRowOut(Schema):
@@ -89,10 +93,10 @@ class BatchRowOut(Schema):
 
 @router.post(
     "/evaluate",
-    response=ExplanationOut,
+    response={200: ExplanationOut, **errors()},
     summary="Evaluate and explain one household posted as JSON",
 )
-def evaluate_one(request: AuthedRequest, body: HouseholdIn) -> dict:
+def evaluate_one(request: AuthedRequest, body: EvaluateIn) -> dict:
     month = period_from(body.period)
     try:
         return explain(body.household, month, live_parameters()).to_dict()
@@ -102,14 +106,10 @@ def evaluate_one(request: AuthedRequest, body: HouseholdIn) -> dict:
 
 @router.post(
     "/evaluate-batch",
-    response=dict[str, list[BatchRowOut]],
+    response={200: dict[str, list[BatchRowOut]], **errors()},
     summary="Eligibility and amount per program for up to 10,000 households",
 )
-def evaluate_batch(request: AuthedRequest, body: BatchIn) -> dict:
-    if len(body.households) > MAX_BATCH:
-        raise ValidationFailed(
-            f"at most {MAX_BATCH:,} households per request, got {len(body.households):,}"
-        )
+def evaluate_batch(request: AuthedRequest, body: EvaluateBatchIn) -> dict:
     month = period_from(body.period)
     try:
         results = evaluate(frames_from_records(body.households), month, live_parameters())
@@ -127,10 +127,12 @@ def _rows(frame: pl.DataFrame) -> list[dict]:
 
 @router.get(
     "/households/{household_id}/explain",
-    response=ExplanationOut,
+    response={200: ExplanationOut, **errors(404)},
     summary="Explain every program's decision for a registry household",
 )
-def explain_household(request: AuthedRequest, household_id: int, period: str | None = None) -> dict:
+def explain_household(
+    request: AuthedRequest, household_id: int, period: Month | None = None
+) -> dict:
     """`period` defaults to the current month."""
     household = get_household_for(request.user, household_id)
     month = period or timezone.localdate().strftime("%Y-%m")
