@@ -15,7 +15,7 @@ from huimin.core.errors import ValidationFailed
 from huimin.core.text import NO_NUL_PATTERN, refuse_nul
 
 # A month as the rules read it, and region codes as GB/T 2260 and the statistical codes write them.
-MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+MONTH_PATTERN = r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$"  # rules.periods: 1900-01 to 2999-12
 VILLAGE_CODE_PATTERN = r"^[0-9]{12}$"
 REGION_CODE_PATTERN = r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})$"
 # The search box also takes "no place": anywhere in the caller's jurisdiction.

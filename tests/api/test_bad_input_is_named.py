@@ -56,7 +56,7 @@ def test_it_refuses_a_nul_byte_in_a_members_name(client, auth):
     response = post(client, auth, new_household(member={"name": "杨\x00阿妹"}))
     assert response.status_code == 422
     assert response.json()["field"] == "members.0.name"
-    assert "NUL" in response.json()["detail"]
+    assert "\\x00" in response.json()["detail"]
     assert not Household.objects.exists()
 
 
@@ -127,3 +127,16 @@ def test_it_refuses_a_month_written_otherwise(client, caseworker_a):
     )
     assert response.status_code == 422
     assert response.json()["field"] == "period"
+
+
+def test_a_month_in_year_zero_is_refused_not_a_crash(client, auth, caseworker_a):
+    household = make_household(caseworker_a)
+    api = client.get(
+        f"/api/v1/programs/households/{household.pk}/explain", {"period": "0000-01"}, **auth
+    )
+    assert api.status_code == 422
+    assert api.json()["field"] == "period"
+    client.force_login(caseworker_a)
+    page = client.get(f"/programs/households/{household.pk}/", {"period": "0000-01"})
+    assert page.status_code == 200
+    assert "0000-01" in page.context["error"]

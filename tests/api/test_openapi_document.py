@@ -44,7 +44,7 @@ def test_it_documents_every_error_with_the_shared_error_body(spec):
 
 def test_it_documents_the_formats_of_months_and_region_codes(spec):
     evaluate = body_schema(spec, "/api/v1/programs/evaluate", "post")
-    assert evaluate["properties"]["period"]["pattern"] == r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+    assert evaluate["properties"]["period"]["pattern"] == r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$"
     create = body_schema(spec, "/api/v1/registry/households", "post")
     assert create["properties"]["region_code"]["pattern"] == r"^[0-9]{12}$"
     assert create["properties"]["address"]["maxLength"] == 200

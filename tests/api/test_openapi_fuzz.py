@@ -7,6 +7,8 @@ generated from the document can rely on it. Runs in-process on SQLite and Postgr
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -53,6 +55,17 @@ def flatmap_path_parameters(context, path_parameters):  # type: ignore[no-untype
 
 
 @pytest.fixture
+def keep_the_test_connection():
+    """Calling the WSGI app directly fires the request signals that close the database connection,
+    which on PostgreSQL ends the test's transaction; Django's test client disconnects them too."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
 def caseworker_token(caseworker_a, caseworker_b) -> str:
     households = [make_household(caseworker_a, head=f"张{n}") for n in range(3)]
     theirs = make_household(caseworker_b, VILLAGE_B, head="远方的人")
@@ -70,5 +83,7 @@ def caseworker_token(caseworker_a, caseworker_b) -> str:
     suppress_health_check=list(HealthCheck),
     database=None,
 )
-def test_it_answers_every_generated_request_as_documented(case, caseworker_token):
+def test_it_answers_every_generated_request_as_documented(
+    case, caseworker_token, keep_the_test_connection
+):
     case.call_and_validate(headers={"Authorization": f"Bearer {caseworker_token}"}, checks=CHECKS)
