@@ -77,7 +77,7 @@ def caseworker_token(caseworker_a, caseworker_b) -> str:
 @pytest.mark.django_db
 @schema.parametrize()
 @settings(
-    max_examples=25,
+    max_examples=20,
     deadline=None,
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=list(HealthCheck),
