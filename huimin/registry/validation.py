@@ -35,7 +35,8 @@ from huimin.registry.models import (
 
 VILLAGE_CODE_LENGTH = 12
 # Identity, account and phone numbers are stored encrypted, in columns without a length; these
-# are the lengths accepted as typed (an identity number has 18 characters, spaces aside).
+# are the lengths the forms and the API accept as typed (`clean_id_number` then wants exactly 18
+# characters, spaces aside).
 ID_NUMBER_LENGTH = 20
 BANK_ACCOUNT_LENGTH = 40
 PHONE_LENGTH = 20
@@ -183,9 +184,6 @@ def check_person(facts: PersonFacts, *, today: date, label: str = "") -> PersonF
     if not facts.name:
         raise ValidationFailed(_("enter the person's name"), field="name")
     _check_lengths(facts, Person, ("name", "ethnicity"), label=who(label))
-    check_text(
-        facts.id_number or "", field="id_number", max_length=ID_NUMBER_LENGTH, label=who(label)
-    )
     facts.id_number = clean_id_number(facts.id_number, label=label)
     id_birth, id_sex = birth_date_from_id(facts.id_number), sex_from_id(facts.id_number)
     if facts.birth_date is None:
@@ -279,8 +277,6 @@ def check_household(facts: HouseholdFacts) -> HouseholdFacts:
     if not facts.address:
         raise ValidationFailed(_("enter the household's address"), field="address")
     _check_lengths(facts, Household, ("address", "bank_name"))
-    check_text(facts.bank_account or "", field="bank_account", max_length=BANK_ACCOUNT_LENGTH)
-    check_text(facts.phone or "", field="phone", max_length=PHONE_LENGTH)
     _check_choice(facts.residence_type, ResidenceType, "residence_type", "")
     facts.bank_account = "".join((facts.bank_account or "").split())
     if facts.bank_account and not facts.bank_account.isdigit():
@@ -288,6 +284,9 @@ def check_household(facts: HouseholdFacts) -> HouseholdFacts:
     facts.phone = "".join((facts.phone or "").split()).replace("-", "")
     if facts.phone and not facts.phone.isdigit():
         raise ValidationFailed(_("a phone number has only digits"), field="phone")
+    # Lengths as stored: spaces and dashes typed between the digits do not count.
+    check_text(facts.bank_account, field="bank_account", max_length=BANK_ACCOUNT_LENGTH)
+    check_text(facts.phone, field="phone", max_length=PHONE_LENGTH)
     return facts
 
 
