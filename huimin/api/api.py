@@ -1,10 +1,14 @@
 """The JSON API under /api/v1/: thin doors onto the same services as the pages.
 
 Every refusal has the one body `schema.ErrorOut`: a service's `HuiminError` (400, 403, 409), input
-that does not match the document (422, each invalid field named), 401, 404.
+that does not match the document (422, each invalid field named), 401, 404, and a body larger
+than Django accepts (413).
 """
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
@@ -28,6 +32,14 @@ def huimin_error(request: HttpRequest, error: HuiminError) -> HttpResponse:
     return api.create_response(
         request, {"detail": error.message, "field": error.field}, status=error.status_code
     )
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_big(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+    message = _("the request body is larger than %(n)s bytes") % {
+        "n": f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,}"
+    }
+    return api.create_response(request, {"detail": message, "field": None}, status=413)
 
 
 def _field_name(location: tuple | list) -> str | None:

@@ -93,7 +93,7 @@ class BatchRowOut(Schema):
 
 @router.post(
     "/evaluate",
-    response={200: ExplanationOut, **errors()},
+    response={200: ExplanationOut, **errors(body=True)},
     summary="Evaluate and explain one household posted as JSON",
 )
 def evaluate_one(request: AuthedRequest, body: EvaluateIn) -> dict:
@@ -106,7 +106,7 @@ def evaluate_one(request: AuthedRequest, body: EvaluateIn) -> dict:
 
 @router.post(
     "/evaluate-batch",
-    response={200: dict[str, list[BatchRowOut]], **errors()},
+    response={200: dict[str, list[BatchRowOut]], **errors(body=True)},
     summary="Eligibility and amount per program for up to 10,000 households",
 )
 def evaluate_batch(request: AuthedRequest, body: EvaluateBatchIn) -> dict:

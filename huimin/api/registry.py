@@ -207,7 +207,7 @@ def household_read(request: HttpRequest, household_id: int) -> dict:
 
 @router.post(
     "/households",
-    response={201: HouseholdOut, **errors(409)},
+    response={201: HouseholdOut, **errors(409, body=True)},
     summary="Register a household with its members",
 )
 def household_create(request: HttpRequest, payload: HouseholdCreateIn) -> Status:
@@ -246,7 +246,7 @@ def _update(request: HttpRequest, household_id: int, payload: HouseholdChangeIn)
 
 @router.put(
     "/households/{household_id}",
-    response={200: HouseholdOut, **errors(404, 409)},
+    response={200: HouseholdOut, **errors(404, 409, body=True)},
     summary="Change a household",
 )
 def household_put(request: HttpRequest, household_id: int, payload: HouseholdChangeIn) -> dict:
@@ -255,7 +255,7 @@ def household_put(request: HttpRequest, household_id: int, payload: HouseholdCha
 
 @router.patch(
     "/households/{household_id}",
-    response={200: HouseholdOut, **errors(404, 409)},
+    response={200: HouseholdOut, **errors(404, 409, body=True)},
     summary="Change a household",
 )
 def household_patch(request: HttpRequest, household_id: int, payload: HouseholdChangeIn) -> dict:

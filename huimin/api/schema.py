@@ -62,6 +62,8 @@ def as_long_as(model: type[Model], field: str) -> Any:
     return at_most(model._meta.get_field(field).max_length)  # type: ignore[union-attr,arg-type]
 
 
-def errors(*codes: int) -> dict[int, type[ErrorOut]]:
-    """The error answers of a route: 400, 401, 403 and 422 always, plus the given codes."""
-    return {code: ErrorOut for code in sorted({400, 401, 403, 422, *codes})}
+def errors(*codes: int, body: bool = False) -> dict[int, type[ErrorOut]]:
+    """The error answers of a route: 400, 401, 403 and 422 always, plus the given codes; a route
+    that reads a body may also answer 413 (larger than DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+    always = {400, 401, 403, 422, *([413] if body else [])}
+    return {code: ErrorOut for code in sorted({*always, *codes})}

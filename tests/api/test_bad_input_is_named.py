@@ -140,3 +140,16 @@ def test_a_month_in_year_zero_is_refused_not_a_crash(client, auth, caseworker_a)
     page = client.get(f"/programs/households/{household.pk}/", {"period": "0000-01"})
     assert page.status_code == 200
     assert "0000-01" in page.context["error"]
+
+
+def test_a_body_larger_than_accepted_is_refused_with_the_error_body(client, auth, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
+    response = client.post(
+        "/api/v1/programs/evaluate-batch",
+        {"period": "2026-01", "households": [{"region_code": VILLAGE_A}] * 100},
+        content_type="application/json",
+        **auth,
+    )
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert "1,000" in response.json()["detail"]
