@@ -4,6 +4,7 @@ from datetime import datetime
 
 from ninja import Router, Schema
 
+from huimin.api.schema import RegionCode, errors
 from huimin.core import access
 from huimin.core.http import AuthedRequest
 from huimin.core.models import Job, Region
@@ -40,7 +41,9 @@ class JobOut(Schema):
     finished_at: datetime | None
 
 
-@router.get("/me", response=MeOut, summary="The current user, roles and jurisdictions")
+@router.get(
+    "/me", response={200: MeOut, **errors()}, summary="The current user, roles and jurisdictions"
+)
 def me(request: AuthedRequest) -> dict:
     user = request.user
     return {
@@ -51,19 +54,27 @@ def me(request: AuthedRequest) -> dict:
     }
 
 
-@router.get("/regions", response=list[RegionOut], summary="Regions within my jurisdiction")
-def regions(request: AuthedRequest, parent: str | None = None) -> list[Region]:
+@router.get(
+    "/regions",
+    response={200: list[RegionOut], **errors()},
+    summary="Regions within my jurisdiction",
+)
+def regions(request: AuthedRequest, parent: RegionCode | None = None) -> list[Region]:
     queryset = access.scope(Region.objects.all(), request.user, field="code")
     if parent:
         queryset = queryset.filter(parent__code=parent)
     return list(queryset[:2000])
 
 
-@router.get("/jobs", response=list[JobOut], summary="My jobs, newest first")
+@router.get("/jobs", response={200: list[JobOut], **errors()}, summary="My jobs, newest first")
 def jobs(request: AuthedRequest) -> list[Job]:
     return list(Job.objects.filter(owner=request.user)[:100])
 
 
-@router.get("/jobs/{job_id}", response=JobOut, summary="One of my jobs, with its progress")
+@router.get(
+    "/jobs/{job_id}",
+    response={200: JobOut, **errors(404)},
+    summary="One of my jobs, with its progress",
+)
 def job(request: AuthedRequest, job_id: int) -> Job:
     return access.get_own_object(request.user, Job.objects.all(), pk=job_id)

@@ -2,13 +2,15 @@
 
 from dataclasses import asdict
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import polars as pl
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from pydantic import Field
 
+from huimin.api.schema import Month, errors
 from huimin.core.errors import NotAllowed, ValidationFailed
 from huimin.core.http import AuthedRequest
 from huimin.programs.evaluation import (
@@ -88,14 +90,16 @@ class ExplanationOut(Schema):
     excluded_incomes: list[ExcludedIncomeOut] = []
 
 
-class HouseholdIn(Schema):
-    period: str
+class EvaluateIn(Schema):
+    """One household as the rules read it (see `rules/`), and the month to evaluate."""
+
+    period: Month
     household: dict[str, Any]
 
 
-class BatchIn(Schema):
-    period: str
-    households: list[dict[str, Any]]
+class EvaluateBatchIn(Schema):
+    period: Month
+    households: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=MAX_BATCH)]
 
 
 class BatchRowOut(Schema):
@@ -107,10 +111,10 @@ class BatchRowOut(Schema):
 
 @router.post(
     "/evaluate",
-    response=ExplanationOut,
+    response={200: ExplanationOut, **errors(body=True)},
     summary="Evaluate and explain one household posted as JSON",
 )
-def evaluate_one(request: AuthedRequest, body: HouseholdIn) -> dict:
+def evaluate_one(request: AuthedRequest, body: EvaluateIn) -> dict:
     month = period_from(body.period)
     try:
         return explain(body.household, month, live_parameters()).to_dict()
@@ -120,14 +124,10 @@ def evaluate_one(request: AuthedRequest, body: HouseholdIn) -> dict:
 
 @router.post(
     "/evaluate-batch",
-    response=dict[str, list[BatchRowOut]],
+    response={200: dict[str, list[BatchRowOut]], **errors(body=True)},
     summary="Eligibility and amount per program for up to 10,000 households",
 )
-def evaluate_batch(request: AuthedRequest, body: BatchIn) -> dict:
-    if len(body.households) > MAX_BATCH:
-        raise ValidationFailed(
-            f"at most {MAX_BATCH:,} households per request, got {len(body.households):,}"
-        )
+def evaluate_batch(request: AuthedRequest, body: EvaluateBatchIn) -> dict:
     month = period_from(body.period)
     try:
         results = evaluate(frames_from_records(body.households), month, live_parameters())
@@ -145,10 +145,12 @@ def _rows(frame: pl.DataFrame) -> list[dict]:
 
 @router.get(
     "/households/{household_id}/explain",
-    response=ExplanationOut,
+    response={200: ExplanationOut, **errors(404)},
     summary="Explain every program's decision for a registry household",
 )
-def explain_household(request: AuthedRequest, household_id: int, period: str | None = None) -> dict:
+def explain_household(
+    request: AuthedRequest, household_id: int, period: Month | None = None
+) -> dict:
     """`period` defaults to the current month. Needs `registry.view_household`, as the
     eligibility page does: the explanation shows the household's members and incomes."""
     if not request.user.has_perm("registry.view_household"):

@@ -4,17 +4,25 @@ Personal data leaves only masked. Outside the caller's jurisdiction a household 
 """
 
 from datetime import date
+from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
+from huimin.api.schema import RegionCodeOrEmpty, Text, VillageCode, as_long_as, at_most, errors
 from huimin.core.errors import NotAllowed
 from huimin.core.models import User
 from huimin.core.pii import mask, mask_bank_account, mask_phone
 from huimin.registry import queries, services
 from huimin.registry.access import get_household_for
-from huimin.registry.models import Household
-from huimin.registry.validation import HouseholdFacts, PersonFacts
+from huimin.registry.models import Household, Person
+from huimin.registry.validation import (
+    BANK_ACCOUNT_LENGTH,
+    ID_NUMBER_LENGTH,
+    PHONE_LENGTH,
+    HouseholdFacts,
+    PersonFacts,
+)
 
 router = Router(tags=["registry"])
 
@@ -74,29 +82,42 @@ class HouseholdOut(HouseholdSummaryOut):
     assets: list[AssetOut]
 
 
+MAX_PAGE = queries.MAX_PAGE
+
+
+def _person(field: str) -> object:
+    return as_long_as(Person, field)
+
+
+def _household(field: str) -> object:
+    return as_long_as(Household, field)
+
+
 class PersonIn(Schema):
-    name: str
-    id_number: str
-    relation: str
-    sex: str = ""
+    name: Annotated[Text, _person("name")]
+    id_number: Annotated[Text, at_most(ID_NUMBER_LENGTH)]
+    relation: Annotated[Text, _person("relation")]
+    sex: Annotated[Text, _person("sex")] = ""
     birth_date: date | None = None
-    ethnicity: str = ""
+    ethnicity: Annotated[Text, _person("ethnicity")] = ""
     disability_category: int | None = None
     disability_grade: int | None = None
     serious_illness: bool = False
     able_to_work: bool = True
     student: bool = False
     counted_in_family: bool = True
-    not_counted_reason: str = ""
+    not_counted_reason: Annotated[Text, _person("not_counted_reason")] = ""
 
 
-class HouseholdIn(Schema):
-    region_code: str
-    address: str
-    residence_type: str
-    bank_name: str = ""
-    bank_account: str = ""
-    phone: str = ""
+class HouseholdCreateIn(Schema):
+    """A new household and its members; the first member whose relation is "head" heads it."""
+
+    region_code: VillageCode
+    address: Annotated[Text, _household("address")]
+    residence_type: Annotated[Text, _household("residence_type")]
+    bank_name: Annotated[Text, _household("bank_name")] = ""
+    bank_account: Annotated[Text, at_most(BANK_ACCOUNT_LENGTH)] = ""
+    phone: Annotated[Text, at_most(PHONE_LENGTH)] = ""
     members: list[PersonIn]
 
 
@@ -104,12 +125,12 @@ class HouseholdChangeIn(Schema):
     """The version read with the household; a change made since then is refused (409)."""
 
     version: int
-    region_code: str | None = None
-    address: str | None = None
-    residence_type: str | None = None
-    bank_name: str | None = None
-    bank_account: str | None = None
-    phone: str | None = None
+    region_code: VillageCode | None = None
+    address: Annotated[Text, _household("address")] | None = None
+    residence_type: Annotated[Text, _household("residence_type")] | None = None
+    bank_name: Annotated[Text, _household("bank_name")] | None = None
+    bank_account: Annotated[Text, at_most(BANK_ACCOUNT_LENGTH)] | None = None
+    phone: Annotated[Text, at_most(PHONE_LENGTH)] | None = None
 
 
 def _user(request: HttpRequest, permission: str) -> User:
@@ -158,11 +179,15 @@ def _household_out(household: Household) -> dict:
 
 @router.get(
     "/households",
-    response=list[HouseholdSummaryOut],
+    response={200: list[HouseholdSummaryOut], **errors()},
     summary="Search households by identity number, household number, name or village",
 )
 def household_search(
-    request: HttpRequest, q: str = "", village: str = "", contains: bool = False, page: int = 1
+    request: HttpRequest,
+    q: Annotated[Text, at_most(queries.SEARCH_LENGTH)] = "",
+    village: RegionCodeOrEmpty = "",
+    contains: bool = False,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> list[dict]:
     user = _user(request, "registry.view_household")
     terms = queries.search_parse(q, village=village, contains=contains)
@@ -170,16 +195,22 @@ def household_search(
     return [_summary(h) for h in found.items]
 
 
-@router.get("/households/{household_id}", response=HouseholdOut, summary="One household")
+@router.get(
+    "/households/{household_id}",
+    response={200: HouseholdOut, **errors(404)},
+    summary="One household",
+)
 def household_read(request: HttpRequest, household_id: int) -> dict:
     _user(request, "registry.view_household")
     return _household_out(get_household_for(request.user, household_id))
 
 
 @router.post(
-    "/households", response={201: HouseholdOut}, summary="Register a household with its members"
+    "/households",
+    response={201: HouseholdOut, **errors(409, body=True)},
+    summary="Register a household with its members",
 )
-def household_create(request: HttpRequest, payload: HouseholdIn) -> Status:
+def household_create(request: HttpRequest, payload: HouseholdCreateIn) -> Status:
     user = _user(request, "registry.add_household")
     data = payload.dict()
     members = [PersonFacts(**member) for member in data.pop("members")]
@@ -213,11 +244,19 @@ def _update(request: HttpRequest, household_id: int, payload: HouseholdChangeIn)
     return _household_out(get_household_for(user, household.pk))
 
 
-@router.put("/households/{household_id}", response=HouseholdOut, summary="Change a household")
+@router.put(
+    "/households/{household_id}",
+    response={200: HouseholdOut, **errors(404, 409, body=True)},
+    summary="Change a household",
+)
 def household_put(request: HttpRequest, household_id: int, payload: HouseholdChangeIn) -> dict:
     return _update(request, household_id, payload)
 
 
-@router.patch("/households/{household_id}", response=HouseholdOut, summary="Change a household")
+@router.patch(
+    "/households/{household_id}",
+    response={200: HouseholdOut, **errors(404, 409, body=True)},
+    summary="Change a household",
+)
 def household_patch(request: HttpRequest, household_id: int, payload: HouseholdChangeIn) -> dict:
     return _update(request, household_id, payload)

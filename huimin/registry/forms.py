@@ -23,6 +23,7 @@ from huimin.registry.models import (
     Sex,
     SpecialCareCategory,
 )
+from huimin.registry.queries import SEARCH_LENGTH
 from huimin.registry.validation import HouseholdFacts, PersonFacts
 
 StrOrPromise = str | Promise
@@ -413,7 +414,9 @@ class HeadForm(RegistryForm):
 
 class SearchForm(forms.Form):
     q = forms.CharField(
-        label=_("Identity number, household number or name"), max_length=50, required=False
+        label=_("Identity number, household number or name"),
+        max_length=SEARCH_LENGTH,
+        required=False,
     )
     village = forms.ChoiceField(label=_("Village or township"), required=False)
     contains = forms.BooleanField(label=_("Match any part of the name"), required=False)

@@ -19,10 +19,14 @@ from huimin.core import access
 from huimin.core.errors import ValidationFailed
 from huimin.core.models import User
 from huimin.core.pii import blind_index_candidates
+from huimin.core.text import check_text, refuse_nul
 from huimin.registry.models import Household, HouseholdSnapshot, IncomeRecord, Person
 from huimin.registry.validation import id_number_is_valid
 
 PAGE_SIZE = 25
+# A page beyond this is no real page (a million results); asking for one shows this page.
+MAX_PAGE = 40_000
+SEARCH_LENGTH = 50
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)
 
@@ -46,6 +50,8 @@ class Search:
 
 def search_parse(q: str, *, village: str = "", contains: bool = False) -> Search:
     """An identity number, a household number or a name, told apart by their shape."""
+    check_text(q or "", field="q", max_length=SEARCH_LENGTH)
+    refuse_nul(village or "", field="village")
     text = " ".join((q or "").split())
     village = (village or "").strip()
     if village and not (village.isdigit() and len(village) in (2, 4, 6, 9, 12)):
@@ -136,11 +142,20 @@ class Page(Generic[T]):
         return self.number - 1
 
 
-def page_of(queryset: QuerySet[M], number: object, size: int = PAGE_SIZE) -> Page[M]:
+def page_number(number: object) -> int:
+    """The page asked for, from 1 to MAX_PAGE: anything else (garbage, 0, -3, 10**20) is clamped.
+
+    An unbounded number would reach the database as an OFFSET it cannot hold.
+    """
     try:
-        page = max(1, int(str(number)))
+        page = int(str(number))
     except ValueError:
-        page = 1
+        return 1
+    return min(max(1, page), MAX_PAGE)
+
+
+def page_of(queryset: QuerySet[M], number: object, size: int = PAGE_SIZE) -> Page[M]:
+    page = page_number(number)
     start = (page - 1) * size
     rows = list(queryset[start : start + size + 1])
     return Page(items=rows[:size], number=page, has_next=len(rows) > size)

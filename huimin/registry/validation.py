@@ -19,10 +19,13 @@ from stdnum.exceptions import (
 )
 
 from huimin.core.errors import ValidationFailed
+from huimin.core.text import check_text
 from huimin.registry.models import (
     DisabilityCategory,
+    Household,
     NotCountedReason,
     ParentStatus,
+    Person,
     Relation,
     ResidenceType,
     Sex,
@@ -30,6 +33,12 @@ from huimin.registry.models import (
 )
 
 VILLAGE_CODE_LENGTH = 12
+# Identity, account and phone numbers are stored encrypted, in columns without a length; these
+# are the lengths the forms and the API accept as typed (`clean_id_number` then wants exactly 18
+# characters, spaces aside).
+ID_NUMBER_LENGTH = 20
+BANK_ACCOUNT_LENGTH = 40
+PHONE_LENGTH = 20
 DISABILITY_GRADES = range(1, 5)
 SPECIAL_CARE_GRADES = range(1, 11)  # a disabled veteran's grade, 1 the most severe
 
@@ -164,6 +173,7 @@ def check_person(facts: PersonFacts, *, today: date, label: str = "") -> PersonF
     facts.name = " ".join((facts.name or "").split())
     if not facts.name:
         raise ValidationFailed(_("enter the person's name"), field="name")
+    _check_lengths(facts, Person, ("name", "ethnicity"), label=who(label))
     facts.id_number = clean_id_number(facts.id_number, label=label)
     id_birth, id_sex = birth_date_from_id(facts.id_number), sex_from_id(facts.id_number)
     if facts.birth_date is None:
@@ -269,6 +279,7 @@ def check_household(facts: HouseholdFacts) -> HouseholdFacts:
     facts.address = " ".join((facts.address or "").split())
     if not facts.address:
         raise ValidationFailed(_("enter the household's address"), field="address")
+    _check_lengths(facts, Household, ("address", "bank_name"))
     _check_choice(facts.residence_type, ResidenceType, "residence_type", "")
     facts.bank_account = "".join((facts.bank_account or "").split())
     if facts.bank_account and not facts.bank_account.isdigit():
@@ -276,6 +287,9 @@ def check_household(facts: HouseholdFacts) -> HouseholdFacts:
     facts.phone = "".join((facts.phone or "").split()).replace("-", "")
     if facts.phone and not facts.phone.isdigit():
         raise ValidationFailed(_("a phone number has only digits"), field="phone")
+    # Lengths as stored: spaces and dashes typed between the digits do not count.
+    check_text(facts.bank_account, field="bank_account", max_length=BANK_ACCOUNT_LENGTH)
+    check_text(facts.phone, field="phone", max_length=PHONE_LENGTH)
     return facts
 
 
@@ -324,3 +338,12 @@ def _check_choice(value: str, choices: type[Choices], field: str, label: str) ->
     if value not in choices.values:
         message = _("“%(value)s” is not one of the allowed choices")
         raise ValidationFailed(who(label) + message % {"value": value}, field=field)
+
+
+def _check_lengths(facts: object, model: type, fields: tuple[str, ...], *, label: str = "") -> None:
+    """Text no longer than its column (PostgreSQL refuses more, SQLite would keep it) and NUL-free."""
+    for name in fields:
+        column = model._meta.get_field(name)  # type: ignore[attr-defined]
+        check_text(
+            getattr(facts, name) or "", field=name, max_length=column.max_length, label=label
+        )

@@ -16,7 +16,10 @@ from dataclasses import dataclass
 
 from huimin.rules.errors import PeriodError
 
-_PERIOD_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+_PERIOD_PATTERN = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+# Years a benefit month can be in. Outside them the calendar arithmetic (ages, look-back
+# windows) would leave the dates Python can represent: year 0 is no year at all.
+MIN_YEAR, MAX_YEAR = 1900, 2999
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +51,9 @@ class Period:
 def parse_period(value: "str | Period") -> Period:
     if isinstance(value, Period):
         return value
-    match = _PERIOD_PATTERN.match(str(value))
+    match = _PERIOD_PATTERN.fullmatch(str(value))
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise PeriodError(f"period {value!r} is not a month written YYYY-MM")
+    if not MIN_YEAR <= int(match.group(1)) <= MAX_YEAR:
+        raise PeriodError(f"period {value!r} is not between {MIN_YEAR} and {MAX_YEAR}")
     return Period(int(match.group(1)), int(match.group(2)))
