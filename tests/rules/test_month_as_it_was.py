@@ -10,9 +10,7 @@ CITY = {"region_code": "532901001001", "residence_type": "urban"}  # standard 85
 HEQING = {"region_code": "532932100001", "residence_type": "urban"}  # tiered, standard 78000
 
 
-def _override(
-    name: str, value: Any, region: str = "", start: str = "2016-01-01"
-) -> dict[str, Any]:
+def _override(name: str, value: Any, region: str = "", start: str = "2016-01-01") -> dict[str, Any]:
     return {"name": name, "start": start, "region": region, "value": value, "source": "test"}
 
 
@@ -110,7 +108,10 @@ def _family_with_disabled_son(wages: int, deductible: int = 0) -> dict[str, Any]
         **CITY,
         "deductible_expense_fen": deductible,
         "members": [
-            {"birth_date": "1976-01-01", "incomes": [{"income_type": "wages", "monthly_fen": wages}]},
+            {
+                "birth_date": "1976-01-01",
+                "incomes": [{"income_type": "wages", "monthly_fen": wages}],
+            },
             {"birth_date": "2001-01-01", "disability_category": 4, "disability_grade": 1},
         ],
     }
@@ -166,7 +167,10 @@ def _family_with_two_adults(wages: int) -> dict[str, Any]:
     return {
         **CITY,
         "members": [
-            {"birth_date": "1976-01-01", "incomes": [{"income_type": "wages", "monthly_fen": wages}]},
+            {
+                "birth_date": "1976-01-01",
+                "incomes": [{"income_type": "wages", "monthly_fen": wages}],
+            },
             {"birth_date": "1978-01-01"},
         ],
     }

@@ -30,6 +30,7 @@ import numpy as np
 import polars as pl
 
 from huimin.rules.binding import BoundParameters
+from huimin.rules.exact import below, share_times, within, within_parameter
 from huimin.rules.program import (
     Context,
     Criterion,
@@ -40,7 +41,6 @@ from huimin.rules.program import (
     rounded,
     share_of,
 )
-from huimin.rules.exact import below, share_times, within, within_parameter
 from huimin.rules.programs.common import (
     DISPOSABLE_PARAMETERS,
     STANDARD_PARAMETERS,
@@ -270,10 +270,7 @@ def benefit(ctx: Context) -> list[Stage]:
     )
     # only a family that fails as a whole has members covered alone (MCA 2021 art. 8)
     single_ok = (
-        ~pl.col("family_eligible")
-        & assets_ok
-        & (pl.col("n_single_candidates") > 0)
-        & single_within
+        ~pl.col("family_eligible") & assets_ok & (pl.col("n_single_candidates") > 0) & single_within
     )
     rest_near_poor = p.select("dibao.near_poor.with_single_person_coverage", pl.lit)
     topup_each = _topup_each(ctx)

@@ -19,7 +19,6 @@ from huimin.rules.program import (
     paid_if_eligible,
     rounded,
 )
-from huimin.rules.programs.dibao import PERSON_PARAMETERS, person_flags
 from huimin.rules.programs.common import (
     alive_criterion,
     money,
@@ -27,6 +26,7 @@ from huimin.rules.programs.common import (
     result_for_persons,
     text,
 )
+from huimin.rules.programs.dibao import PERSON_PARAMETERS, person_flags
 
 INTELLECTUAL, MENTAL = 5, 6
 DISABILITY = ("disability_category", "disability_grade")
