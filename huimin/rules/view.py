@@ -32,6 +32,7 @@ from huimin.rules.population import Population, with_series
 # Classified top-up categories; a person's code is the bit sum of the categories they are in.
 TOPUP_CATEGORIES = ("elderly", "minor", "severely_disabled", "seriously_ill")
 _EPOCH = dt.date(1970, 1, 1)
+_NO_GRADE = 99  # a person without a disability grade, for "grade <= limit" comparisons
 PERSON_HOUSEHOLD_COLUMNS = ("residence_type", "financial_assets_fen", "n_members")
 
 
@@ -164,6 +165,10 @@ def _person_facts(population: "Population", period: Period) -> pl.DataFrame:
         pl.Series("household_id", household_ids[population.person_household]),
         age.alias("age"),
         alive.alias("alive"),
+        # nulls filled once a month, for the parameter thresholds programs compare them with
+        pl.col("disability_grade").fill_null(_NO_GRADE).cast(pl.Int8).alias("grade_or_none"),
+        pl.col("serious_illness").fill_null(False).alias("seriously_ill_flag"),
+        pl.col("selfcare_unable_count").fill_null(0).cast(pl.Int8).alias("selfcare_unable"),
     )
     member = pl.col("alive") & pl.col("counted_in_family").fill_null(True)
     return persons.with_columns(member.alias("member")).collect(engine="in-memory")
@@ -186,6 +191,14 @@ def _person_facts_small(population: "Population", period: Period) -> pl.DataFram
         "household_id": household_ids[population.person_household],
         "age": age,
         "alive": alive,
+        "grade_or_none": np.array(
+            [_NO_GRADE if g is None else g for g in persons["disability_grade"].to_list()],
+            dtype=np.int8,
+        ),
+        "seriously_ill_flag": _flags(persons["serious_illness"], lambda ill: bool(ill)),
+        "selfcare_unable": np.array(
+            [u or 0 for u in persons["selfcare_unable_count"].to_list()], dtype=np.int8
+        ),
         "member": member,
     }
     return with_series(persons, [pl.Series(name, values) for name, values in columns.items()])

@@ -94,9 +94,9 @@ def person_flags(ctx: Context) -> dict[str, Any]:
         return found
     persons = view.persons
     age = persons["age"].to_numpy()
-    grade = persons["disability_grade"].fill_null(99).to_numpy()
-    ill = persons["serious_illness"].fill_null(False).to_numpy()
-    unable = persons["selfcare_unable_count"].fill_null(0).to_numpy()
+    grade = persons["grade_or_none"].to_numpy()
+    ill = persons["seriously_ill_flag"].to_numpy()
+    unable = persons["selfcare_unable"].to_numpy()
     elderly, adult, grade_max, bedridden = (p.person_values(n) for n in PERSON_PARAMETERS)
     severe = grade <= grade_max
     single = view.member & (age >= adult) & (severe | (ill & (unable >= bedridden)))
