@@ -210,3 +210,25 @@ def test_the_tekun_ages_are_parameters():
     parameters = load_parameters([_override("tekun.age.minor", 15)])
     assert explain(household, "2026-03").for_program("tekun", 101).eligible
     assert not explain(household, "2026-03", parameters).for_program("tekun", 101).eligible
+
+
+def test_the_asset_limit_is_compared_on_exact_totals():
+    # 1.5 x 4500001 x 2 = 13500003 exactly; a per-capita limit rounded to 6750002 and multiplied
+    # back (13500004) would let 13500004 pass
+    changed = [
+        _override("common.disposable_income.urban", 4500001, "53", "2026-01-01"),
+        _override("dibao.asset.financial_multiple", 1.5, "53", "2026-01-01"),
+    ]
+    parameters = load_parameters(changed)
+    for assets, within in ((13500003, True), (13500004, False)):
+        household = {
+            **CITY,
+            "financial_assets_fen": assets,
+            "members": [
+                {"birth_date": "1950-01-01", "legal_supporter_able": False},
+                {"birth_date": "1952-01-01", "legal_supporter_able": False},
+            ],
+        }
+        explanation = explain(household, "2026-03", parameters)
+        assert explanation.for_program("dibao").eligible is within
+        assert explanation.for_program("tekun", 101).eligible is within

@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 
 from huimin.rules.binding import BoundParameters
+from huimin.rules.exact import within_parameter
 from huimin.rules.program import (
     Context,
     Criterion,
@@ -155,8 +156,14 @@ def criteria(ctx: Context) -> list[Criterion]:
             value=pl.col("per_capita_assets_fen"),
             op="<=",
             threshold=pl.col("asset_limit_per_capita_fen"),
-            passed=pl.col("financial_assets_fen")
-            <= pl.col("asset_limit_per_capita_fen") * pl.col("n_members").clip(1),
+            # exactly, on totals (exact.py): not a per-capita limit rounded and multiplied back
+            passed=within_parameter(
+                p,
+                "dibao.asset.financial_multiple",
+                pl.col("financial_assets_fen"),
+                pl.col("disposable_income_fen"),
+                pl.col("n_members").clip(1),
+            ),
             parameters=("dibao.asset.financial_multiple", *DISPOSABLE_PARAMETERS),
             unit="fen",
         ),
