@@ -241,12 +241,14 @@ class RegionValues:
         return numerators, denominators
 
 
-def _record_share(population: Population, period: Period, months: int) -> np.ndarray:
-    """Each income record's amount for the month over a window of `months` months before it
-    (0: the month itself), prorated by days, half up in integers (the rule of `rules.view`)."""
-    starts = population.income_from.astype(np.int64)
-    ends = population.income_to.astype(np.int64)
-    fen = population.income_fen_int
+def _record_share(
+    population: Population, period: Period, months: int, rows: np.ndarray
+) -> np.ndarray:
+    """The amount for the month of the income records `rows` over a window of `months` months
+    before it (0: the month itself), prorated by days, half up in integers (`rules.view`)."""
+    starts = population.income_from[rows].astype(np.int64)
+    ends = population.income_to[rows].astype(np.int64)
+    fen = population.income_fen_int[rows]
     backs = [0] if months == 0 else range(1, months + 1)
     total = np.zeros(fen.shape, dtype=np.int64)
     for back in backs:
@@ -325,8 +327,8 @@ def numpy_dibao(
     ]
     amount = np.zeros(window.shape, dtype=np.int64)
     for months in np.unique(window[window >= 0]):
-        chosen = window == months
-        amount[chosen] = _record_share(population, period, int(months))[chosen]
+        rows = np.flatnonzero(window == months)  # only the records read over this window
+        amount[rows] = _record_share(population, period, int(months), rows)
     owner = population.income_person
     income = np.bincount(
         population.income_household, weights=np.where(member[owner], amount, 0),
