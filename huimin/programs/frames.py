@@ -1,8 +1,20 @@
 """The registry as population frames for the rules engine (see huimin/rules/schema.py).
 
-Set-based: three queries (households, persons, incomes) and one for assets, straight into
-Polars; no per-household ORM objects. The frames describe the registry as it stands; incomes and
-assets outside the period are filtered by the engine or here by their validity dates.
+Set-based: a handful of queries (households, memberships, persons, incomes, assets) straight
+into Polars; no per-household ORM objects. The frames describe the registry as it stood in the
+month of `as_of` (the month's last day, the reference day of the rules):
+
+- members: each person belongs to the household of their membership in force in that month
+  (the latest one begun by `as_of` that had not ended before the month's first day: a move
+  mid-month places the person in the new household, a membership closed by a death in the month
+  still counts, as the rules count that person for the month). Before a person's first
+  membership the registry knew nothing else of them: they are taken to have been in the household
+  they were first registered in (a membership starts on the day it was recorded). A person with
+  no membership record at all belongs to their current household. Persons not yet born are left
+  to the rules (not members of a month that ends before their birth).
+- incomes: every record of these persons; the rules read each type over its own window
+  (`dibao.income.months`) and prorate by days, so records outside the month still matter.
+- assets: those in force on `as_of`.
 """
 
 import datetime as dt
@@ -16,6 +28,7 @@ from huimin.registry.models import (
     Household,
     HouseholdStatus,
     IncomeRecord,
+    Membership,
     Person,
 )
 from huimin.rules import Population
@@ -57,21 +70,78 @@ _PERSON_FIELDS = [
 
 
 def population_from_registry(households: QuerySet[Household], *, as_of: dt.date) -> Population:
-    """The given households (already scoped by the caller) as a Population, assets as of a date."""
+    """The given households (already scoped by the caller) as a Population for the month of
+    `as_of`: members as their memberships stood then, assets as of that day."""
     households = households.filter(status=HouseholdStatus.ACTIVE)
     household_frame = _households(households, as_of)
-    persons = _persons(
-        Person.objects.filter(household__in=households.values("id")), household_frame
-    )
+    people = _people(households)
+    placed = _members_in_month(households, people, as_of)
+    persons = _persons(Person.objects.filter(pk__in=people.values("id")), placed, household_frame)
     incomes = _incomes(
         # every kind of income: the programs' parameters say which count; only a record a
         # caseworker excluded (with its reason) stays out
-        IncomeRecord.objects.filter(
-            person__household__in=households.values("id"), exclusion_reason=""
-        ),
+        IncomeRecord.objects.filter(person__in=people.values("id"), exclusion_reason=""),
         persons,
     )
     return Population(household_frame, persons.drop("id"), incomes)
+
+
+def _people(households: QuerySet[Household]) -> QuerySet[Person]:
+    """Everyone who is or ever was in one of these households."""
+    ids = households.values("id")
+    return Person.objects.filter(Q(household__in=ids) | Q(memberships__household__in=ids))
+
+
+def _members_in_month(
+    households: QuerySet[Household], people: QuerySet[Person], as_of: dt.date
+) -> pl.DataFrame:
+    """person_id, household_id, relation: who was in which of these households that month."""
+    month_start = as_of.replace(day=1)
+    ids = households.values("id")
+    rows = list(
+        Membership.objects.filter(person__in=people.values("id")).values_list(
+            "person_id", "household_id", "relation", "valid_from", "valid_to"
+        )
+    )
+    memberships = pl.DataFrame(
+        rows,
+        schema={
+            "person_id": pl.Int64,
+            "household_id": pl.Int64,
+            "relation": pl.Utf8,
+            "valid_from": pl.Date,
+            "valid_to": pl.Date,
+        },
+        orient="row",
+    )
+    begun = pl.col("valid_from") <= as_of
+    not_ended = pl.col("valid_to").is_null() | (pl.col("valid_to") >= month_start)
+    in_force = (
+        memberships.filter(begun & not_ended)
+        .sort("valid_from")
+        .group_by("person_id")
+        .agg(pl.col("household_id", "relation").last())
+    )
+    # registered after the month: where they were first registered
+    first = (
+        memberships.sort("valid_from")
+        .group_by("person_id")
+        .agg(pl.col("household_id", "relation").first(), pl.col("valid_from").min())
+        .filter(pl.col("valid_from") > as_of)
+        .drop("valid_from")
+    )
+    current = pl.DataFrame(
+        list(
+            people.exclude(memberships__isnull=False)
+            .distinct()
+            .values_list("id", "household_id", "relation")
+        ),
+        schema={"person_id": pl.Int64, "household_id": pl.Int64, "relation": pl.Utf8},
+        orient="row",
+    )
+    placed = pl.concat([in_force, first, current], how="vertical_relaxed")
+    wanted = pl.Series(list(ids.values_list("id", flat=True)), dtype=pl.Int64)
+    return placed.filter(pl.col("household_id").is_in(wanted.implode())).unique("person_id")
 
 
 def _households(households: QuerySet[Household], as_of: dt.date) -> pl.DataFrame:
@@ -125,9 +195,15 @@ def _asset_totals(households: QuerySet[Household], as_of: dt.date) -> pl.DataFra
     )
 
 
-def _persons(persons: QuerySet[Person], households: pl.DataFrame) -> pl.DataFrame:
-    rows = list(persons.order_by("id").values_list(*_PERSON_FIELDS))
-    frame = pl.DataFrame(rows, schema=_PERSON_FIELDS, orient="row", infer_schema_length=None)
+def _persons(
+    persons: QuerySet[Person], placed: pl.DataFrame, households: pl.DataFrame
+) -> pl.DataFrame:
+    fields = [name for name in _PERSON_FIELDS if name not in ("household_id", "relation")]
+    rows = list(persons.order_by("id").values_list(*fields))
+    frame = pl.DataFrame(rows, schema=fields, orient="row", infer_schema_length=None)
+    frame = frame.join(
+        placed.rename({"person_id": "id"}), on="id", how="inner", maintain_order="left"
+    )
     index = households.select(
         pl.col("household_id"), pl.int_range(pl.len(), dtype=pl.UInt32).alias("household_idx")
     )

@@ -74,6 +74,8 @@ class BoundParameters:
         self.population = population
         self._choices: dict[str, tuple[list[ParameterRecord], np.ndarray]] = {}
         self.read: set[str] = set()  # names resolved so far: tests check programs declare them
+        # facts derived from these parameters that several programs read (dibao's persons)
+        self.memo: dict[str, Any] = {}
         # one household's region (explain, the API): records straight from the region's memo,
         # without the vectorized machinery
         self.region: RegionRecords | None = None
@@ -135,6 +137,17 @@ class BoundParameters:
         rows = np.array([_income_types_row(tuple(r.value)) for r in records], dtype=bool)
         return rows[choice]
 
+    def type_months(self, counted: str, months: str | None = None) -> np.ndarray:
+        """A [region, income type] table of income reading windows (see `PeriodView`): -1 for
+        a type not in the `counted` list, else the months the `months` parameter (a mapping
+        income type -> months) gives it; without `months`, 0 (the month itself)."""
+        mask = self.type_mask(counted)
+        if months is None:
+            return np.where(mask, 0, -1).astype(np.int32)
+        records, choice = self.choice(months)
+        rows = np.array([_months_row(tuple(sorted(r.value.items()))) for r in records])
+        return np.where(mask, rows[choice], -1).astype(np.int32)
+
     def person_values(self, name: str) -> np.ndarray:
         """A numeric parameter per person (for numpy pre-aggregation)."""
         regions = np.asarray(self.per_region(name))
@@ -144,6 +157,12 @@ class BoundParameters:
 @lru_cache(maxsize=64)
 def _income_types_row(counted: tuple[str, ...]) -> tuple[bool, ...]:
     return tuple(income_type in counted for income_type in INCOME_TYPES)
+
+
+@lru_cache(maxsize=64)
+def _months_row(months: tuple[tuple[str, int], ...]) -> tuple[int, ...]:
+    found = dict(months)
+    return tuple(int(found.get(income_type, 0)) for income_type in INCOME_TYPES)
 
 
 def _literal(value: Any) -> pl.Expr:

@@ -158,8 +158,7 @@ def _cache_key(program: Program, context: Context) -> tuple[Any, ...] | None:
         params.parameters.token,
         view.period.label,
         params.region.sources(program.parameters),
-        view.topup_codes("topup"),
-        view.topup_codes("single_topup"),
+        program.shape(context) if program.shape is not None else (),
     )
 
 

@@ -113,7 +113,7 @@ def explain(
         period=period.label,
         household_id=int(population.households["household_id"][0]),
         programs=explained,
-        conflicts=conflicts(context.view, results),
+        conflicts=conflicts(context.view, results, context.params),
     )
 
 

@@ -16,6 +16,7 @@ import polars as pl
 import yaml
 
 if TYPE_CHECKING:
+    from huimin.rules.binding import BoundParameters
     from huimin.rules.view import PeriodView
 
 HOLDING_FILE = Path(__file__).parent / "holding.yaml"
@@ -55,9 +56,13 @@ def may_hold_together(first: str, second: str) -> bool:
 
 
 def held_by_person(
-    view: "PeriodView", results: Mapping[str, pl.DataFrame]
+    view: "PeriodView", results: Mapping[str, pl.DataFrame], params: "BoundParameters"
 ) -> dict[str, np.ndarray]:
-    """Program name -> for each person of the view, whether they hold it."""
+    """Program name -> for each person of the view, whether they hold it (`params`: the
+    parameters the results were evaluated with, which say who may be covered alone)."""
+    from huimin.rules.program import Context
+    from huimin.rules.programs.dibao import person_flags
+
     households = view.population.person_household
     held = {}
     for name, frame in results.items():
@@ -68,29 +73,32 @@ def held_by_person(
             mask = frame["eligible"].to_numpy()[households] & view.member
             if "coverage" in frame.columns:  # single-person dibao covers only its adult
                 single = frame["coverage"].to_numpy()[households] == "single_person"
-                mask &= ~single | view.persons["single_candidate"].to_numpy()
+                alone = person_flags(Context(view=view, params=params))["single_candidate"]
+                mask &= ~single | alone
         held[name] = mask
     return held
 
 
 def _breaches(
-    view: "PeriodView", results: Mapping[str, pl.DataFrame]
+    view: "PeriodView", results: Mapping[str, pl.DataFrame], params: "BoundParameters"
 ) -> Iterator[tuple[HoldingRule, np.ndarray]]:
     """Each exclusive rule whose two programs were evaluated, with the persons (rows of the
     view) who would hold both."""
-    held = held_by_person(view, results)
+    held = held_by_person(view, results, params)
     for rule in holding_rules()["exclusive"]:
         first, second = rule.programs
         if first in held and second in held:
             yield rule, np.flatnonzero(held[first] & held[second])
 
 
-def find_conflicts(view: "PeriodView", results: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
+def find_conflicts(
+    view: "PeriodView", results: Mapping[str, pl.DataFrame], params: "BoundParameters"
+) -> pl.DataFrame:
     """One row per person and exclusive pair of programs that person would hold together."""
     person_ids = view.persons["person_id"].to_numpy()
     household_ids = view.persons["household_id"].to_numpy()
     parts = []
-    for rule, both in _breaches(view, results):
+    for rule, both in _breaches(view, results, params):
         first, second = rule.programs
         parts.append(
             pl.DataFrame(
@@ -107,12 +115,14 @@ def find_conflicts(view: "PeriodView", results: Mapping[str, pl.DataFrame]) -> p
     return pl.concat(parts) if parts else pl.DataFrame(schema=_CONFLICT_SCHEMA)
 
 
-def conflicts(view: "PeriodView", results: Mapping[str, pl.DataFrame]) -> list[Conflict]:
+def conflicts(
+    view: "PeriodView", results: Mapping[str, pl.DataFrame], params: "BoundParameters"
+) -> list[Conflict]:
     """The rows of `find_conflicts` as `Conflict`s, without building the frame (explain)."""
     person_ids = view.persons["person_id"].to_numpy()
     return [
         Conflict(int(person_ids[row]), rule.programs, rule.source, rule.zh, rule.en)
-        for rule, both in _breaches(view, results)
+        for rule, both in _breaches(view, results, params)
         for row in both
     ]
 

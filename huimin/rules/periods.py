@@ -6,7 +6,10 @@ Conventions used by every program (one place, so they stay consistent):
 - a parameter value applies to a month when its start date is on or before the last day of that
   month ("the latest start date not after the period");
 - a person whose death date is on or before the FIRST day of the month is not a member for that
-  month; someone who dies later in the month is still counted for it.
+  month; someone who dies later in the month is still counted for it; a person born after the
+  LAST day is not (yet) a member;
+- a duration ("has lasted 6 months") is counted to the LAST day of the month, like ages
+  (`months_before_end`), so one rule reads one reference day.
 """
 
 import calendar
@@ -43,6 +46,14 @@ class Period:
         """First day of the month `months` months before this one."""
         index = self.year * 12 + (self.month - 1) - months
         return dt.date(index // 12, index % 12 + 1, 1)
+
+    def months_before_end(self, months: int) -> dt.date:
+        """The last day of this month, `months` months earlier (the day capped at that month's
+        length): a situation that began on or before it has lasted `months` months by the end
+        of this month."""
+        first = self.months_before(months)
+        last_day = calendar.monthrange(first.year, first.month)[1]
+        return first.replace(day=min(self.end.day, last_day))
 
     def __str__(self) -> str:
         return self.label

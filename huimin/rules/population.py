@@ -94,7 +94,8 @@ class Population:
         self.income_region = self.households["region_idx"].to_numpy()[self.income_household]
         codes = (_income_codes_small if self.small else _income_codes)(incomes)
         self.income_type, self.income_from, self.income_to = codes
-        self.income_fen = incomes["monthly_fen"].to_numpy().astype(np.float64)
+        self.income_fen_int = incomes["monthly_fen"].to_numpy().astype(np.int64)
+        self.income_fen = self.income_fen_int.astype(np.float64)
 
     @property
     def n_households(self) -> int:

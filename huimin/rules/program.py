@@ -82,6 +82,9 @@ class Program:
     describe: Callable[[Mapping[str, Any], str], str]  # the computation, from a detail row
     outputs: tuple[str, ...] = ()  # extra columns evaluate() keeps
     depends_on: tuple[str, ...] = ()
+    # facts of the month, beyond parameter values, that decide which expressions are built
+    # (dibao: the top-up combinations present): part of the engine's key for built expressions
+    shape: Callable[[Context], tuple[Any, ...]] | None = None
 
     @property
     def id_columns(self) -> tuple[str, ...]:

@@ -1,10 +1,21 @@
-"""One month of a population: ages, membership and household aggregates.
+"""One month of a population: ages, membership and the income of the month.
 
 Nothing here reads a parameter, so a `PeriodView` is computed once per period and shared by every
 parameter set evaluated for that month. Aggregation uses numpy `bincount` on the integer household
 codes of the frame contract: array arithmetic, no joins. A small population (`Population.small`)
 computes the per-person facts with plain Python and numpy instead of a Polars query: same columns,
 same dtypes, same values (a test compares both ways).
+
+Membership in month M (one reference day, stated in `periods`): born on or before the last day of
+M, alive on its first day, counted in the family. Ages are on the last day of M.
+
+Income of a record for a month is prorated by the days of that month it covers:
+`monthly_fen x days covered / days of the month`, rounded half up to whole fen, so a job that
+changes mid-month counts each wage for its own days, never both in full. A reading over `n`
+months (`income_share`, n >= 1) is the average of the `n` whole months BEFORE M, each prorated,
+rounded half up to whole fen per record; `n = 0` reads month M itself. Which reading applies to
+which income type is a program parameter (e.g. `dibao.income.months`: last month's wages, farm
+income over the last 12 months, CQ-DB §12).
 """
 
 import datetime as dt
@@ -18,15 +29,10 @@ import polars as pl
 from huimin.rules.periods import Period
 from huimin.rules.population import Population, with_series
 
-ADULT_AGE = 18  # 未成年人保护法 §2
-ELDERLY_AGE = 60  # 老年人权益保障法 §2
-BEDRIDDEN_SELFCARE_UNABLE = (
-    4  # no self-care ability (4+ of 6 activities unaided) stands for bedridden
-)
-
 # Classified top-up categories; a person's code is the bit sum of the categories they are in.
 TOPUP_CATEGORIES = ("elderly", "minor", "severely_disabled", "seriously_ill")
 _EPOCH = dt.date(1970, 1, 1)
+_NO_GRADE = 99  # a person without a disability grade, for "grade <= limit" comparisons
 PERSON_HOUSEHOLD_COLUMNS = ("residence_type", "financial_assets_fen", "n_members")
 
 
@@ -38,26 +44,16 @@ class PeriodView:
         self.persons = facts(population, period)
         self.member = self.persons["member"].to_numpy()
         self.households = self._household_facts()
-        start = (period.start - _EPOCH).days
-        end = (period.end - _EPOCH).days
-        self.income_valid = (population.income_from <= end) & (population.income_to >= start)
+        self._shares: dict[int, np.ndarray] = {}
 
     def _household_facts(self) -> pl.DataFrame:
         pop = self.population
         households = pop.n_households
-        codes = self.persons["topup_code"].to_numpy().astype(np.int64)
-        single = self.persons["single_candidate"].to_numpy()
-        columns = {
-            "n_members": _count(pop.person_household, self.member, households),
-            "n_single_candidates": _count(pop.person_household, single, households),
-        }
-        columns |= _combo_counts("topup", pop.person_household, codes, self.member, households)
-        columns |= _combo_counts("single_topup", pop.person_household, codes, single, households)
         return with_series(
             pop.households,
             [
                 pl.Series("household_idx", np.arange(households, dtype=np.uint32)),
-                *(pl.Series(name, values) for name, values in columns.items()),
+                pl.Series("n_members", count_flags(pop.person_household, self.member, households)),
             ],
         )
 
@@ -73,37 +69,65 @@ class PeriodView:
             spread = self.households.select(columns).get_columns()
         return with_series(self.persons, spread)
 
-    def topup_codes(self, prefix: str) -> tuple[int, ...]:
-        """The category combinations present in this month's households (columns prefix.N)."""
-        return self._topup_codes[prefix]
+    def income_share(self, months: int) -> np.ndarray:
+        """Per income record, its monthly amount for this month read over `months` months
+        (0: this month; n: the average of the n months before it), prorated by days."""
+        found = self._shares.get(months)
+        if found is None:
+            found = self._shares[months] = _income_share(self.population, self.period, months)
+        return found
 
-    @cached_property
-    def _topup_codes(self) -> dict[str, tuple[int, ...]]:
-        found: dict[str, list[int]] = {"topup": [], "single_topup": []}
-        for column in self.households.columns:
-            prefix, _, code = column.partition(".")
-            if prefix in found and code:
-                found[prefix].append(int(code))
-        return {prefix: tuple(codes) for prefix, codes in found.items()}
+    def record_income(self, type_months: np.ndarray) -> np.ndarray:
+        """Per income record, its amount for this month under a [region, income type] table of
+        reading windows in months (-1: not counted, which yields 0)."""
+        pop = self.population
+        window = type_months[pop.income_region, pop.income_type]
+        amounts = np.zeros(window.shape, dtype=np.int64)
+        for months in np.unique(window):
+            if months >= 0:
+                chosen = window == months
+                amounts[chosen] = self.income_share(int(months))[chosen]
+        return amounts
 
     def household_income(
-        self, type_mask: np.ndarray, persons: np.ndarray | None = None
+        self, type_months: np.ndarray, persons: np.ndarray | None = None
     ) -> np.ndarray:
-        """Monthly income per household of its members (or of `persons` only), of the types
-        `type_mask[region, type]` marks as counted."""
+        """Monthly income per household of its members (or of `persons` only), each type read
+        as `type_months[region, type]` says (-1: not counted)."""
         pop = self.population
         whose = self.member if persons is None else persons
-        keep = self.income_valid & whose[pop.income_person]
-        keep &= type_mask[pop.income_region, pop.income_type]
-        return _sum(pop.income_household[keep], pop.income_fen[keep], pop.n_households)
+        keep = whose[pop.income_person]
+        amounts = self.record_income(type_months)
+        return _sum(pop.income_household[keep], amounts[keep], pop.n_households)
 
-    def person_income(self, type_mask: np.ndarray, persons: np.ndarray | None = None) -> np.ndarray:
+    def person_income(
+        self, type_months: np.ndarray, persons: np.ndarray | None = None
+    ) -> np.ndarray:
         """Each person's own monthly income of the counted types (only `persons` if given)."""
         pop = self.population
-        keep = self.income_valid & type_mask[pop.income_region, pop.income_type]
+        amounts = self.record_income(type_months)
         if persons is not None:
-            keep &= persons[pop.income_person]
-        return _sum(pop.income_person[keep], pop.income_fen[keep], pop.n_persons)
+            amounts = np.where(persons[pop.income_person], amounts, 0)
+        return _sum(pop.income_person, amounts, pop.n_persons)
+
+
+def _income_share(population: "Population", period: Period, months: int) -> np.ndarray:
+    """Integer fen per income record: see the module docstring for the reading."""
+    starts, ends = population.income_from.astype(np.int64), population.income_to.astype(np.int64)
+    fen = population.income_fen_int
+    window = [0] if months == 0 else list(range(1, months + 1))
+    total = np.zeros(fen.shape, dtype=np.int64)
+    for back in window:
+        first = period.months_before(back)
+        last = Period(first.year, first.month).end
+        day_first, day_last = (first - _EPOCH).days, (last - _EPOCH).days
+        days_in_month = day_last - day_first + 1
+        covered = np.minimum(ends, day_last) - np.maximum(starts, day_first) + 1
+        covered = np.clip(covered, 0, None)
+        # half up in integers: (2 x fen x days + D) // 2D
+        total += (2 * fen * covered + days_in_month) // (2 * days_in_month)
+    count = len(window)
+    return (2 * total + count) // (2 * count)
 
 
 TOPUP_WORDS_ZH = {
@@ -128,9 +152,11 @@ def _person_facts(population: "Population", period: Period) -> pl.DataFrame:
         - pl.col("birth_year")
         - (pl.col("birth_monthday") > end_monthday).cast(pl.Int32)
     ).cast(pl.Int32)
-    alive = pl.col("death_date").is_null() | (pl.col("death_date") > pl.lit(period.start))
-    severe = pl.col("disability_grade").fill_null(9) <= 2
-    ill = pl.col("serious_illness").fill_null(False)
+    # born by the last day of the month (a negative age is someone not yet born) and alive on
+    # its first day
+    alive = (pl.col("death_date").is_null() | (pl.col("death_date") > pl.lit(period.start))) & (
+        age >= 0
+    )
     household_ids = population.households["household_id"].to_numpy()
     # one query for both steps (eager steps would be planned and run one by one); the
     # in-memory engine is the one eager DataFrame methods use
@@ -139,25 +165,13 @@ def _person_facts(population: "Population", period: Period) -> pl.DataFrame:
         pl.Series("household_id", household_ids[population.person_household]),
         age.alias("age"),
         alive.alias("alive"),
-        severe.alias("severely_disabled"),
-        ill.alias("seriously_ill_flag"),
+        # nulls filled once a month, for the parameter thresholds programs compare them with
+        pl.col("disability_grade").fill_null(_NO_GRADE).cast(pl.Int8).alias("grade_or_none"),
+        pl.col("serious_illness").fill_null(False).alias("seriously_ill_flag"),
+        pl.col("selfcare_unable_count").fill_null(0).cast(pl.Int8).alias("selfcare_unable"),
     )
     member = pl.col("alive") & pl.col("counted_in_family").fill_null(True)
-    bedridden = pl.col("selfcare_unable_count").fill_null(0) >= BEDRIDDEN_SELFCARE_UNABLE
-    return persons.with_columns(
-        member.alias("member"),
-        (
-            member
-            & (pl.col("age") >= ADULT_AGE)
-            & (pl.col("severely_disabled") | (pl.col("seriously_ill_flag") & bedridden))
-        ).alias("single_candidate"),
-        (
-            (pl.col("age") >= ELDERLY_AGE).cast(pl.UInt8)
-            + (pl.col("age") < ADULT_AGE).cast(pl.UInt8) * 2
-            + pl.col("severely_disabled").cast(pl.UInt8) * 4
-            + pl.col("seriously_ill_flag").cast(pl.UInt8) * 8
-        ).alias("topup_code"),
-    ).collect(engine="in-memory")
+    return persons.with_columns(member.alias("member")).collect(engine="in-memory")
 
 
 def _person_facts_small(population: "Population", period: Period) -> pl.DataFrame:
@@ -169,25 +183,23 @@ def _person_facts_small(population: "Population", period: Period) -> pl.DataFram
         np.int32
     )
     alive = _flags(persons["death_date"], lambda died: died is None or died > period.start)
-    severe = _flags(persons["disability_grade"], lambda grade: (9 if grade is None else grade) <= 2)
-    ill = _flags(persons["serious_illness"], lambda ill: bool(ill))
+    alive &= age >= 0
     member = alive & _flags(persons["counted_in_family"], lambda counted: counted is not False)
-    bedridden = _flags(
-        persons["selfcare_unable_count"],
-        lambda unable: (unable or 0) >= BEDRIDDEN_SELFCARE_UNABLE,
-    )
-    topup = (age >= ELDERLY_AGE) + (age < ADULT_AGE) * 2 + severe * 4 + ill * 8
     household_ids = population.households["household_id"].to_numpy()
     columns = {
         "person_idx": np.arange(population.n_persons, dtype=np.uint32),
         "household_id": household_ids[population.person_household],
         "age": age,
         "alive": alive,
-        "severely_disabled": severe,
-        "seriously_ill_flag": ill,
+        "grade_or_none": np.array(
+            [_NO_GRADE if g is None else g for g in persons["disability_grade"].to_list()],
+            dtype=np.int8,
+        ),
+        "seriously_ill_flag": _flags(persons["serious_illness"], lambda ill: bool(ill)),
+        "selfcare_unable": np.array(
+            [u or 0 for u in persons["selfcare_unable_count"].to_list()], dtype=np.int8
+        ),
         "member": member,
-        "single_candidate": member & (age >= ADULT_AGE) & (severe | (ill & bedridden)),
-        "topup_code": topup.astype(np.uint8),
     }
     return with_series(persons, [pl.Series(name, values) for name, values in columns.items()])
 
@@ -196,7 +208,7 @@ def _flags(column: pl.Series, test: Callable[[Any], bool]) -> np.ndarray:
     return np.array([test(value) for value in column.to_list()], dtype=bool)
 
 
-def _count(codes: np.ndarray, flags: np.ndarray, size: int) -> np.ndarray:
+def count_flags(codes: np.ndarray, flags: np.ndarray, size: int) -> np.ndarray:
     return np.bincount(codes[flags], minlength=size).astype(np.int64)
 
 
@@ -205,9 +217,10 @@ def _sum(codes: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
     return np.rint(np.bincount(codes, weights=weights, minlength=size)).astype(np.int64)
 
 
-def _combo_counts(
+def combo_counts(
     prefix: str, households: np.ndarray, codes: np.ndarray, flags: np.ndarray, size: int
 ) -> dict[str, np.ndarray]:
+    """Per top-up code present among the flagged persons, how many each household has."""
     keep = flags & (codes > 0)
     table = np.bincount(households[keep] * 16 + codes[keep], minlength=size * 16).reshape(size, 16)
     present = np.flatnonzero(table.any(axis=0))

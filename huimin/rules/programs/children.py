@@ -4,7 +4,8 @@ An orphan has lost both parents (death, including a declared death). A child wit
 support has each parent either dead or in the set below, and at least one in the set:
 severely disabled, seriously ill, imprisoned, in compulsory drug rehabilitation, otherwise deprived
 of liberty, or missing; rehabilitation, detention and loss of contact count once they have lasted
-6 months (a status with no start date recorded counts). Both are paid until the age limit; a child
+6 months by the last day of the month, the day ages are taken on too (a status with no start
+date recorded counts). Both are paid until the age limit; a child
 without support at the dispersed-orphan rate. The two are exclusive by construction.
 """
 
@@ -91,7 +92,9 @@ def _parent_unable(parent: str, cutoff: pl.Expr) -> pl.Expr:
 def unsupported_criteria(ctx: Context) -> list[Criterion]:
     period = ctx.view.period
     cutoff = ctx.params.select(
-        "children.absence_min_months", lambda months: pl.lit(period.months_before(months))
+        "children.absence_min_months",
+        # lasted the months by the last day of the month, the day ages are taken on
+        lambda months: pl.lit(period.months_before_end(months)),
     )
     father = _parent_unable("father", cutoff)
     mother = _parent_unable("mother", cutoff)

@@ -68,8 +68,8 @@ def alive_criterion() -> "Criterion":
     return Criterion(
         name="alive",
         clause="—",
-        zh="本人在本月第一天仍然在世",
-        en="the person was alive on the first day of the month",
+        zh="本人在本月最后一天前已出生，且在本月第一天仍然在世",
+        en="the person was born by the last day of the month and alive on its first day",
         value=pl.col("alive"),
         op="==",
         threshold=pl.lit(True),

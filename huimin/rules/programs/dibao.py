@@ -1,22 +1,36 @@
 """Minimum living allowance (最低生活保障, dibao): household level.
 
-Family: members alive on the first day of the month and counted in the family (soldiers on duty,
-prisoners, clergy away over a year are not, CQ-DB §11). Income: the counted types of the members'
-income valid in the month, less medical and disability costs where deductible (CQ-DB §12).
+Family (CQ-DB §11): members born by the last day of the month, alive on its first day and counted
+in the family (soldiers on duty, prisoners, clergy away over a year are not). Ages are taken on
+the last day of the month, the one reference day of this rule.
+
+Income (CQ-DB §12): the counted types of the members' income, each type read over the window
+`dibao.income.months` gives it (last month's wages; farm income over the last 12 months / 12),
+every record prorated by the days it covers (see `view`); less medical and disability costs
+where deductible. Limits are compared on totals, exactly (`exact`): income < standard x members.
+
 Benefit (SAIM §12): standard x members - income, i.e. (standard - per-capita income) x members;
 or, where the parameter says so, a share of the standard by income tier. Plus one classified
-top-up per member in a category, the highest that applies (not stacked). A family that fails on
-income (up to 1.5 x the standard) may still have an adult severely disabled or bedridden seriously
-ill member covered alone (单人保, CQ-DB §11); where both coverages apply, the family gets the more
-favourable. Near-poor is a status, not a payment.
+top-up per member in a category, the highest that applies (not stacked).
+
+Single-person coverage (单人保, CQ-DB §11; MCA 2021 审核确认办法 art. 8) is for a family that is NOT
+eligible as a whole but whose per-capita income is within `dibao.single_person.income_ratio` x
+the standard: each adult severely disabled or bedridden seriously ill member is covered as a
+one-person household, on their own income less the family's deductible costs (the same
+deduction the family income gets). A family eligible as a whole is covered as a family, never
+split. Near-poor (低保边缘) is a status, not a payment: not on dibao, per-capita income within
+1.5 x the standard, assets within limits; whether the rest of a family with a member covered
+alone counts as near-poor is `dibao.near_poor.with_single_person_coverage`.
 """
 
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from huimin.rules.binding import BoundParameters
+from huimin.rules.exact import below, share_times, within, within_parameter
 from huimin.rules.program import (
     Context,
     Criterion,
@@ -37,9 +51,17 @@ from huimin.rules.programs.common import (
     rounding_line,
     text,
 )
-from huimin.rules.view import TOPUP_CATEGORIES, topup_label
+from huimin.rules.view import TOPUP_CATEGORIES, combo_counts, count_flags, topup_label
 
 COUNTED = "dibao.income.counted_types"
+MONTHS = "dibao.income.months"
+# who is in which category: ages on the last day of the month, grades, self-care
+PERSON_PARAMETERS = (
+    "dibao.age.elderly",
+    "dibao.age.adult",
+    "dibao.severe_disability.grade_max",
+    "dibao.single_person.bedridden_selfcare_unable",
+)
 ASSET_CRITERIA = (
     "financial_assets_within_limit",
     "no_costly_vehicle",
@@ -59,40 +81,88 @@ HOUSEHOLD_INPUTS = (
     "home_count",
     "deductible_expense_fen",
     "n_members",
-    "n_single_candidates",
 )
+
+
+def person_flags(ctx: Context) -> dict[str, Any]:
+    """Per person: `single_candidate` (may be covered alone) and `topup_code` (bit sum of the
+    top-up categories, TOPUP_CATEGORIES order); per household their counts. Thresholds are
+    parameters of the person's region; computed once per parameter set and month."""
+    p, view = ctx.params, ctx.view
+    found = p.memo.get("dibao.persons")
+    if found is not None:
+        return found
+    persons = view.persons
+    age = persons["age"].to_numpy()
+    grade = persons["grade_or_none"].to_numpy()
+    ill = persons["seriously_ill_flag"].to_numpy()
+    unable = persons["selfcare_unable"].to_numpy()
+    elderly, adult, grade_max, bedridden = (p.person_values(n) for n in PERSON_PARAMETERS)
+    severe = grade <= grade_max
+    single = view.member & (age >= adult) & (severe | (ill & (unable >= bedridden)))
+    codes = (
+        (age >= elderly).astype(np.int64)
+        + (age < adult) * 2
+        + severe.astype(np.int64) * 4
+        + ill.astype(np.int64) * 8
+    )
+    where, size = view.population.person_household, view.population.n_households
+    counts = {"n_single_candidates": count_flags(where, single, size)}
+    counts |= combo_counts("topup", where, codes, view.member, size)
+    counts |= combo_counts("single_topup", where, codes, single, size)
+    found = {
+        "single_candidate": single,
+        "topup_code": codes.astype(np.uint8),
+        "counts": counts,
+        "codes": {
+            prefix: tuple(int(k.split(".")[1]) for k in counts if k.startswith(prefix + "."))
+            for prefix in ("topup", "single_topup")
+        },
+    }
+    p.memo["dibao.persons"] = found
+    return found
+
+
+def shape(ctx: Context) -> tuple[Any, ...]:
+    codes = person_flags(ctx)["codes"]
+    return (codes["topup"], codes["single_topup"])
 
 
 def base(ctx: Context) -> pl.LazyFrame:
     view, p = ctx.view, ctx.params
-    counted = p.type_mask(COUNTED)
-    single = view.persons["single_candidate"].to_numpy()
-    topups = [c for c in view.households.columns if c.startswith(("topup.", "single_topup."))]
+    reading = p.type_months(COUNTED, MONTHS)
+    flags = person_flags(ctx)
+    single = flags["single_candidate"]
     return (
         view.households.lazy()
-        .select(pl.col(*HOUSEHOLD_INPUTS, *topups))
+        .select(pl.col(*HOUSEHOLD_INPUTS))
         .with_columns(
-            pl.Series("income_counted_fen", view.household_income(counted)),
-            pl.Series("single_income_fen", view.household_income(counted, persons=single)),
+            *(pl.Series(name, values) for name, values in flags["counts"].items()),
+            pl.Series("income_counted_fen", view.household_income(reading)),
+            pl.Series("single_income_fen", view.household_income(reading, persons=single)),
         )
     )
 
 
 def derive(ctx: Context) -> list[Stage]:
     p = ctx.params
-    net = p.select(
-        "dibao.income.deduct_expenses",
-        lambda deduct: (
-            (pl.col("income_counted_fen") - pl.col("deductible_expense_fen")).clip(0)
-            if deduct
-            else pl.col("income_counted_fen")
-        ),
-    )
+
+    def net(column: str) -> pl.Expr:
+        return p.select(
+            "dibao.income.deduct_expenses",
+            lambda deduct: (
+                (pl.col(column) - pl.col("deductible_expense_fen")).clip(0)
+                if deduct
+                else pl.col(column)
+            ),
+        )
+
     return [
         {
             "standard_fen": dibao_standard(p),
             "disposable_income_fen": disposable_income(p),
-            "income_net_fen": net,
+            "income_net_fen": net("income_counted_fen"),
+            "single_income_net_fen": net("single_income_fen"),
         },
         {
             "asset_limit_per_capita_fen": share_of(
@@ -127,7 +197,7 @@ def criteria(ctx: Context) -> list[Criterion]:
             op="<",
             threshold=pl.col("standard_fen"),
             passed=(members > 0) & (pl.col("income_net_fen") < pl.col("standard_fen") * members),
-            parameters=(*STANDARD_PARAMETERS, COUNTED, "dibao.income.deduct_expenses"),
+            parameters=(*STANDARD_PARAMETERS, COUNTED, MONTHS, "dibao.income.deduct_expenses"),
             unit="fen",
         ),
         Criterion(
@@ -139,8 +209,13 @@ def criteria(ctx: Context) -> list[Criterion]:
             value=pl.col("per_capita_assets_fen"),
             op="<=",
             threshold=pl.col("asset_limit_per_capita_fen"),
-            passed=pl.col("financial_assets_fen")
-            <= pl.col("asset_limit_per_capita_fen") * members.clip(1),
+            passed=within_parameter(
+                p,
+                "dibao.asset.financial_multiple",
+                pl.col("financial_assets_fen"),
+                pl.col("disposable_income_fen"),
+                members.clip(1),
+            ),
             parameters=("dibao.asset.financial_multiple", *DISPOSABLE_PARAMETERS),
             unit="fen",
         ),
@@ -187,20 +262,21 @@ def benefit(ctx: Context) -> list[Stage]:
     income = pl.col("income_net_fen")
     family = all_passed(criteria(ctx))
     assets_ok = pl.all_horizontal([pl.col(name) for name in ASSET_CRITERIA])
-    single_limit = share_of(p.expr("dibao.single_person.income_ratio"), standard)
-    near_poor_limit = share_of(p.expr("dibao.near_poor.income_ratio"), standard)
-    single_ok = assets_ok & (pl.col("n_single_candidates") > 0) & (income <= single_limit * members)
+    single_within = within_parameter(
+        p, "dibao.single_person.income_ratio", income, standard, members
+    )
+    near_poor_within = within_parameter(
+        p, "dibao.near_poor.income_ratio", income, standard, members
+    )
+    # only a family that fails as a whole has members covered alone (MCA 2021 art. 8)
+    single_ok = (
+        ~pl.col("family_eligible") & assets_ok & (pl.col("n_single_candidates") > 0) & single_within
+    )
+    rest_near_poor = p.select("dibao.near_poor.with_single_person_coverage", pl.lit)
     topup_each = _topup_each(ctx)
-    family_raw = pl.col("family_base_fen") + pl.col("topup_fen")
-    single_raw = pl.col("single_base_fen") + pl.col("single_topup_fen")
     return [
         {
             "family_eligible": family,
-            "single_person_eligible": single_ok,
-            "near_poor": ~family
-            & assets_ok
-            & (members > 0)
-            & (income <= near_poor_limit * members),
             "formula": p.select("dibao.formula", pl.lit),
             "tier": p.select(
                 "dibao.formula", lambda f: _tier(p) if f == "tiered" else pl.lit(None)
@@ -209,20 +285,16 @@ def benefit(ctx: Context) -> list[Stage]:
             **topup_each,
         },
         {
+            "single_person_eligible": single_ok,
             "family_base_fen": p.select("dibao.formula", lambda f: _family_base(p, f)),
             "single_base_fen": (
-                standard * pl.col("n_single_candidates") - pl.col("single_income_fen")
+                standard * pl.col("n_single_candidates") - pl.col("single_income_net_fen")
             ).clip(0),
             "topup_fen": _topup_sum(ctx, "topup"),
             "single_topup_fen": _topup_sum(ctx, "single_topup"),
         },
         {
-            # Where both apply, the more favourable coverage: so a higher standard that makes the
-            # whole family eligible can never lower what it receives.
-            "coverage": pl.when(
-                pl.col("family_eligible")
-                & (~pl.col("single_person_eligible") | (family_raw >= single_raw))
-            )
+            "coverage": pl.when(pl.col("family_eligible"))
             .then(pl.lit("family"))
             .when(pl.col("single_person_eligible"))
             .then(pl.lit("single_person"))
@@ -230,8 +302,18 @@ def benefit(ctx: Context) -> list[Stage]:
         },
         {
             "eligible": pl.col("coverage") != "none",
+            # near-poor means not on dibao; the rest of a family with a member covered alone
+            # counts only where the province says so
+            "near_poor": ~pl.col("family_eligible")
+            & assets_ok
+            & (members > 0)
+            & near_poor_within
+            & ((pl.col("coverage") != "single_person") | rest_near_poor),
             "covered_members": _by_coverage(members, pl.col("n_single_candidates")),
-            "raw_fen": _by_coverage(family_raw, single_raw),
+            "raw_fen": _by_coverage(
+                pl.col("family_base_fen") + pl.col("topup_fen"),
+                pl.col("single_base_fen") + pl.col("single_topup_fen"),
+            ),
         },
         {"amount_fen": paid_if_eligible(rounded(p, "dibao.rounding", pl.col("raw_fen")))},
     ]
@@ -259,7 +341,8 @@ def _family_base(p: BoundParameters, formula: str) -> pl.Expr:
     standard = pl.col("standard_fen")
     if formula == "difference":
         return standard * members - pl.col("income_net_fen")
-    return _tier_chain(p, lambda index, pay: share_of(pl.lit(pay), standard) * members)
+    # pay x standard x members, rounded once (not a per-person share multiplied back)
+    return _tier_chain(p, lambda index, pay: share_times(pay, standard, members))
 
 
 def _tier_chain(p: BoundParameters, result: Callable[[int, float], pl.Expr]) -> pl.Expr:
@@ -267,10 +350,9 @@ def _tier_chain(p: BoundParameters, result: Callable[[int, float], pl.Expr]) -> 
         standard = pl.col("standard_fen")
         chain: Any = pl
         for index, (upper, pay) in enumerate(tiers, start=1):
-            below = pl.col("income_net_fen") < share_of(pl.lit(upper), standard) * pl.col(
-                "n_members"
-            )
-            chain = chain.when(below).then(result(index, pay))
+            # exactly: income < upper x standard x members, compared on totals
+            under = within(pl.col("income_net_fen"), upper, standard, pl.col("n_members"), below)
+            chain = chain.when(under).then(result(index, pay))
         return chain.otherwise(None)
 
     return p.select("dibao.tiers", build)
@@ -280,7 +362,8 @@ def _topup_each(ctx: Context) -> dict[str, pl.Expr]:
     """Per category combination present, the top-up of one member: the highest ratio of the
     categories they are in, times the standard (one top-up per member, not stacked)."""
     p = ctx.params
-    codes = set(ctx.view.topup_codes("topup")) | set(ctx.view.topup_codes("single_topup"))
+    found = person_flags(ctx)["codes"]
+    codes = set(found["topup"]) | set(found["single_topup"])
     each = {}
     for code in sorted(codes):
         ratios = [
@@ -295,7 +378,7 @@ def _topup_each(ctx: Context) -> dict[str, pl.Expr]:
 def _topup_sum(ctx: Context, prefix: str) -> pl.Expr:
     terms = [
         pl.col(f"{prefix}.{code}") * pl.col(f"topup_each.{code}")
-        for code in ctx.view.topup_codes(prefix)
+        for code in person_flags(ctx)["codes"][prefix]
     ]
     return pl.sum_horizontal(terms) if terms else pl.lit(0, pl.Int64)
 
@@ -318,9 +401,9 @@ def _base_line(row: Mapping[str, Any], lang: str) -> str:
         return text(
             lang,
             f"单人保：标准 {standard} 元 × {row['n_single_candidates']} 人 − 本人计算收入 "
-            f"{money(row, 'single_income_fen')} 元 = {money(row, 'single_base_fen')} 元",
+            f"{money(row, 'single_income_net_fen')} 元 = {money(row, 'single_base_fen')} 元",
             f"single-person coverage: standard {standard} x {row['n_single_candidates']} "
-            f"person(s) - their own counted income {money(row, 'single_income_fen')} = "
+            f"person(s) - their own counted income {money(row, 'single_income_net_fen')} = "
             f"{money(row, 'single_base_fen')} yuan",
         )
     income = _income_words(row, lang)
@@ -382,7 +465,9 @@ PROGRAM = Program(
         *STANDARD_PARAMETERS,
         *DISPOSABLE_PARAMETERS,
         COUNTED,
+        MONTHS,
         "dibao.income.deduct_expenses",
+        *PERSON_PARAMETERS,
         "dibao.asset.financial_multiple",
         "dibao.asset.vehicle_limit_fen",
         "dibao.asset.commercial_property_max",
@@ -392,6 +477,7 @@ PROGRAM = Program(
         *TOPUP_RATIOS.values(),
         "dibao.single_person.income_ratio",
         "dibao.near_poor.income_ratio",
+        "dibao.near_poor.with_single_person_coverage",
         "dibao.rounding",
     ),
     base=base,
@@ -399,6 +485,7 @@ PROGRAM = Program(
     criteria=criteria,
     benefit=benefit,
     describe=describe,
+    shape=shape,
     outputs=(
         "coverage",
         "covered_members",

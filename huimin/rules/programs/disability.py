@@ -26,6 +26,7 @@ from huimin.rules.programs.common import (
     result_for_persons,
     text,
 )
+from huimin.rules.programs.dibao import PERSON_PARAMETERS, person_flags
 
 INTELLECTUAL, MENTAL = 5, 6
 DISABILITY = ("disability_category", "disability_grade")
@@ -50,7 +51,12 @@ def disabled_criterion() -> Criterion:
 
 def living_base(ctx: Context) -> pl.LazyFrame:
     dibao = result_for_persons(ctx, "dibao", ("coverage", "near_poor"))
-    return person_base(ctx, (*DISABILITY, "single_candidate")).with_columns(*dibao)
+    single = person_flags(ctx)["single_candidate"]
+    return (
+        person_base(ctx, DISABILITY)
+        .with_columns(pl.Series("single_candidate", single))
+        .with_columns(*dibao)
+    )
 
 
 def living_derive(ctx: Context) -> list[Stage]:
@@ -85,8 +91,9 @@ def living_criteria(ctx: Context) -> list[Criterion]:
 
 def living_benefit(ctx: Context) -> list[Stage]:
     p = ctx.params
+    severe = _grade() <= p.expr("disability.severe_grade_max")
     rate = (
-        pl.when(_grade() <= 2)
+        pl.when(severe)
         .then(p.expr("disability.living.severe_fen"))
         .otherwise(p.expr("disability.living.moderate_fen"))
     )
@@ -94,6 +101,8 @@ def living_benefit(ctx: Context) -> list[Stage]:
         {
             "eligible": all_passed(living_criteria(ctx)),
             "raw_fen": rate.cast(pl.Int64),
+            "severe_band": severe,
+            "severe_grade_max": p.expr("disability.severe_grade_max"),
             "rounding_rule": p.select("disability.rounding", pl.lit),
         },
         {"amount_fen": paid_if_eligible(rounded(p, "disability.rounding", pl.col("raw_fen")))},
@@ -103,7 +112,8 @@ def living_benefit(ctx: Context) -> list[Stage]:
 def living_describe(row: Mapping[str, Any], lang: str) -> str:
     if not row["eligible"]:
         return text(lang, "不符合条件，不发放。", "Not eligible: nothing is paid.")
-    band = "1-2" if row["disability_grade"] <= 2 else "3-4"
+    top = row["severe_grade_max"]
+    band = f"1-{top}" if row["severe_band"] else f"{top + 1}-4"
     return text(
         lang,
         f"{band} 级残疾人生活补贴标准：{money(row, 'amount_fen')} 元/月",
@@ -119,9 +129,10 @@ def care_criteria(ctx: Context) -> list[Criterion]:
     p = ctx.params
     grade = _grade()
     mental = pl.col("disability_category").is_in([INTELLECTUAL, MENTAL])
+    grade_max = p.expr("disability.severe_grade_max")
     extended = p.select(
         "disability.care.include_grade34_mental",
-        lambda include: (grade.is_between(3, 4) & mental) if include else pl.lit(False),
+        lambda include: ((grade > grade_max) & (grade <= 4) & mental) if include else pl.lit(False),
     )
     return [
         alive_criterion(),
@@ -133,9 +144,9 @@ def care_criteria(ctx: Context) -> list[Criterion]:
             "disability where that is extended)",
             value=grade,
             op="<=",
-            threshold=pl.lit(2, pl.Int64),
-            passed=(grade <= 2) | extended,
-            parameters=("disability.care.include_grade34_mental",),
+            threshold=grade_max,
+            passed=(grade <= grade_max) | extended,
+            parameters=("disability.care.include_grade34_mental", "disability.severe_grade_max"),
             unit="grade",
         ),
     ]
@@ -173,6 +184,8 @@ LIVING = Program(
         "disability.living.severe_fen",
         "disability.living.moderate_fen",
         "disability.living.include_near_poor",
+        "disability.severe_grade_max",
+        *PERSON_PARAMETERS,
         "disability.rounding",
     ),
     base=living_base,
@@ -192,6 +205,7 @@ CARE = Program(
     parameters=(
         "disability.care.fen",
         "disability.care.include_grade34_mental",
+        "disability.severe_grade_max",
         "disability.rounding",
     ),
     base=care_base,

@@ -12,6 +12,8 @@ from typing import Any
 
 import polars as pl
 
+from huimin.rules.binding import BoundParameters
+from huimin.rules.exact import within_parameter
 from huimin.rules.program import (
     Context,
     Criterion,
@@ -36,10 +38,9 @@ from huimin.rules.programs.common import (
     text,
 )
 
-ELDERLY_AGE = 60
-MINOR_AGE = 16  # SAIM §14
-STUDENT_AGE = 18  # minors stay covered past 16 while in school (SH-SA §19)
 INTELLECTUAL, MENTAL, PHYSICAL = 5, 6, 4
+# ages on the last day of the month (the rule's one reference day), grades: parameters
+AGE_PARAMETERS = ("tekun.age.elderly", "tekun.age.minor", "tekun.age.student")
 COUNTED = "tekun.income.counted_types"
 CARE_PARAMETERS = tuple(
     f"tekun.care.{mode}.{level}"
@@ -57,7 +58,7 @@ PERSON_INPUTS = (
 
 
 def base(ctx: Context) -> pl.LazyFrame:
-    own_income = ctx.view.person_income(ctx.params.type_mask(COUNTED))
+    own_income = ctx.view.person_income(ctx.params.type_months(COUNTED))
     return person_base(
         ctx, PERSON_INPUTS, ("residence_type", "financial_assets_fen", "n_members")
     ).with_columns(pl.Series("own_income_fen", own_income))
@@ -88,9 +89,11 @@ def derive(ctx: Context) -> list[Stage]:
     ]
 
 
-def _minor() -> pl.Expr:
+def _minor(p: BoundParameters) -> pl.Expr:
     age = pl.col("age")
-    return (age < MINOR_AGE) | (pl.col("student").fill_null(False) & (age < STUDENT_AGE))
+    return (age < p.expr("tekun.age.minor")) | (
+        pl.col("student").fill_null(False) & (age < p.expr("tekun.age.student"))
+    )
 
 
 def criteria(ctx: Context) -> list[Criterion]:
@@ -105,11 +108,12 @@ def criteria(ctx: Context) -> list[Criterion]:
         grade.cast(pl.Utf8).fill_null("-"),
     )
     mental_limit = p.expr("tekun.mental_grade_max")
+    elderly = age >= p.expr("tekun.age.elderly")
     unable = (
-        (age >= ELDERLY_AGE)
-        | _minor()
+        elderly
+        | _minor(p)
         | (category.is_in([INTELLECTUAL, MENTAL]) & (grade <= mental_limit))
-        | ((category == PHYSICAL) & (grade == 1))
+        | ((category == PHYSICAL) & (grade <= p.expr("tekun.physical_grade_max")))
     )
     return [
         alive_criterion(),
@@ -119,7 +123,8 @@ def criteria(ctx: Context) -> list[Criterion]:
             zh="本人是老年人（60周岁以上）、残疾人或未成年人（16周岁以下，在校的18周岁以下）",
             en="the person is 60 or older, disabled, or a minor (under 16, or under 18 in school)",
             value=situation,
-            passed=(age >= ELDERLY_AGE) | _minor() | grade.is_not_null(),
+            passed=elderly | _minor(p) | grade.is_not_null(),
+            parameters=AGE_PARAMETERS,
         ),
         Criterion(
             name="unable_to_work",
@@ -129,7 +134,7 @@ def criteria(ctx: Context) -> list[Criterion]:
             "disability of the set grade, or a grade 1 physical disability)",
             value=situation,
             passed=unable,
-            parameters=("tekun.mental_grade_max",),
+            parameters=(*AGE_PARAMETERS, "tekun.mental_grade_max", "tekun.physical_grade_max"),
         ),
         Criterion(
             name="no_livelihood",
@@ -151,8 +156,14 @@ def criteria(ctx: Context) -> list[Criterion]:
             value=pl.col("per_capita_assets_fen"),
             op="<=",
             threshold=pl.col("asset_limit_per_capita_fen"),
-            passed=pl.col("financial_assets_fen")
-            <= pl.col("asset_limit_per_capita_fen") * pl.col("n_members").clip(1),
+            # exactly, on totals (exact.py): not a per-capita limit rounded and multiplied back
+            passed=within_parameter(
+                p,
+                "dibao.asset.financial_multiple",
+                pl.col("financial_assets_fen"),
+                pl.col("disposable_income_fen"),
+                pl.col("n_members").clip(1),
+            ),
             parameters=("dibao.asset.financial_multiple", *DISPOSABLE_PARAMETERS),
             unit="fen",
         ),
@@ -230,6 +241,8 @@ PROGRAM = Program(
         COUNTED,
         "tekun.basic_living_ratio",
         "tekun.mental_grade_max",
+        *AGE_PARAMETERS,
+        "tekun.physical_grade_max",
         "dibao.asset.financial_multiple",
         *CARE_PARAMETERS,
         "tekun.rounding",

@@ -35,7 +35,7 @@ KINDS = ("urgent", "expenditure")
 
 def base(ctx: Context) -> pl.LazyFrame:
     view = ctx.view
-    income = view.household_income(ctx.params.type_mask(COUNTED))
+    income = view.household_income(ctx.params.type_months(COUNTED))
     return (
         view.households.lazy()
         .select(
