@@ -53,7 +53,7 @@ INSTALLED_APPS = [
     "huimin.registry",
     "huimin.programs",
     "huimin.api",
-    "django.contrib.admin",
+    "huimin.core.admin_apps.HuiminAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
