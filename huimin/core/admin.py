@@ -78,7 +78,7 @@ class AuditedAdmin(admin.ModelAdmin):
         audit_record(
             actor=request.user,  # type: ignore[arg-type]
             action=f"{obj._meta.model_name}.delete_in_admin",
-            object_type=obj._meta.model_name,
+            object_type=str(obj._meta.model_name),
             object_id=obj.pk,
             region_code=self.audit_region(obj),
             changes={"name": str(obj), "bulk": bulk},

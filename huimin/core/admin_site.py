@@ -12,7 +12,9 @@ from huimin.core.models import User
 
 
 @contextmanager
-def password_change_audited(request: HttpRequest, user_id: object, action: str) -> Iterator[None]:
+def password_change_audited(
+    request: HttpRequest, user_id: str | int, action: str
+) -> Iterator[None]:
     """Audit the password change that the block makes, if it makes one, in its transaction.
 
     Django's password views write through their forms; comparing the stored hash before and after
@@ -34,8 +36,8 @@ def password_change_audited(request: HttpRequest, user_id: object, action: str) 
 
 
 class HuiminAdminSite(admin.AdminSite):
-    def password_change(
+    def password_change(  # type: ignore[override]
         self, request: HttpRequest, extra_context: dict | None = None
     ) -> HttpResponse:
-        with password_change_audited(request, request.user.pk, "user.change_own_password"):
+        with password_change_audited(request, request.user.pk or 0, "user.change_own_password"):
             return super().password_change(request, extra_context)

@@ -53,7 +53,9 @@ def test_a_users_roles_and_jurisdictions_changed_in_the_admin_are_audited(
         _user_form(
             caseworker_a,
             groups=[str(approver.pk)],
-            jurisdictions=[str(pk) for pk in caseworker_a.jurisdictions.values_list("pk", flat=True)]
+            jurisdictions=[
+                str(pk) for pk in caseworker_a.jurisdictions.values_list("pk", flat=True)
+            ]
             + [str(yangbi.pk)],
         ),
     )

@@ -10,11 +10,11 @@ import io
 from dataclasses import dataclass
 
 import polars as pl
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from huimin.core import access
 from huimin.core.audit import audit_record
