@@ -250,7 +250,7 @@ def _field_label(model, name: str) -> str:  # type: ignore[no-untyped-def]
     if model is None:
         return name
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        return str(getattr(model._meta.get_field(name), "verbose_name", name))
     except FieldDoesNotExist:
         return name
 
