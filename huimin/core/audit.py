@@ -31,6 +31,7 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from huimin.core.access import region_codes_of
 from huimin.core.models import AuditEvent, AuditHead, User
 from huimin.core.regions import common_ancestor
 
@@ -91,9 +92,10 @@ def _append(events: list[AuditEvent]) -> None:
     else:
         head.seq, head.hash, head.mac = seq, prev, head_mac(seq, prev)
         head.save(update_fields=["seq", "hash", "mac"])
-    # Once per transaction, however many events it writes.
+    # Once per transaction, however many events it writes. Robust: the change is committed by
+    # then, and a checkpoint that could not be written is logged and caught up by the next one.
     if not any(pending[1] is checkpoint_write for pending in connection.run_on_commit):
-        transaction.on_commit(checkpoint_write)
+        transaction.on_commit(checkpoint_write, robust=True)
 
 
 def _head_from_events() -> tuple[int, str]:
@@ -117,8 +119,6 @@ def _remote_addr(request: HttpRequest | None) -> str:
 
 
 def actor_region(actor: User) -> str:
-    from huimin.core.access import region_codes_of
-
     return common_ancestor(region_codes_of(actor))
 
 
