@@ -4,8 +4,6 @@ A code is written in its short form, without trailing all-zero groups, so that i
 every code beneath it: 53 (Yunnan) < 5329 (Dali) < 532901 (Dali city) < 532901001 < 532901001001.
 """
 
-from collections.abc import Iterable
-
 from huimin.core.errors import ValidationFailed
 
 GROUP_WIDTHS = (2, 2, 2, 3, 3)
@@ -57,20 +55,3 @@ def _split(code: str) -> list[str]:
         groups.append(code[start : start + width])
         start += width
     return groups
-
-
-def common_ancestor(codes: Iterable[str]) -> str:
-    """The most specific region containing every code given ('' if none, or no common province).
-
-    Plain string prefixes would cut inside a group (532901001 and 532901002 share "53290100"),
-    so the prefix is shortened to the nearest whole level.
-    """
-    codes = [c for c in codes if c]
-    if not codes:
-        return ""
-    first, last = min(codes), max(codes)
-    length = 0
-    while length < min(len(first), len(last)) and first[length] == last[length]:
-        length += 1
-    whole = max((n for n in LENGTH_OF_LEVEL.values() if n <= length), default=0)
-    return first[:whole]

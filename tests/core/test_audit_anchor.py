@@ -169,3 +169,14 @@ def test_the_application_role_does_not_own_the_audit_and_may_only_append(db):
             "DELETE": False,
             "TRUNCATE": False,
         }
+
+
+def test_the_command_names_a_forged_checkpoint(db, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with django_capture_on_commit_callbacks(execute=True):
+        record(1)
+    checkpoint_path().write_text('{"seq": 9, "hash": "x", "mac": "y"}')
+    with pytest.raises(CommandError, match="BROKEN: the checkpoint file's signature"):
+        call_command("audit", "verify")

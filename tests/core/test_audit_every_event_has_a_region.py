@@ -273,3 +273,13 @@ def test_a_system_event_without_an_actor_is_seen_at_the_top_only(regions, audito
     top = make_user("auditor_yunnan", roles.AUDITOR, ["53"])
     assert events_visible_to(top).filter(action="test.system_event").exists()
     assert not events_visible_to(auditor).filter(action="test.system_event").exists()
+
+
+def test_the_common_region_of_several_is_a_whole_region():
+    from huimin.core.audit import region_common_prefix
+
+    assert region_common_prefix(["532911", "532912"]) == "5329"
+    assert region_common_prefix(["532901001", "532901101"]) == "532901"
+    assert region_common_prefix(["532901001001"]) == "532901001001"
+    assert region_common_prefix(["53", "11"]) == ""
+    assert region_common_prefix([]) == ""

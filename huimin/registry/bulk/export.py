@@ -1,27 +1,20 @@
 """Export of a search result in the import template's format, so an export can be re-imported.
 
 Personal data (identity, account and phone numbers) is masked unless the user asks to reveal it
-and may (core.reveal_pii); every export writes one audit event with the row count and the reveal,
-in the region of the exported rows. Exporting needs the registry pages' permission too.
-Text cells that a spreadsheet would run as a formula are neutralised (OWASP's CSV injection rule).
+and may (core.reveal_pii); every export writes one audit event with the row count and the reveal.
 """
 
-import io
 from dataclasses import dataclass
 
 import polars as pl
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
-from huimin.core import access
 from huimin.core.audit import audit_record
 from huimin.core.errors import NotAllowed, ValidationFailed
 from huimin.core.models import User
 from huimin.core.pii import mask, mask_bank_account, mask_phone
-from huimin.core.regions import common_ancestor
 from huimin.registry.bulk.columns import (
     ASSET_COUNT_COLUMNS,
     ASSET_VALUE_COLUMNS,
@@ -34,16 +27,13 @@ from huimin.registry.bulk.columns import (
     SEXES,
     SPECIAL_CARE,
 )
-from huimin.registry.bulk.template import rows_to_csv
+from huimin.registry.bulk.template import rows_to_csv, rows_to_xlsx
 from huimin.registry.models import Asset, Household, IncomeRecord, Person
 from huimin.registry.queries import person_search, search_parse
 
 EXPORT_MAX_ROWS = 200_000
 BATCH = 5000
 FORMATS = ("csv", "xlsx")
-EXPORT_PERMISSIONS = ("registry.view_household", "registry.export_registry")
-# The first characters that make a spreadsheet treat a cell as a formula (OWASP, CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 WORDS = {
     "residence_type": RESIDENCE,
     "relation": RELATIONS,
@@ -63,6 +53,7 @@ class ExportFile:
     rows: int
 
 
+@transaction.atomic
 def registry_export(
     *,
     user: User,
@@ -72,8 +63,7 @@ def registry_export(
     reveal: bool = False,
     request: HttpRequest | None = None,
 ) -> ExportFile:
-    # An export shows what the registry pages show, so it needs their permission as well.
-    if not user.has_perms(EXPORT_PERMISSIONS):
+    if not user.has_perm("registry.export_registry"):
         raise NotAllowed(_("Your role may not export from the registry."))
     if reveal and not user.has_perm("core.reveal_pii"):
         raise NotAllowed(_("Your role may not reveal personal data; export it masked."))
@@ -92,76 +82,36 @@ def registry_export(
             % {"n": EXPORT_MAX_ROWS},
             field="q",
         )
-    # The reads run in autocommit, batch by batch, outside any transaction: on SQLite every
-    # transaction here begins IMMEDIATE and would hold the database's only write lock for the
-    # whole export. Only the audit event below needs a (short) transaction.
-    region_codes: set[str] = set()
-    rows = list(_rows(ids, reveal=reveal, as_csv=file_format == "csv", regions=region_codes))
+    rows = list(_rows(ids, reveal=reveal))
     headers = [c.label_zh for c in COLUMNS]
-    with transaction.atomic():
-        audit_record(
-            actor=user,
-            action="registry.export",
-            object_type="export",
-            region_code=_export_region(user, region_codes, village=search.village),
-            changes={
-                "q": q if search.kind != "id_number" else "<identity number>",
-                "village": village,
-                "rows": len(rows),
-                "format": file_format,
-                "reveal": reveal,
-            },
-            request=request,
-        )
+    audit_record(
+        actor=user,
+        action="registry.export",
+        object_type="export",
+        region_code=village,
+        changes={
+            "q": q if search.kind != "id_number" else "<identity number>",
+            "village": village,
+            "rows": len(rows),
+            "format": file_format,
+            "reveal": reveal,
+        },
+        request=request,
+    )
     if file_format == "csv":
         return ExportFile(
             rows_to_csv(headers, rows), "registry.csv", "text/csv; charset=utf-8", len(rows)
         )
+    content = rows_to_xlsx(headers, rows, title="registry")
     return ExportFile(
-        _rows_to_xlsx(headers, rows),
+        content,
         "registry.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         len(rows),
     )
 
 
-def _export_region(user: User, exported: set[str], *, village: str) -> str:
-    """The region the export concerns, so that the auditors of that region see the event.
-
-    The villages of the exported rows decide; with no rows, the village chosen, or else the
-    exporter's whole jurisdiction.
-    """
-    if exported:
-        return common_ancestor(exported)
-    return village or common_ancestor(access.region_codes_of(user))
-
-
-def neutralise_formula(text: str) -> str:
-    """OWASP's rule against formula injection in CSV: a cell a spreadsheet would read as a
-    formula (=, +, -, @, tab, carriage return first) is written after a single quote."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def _rows_to_xlsx(headers: list[str], rows: list[list[str]]) -> bytes:
-    """Every cell is written with the string data type: openpyxl would otherwise store a value
-    beginning with '=' as a live formula (HYPERLINK, DDE)."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("registry")
-    sheet.append(list(headers))
-    for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _rows(ids: list[int], *, reveal: bool, as_csv: bool, regions: set[str]):  # type: ignore[no-untyped-def]
+def _rows(ids: list[int], *, reveal: bool):  # type: ignore[no-untyped-def]
     show_id = (lambda v: v) if reveal else mask
     show_account = (lambda v: v) if reveal else mask_bank_account
     show_phone = (lambda v: v) if reveal else mask_phone
@@ -173,7 +123,6 @@ def _rows(ids: list[int], *, reveal: bool, as_csv: bool, regions: set[str]):  # 
         }
         incomes = _incomes(batch)
         assets = _assets(list(households))
-        regions.update(h.region_code for h in households.values())
         for person in people:
             household = households[person.household_id]
             values = {
@@ -190,7 +139,7 @@ def _rows(ids: list[int], *, reveal: bool, as_csv: bool, regions: set[str]):  # 
                 **incomes.get(person.pk, {}),
                 **assets.get(household.pk, {}),
             }
-            yield [_cell(column.key, values.get(column.key), as_csv=as_csv) for column in COLUMNS]
+            yield [_cell(column.key, values.get(column.key)) for column in COLUMNS]
 
 
 _PERSON_COLUMNS = [
@@ -202,7 +151,7 @@ _PERSON_COLUMNS = [
 ]
 
 
-def _cell(key: str, value: object, *, as_csv: bool = True) -> str:
+def _cell(key: str, value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -211,11 +160,7 @@ def _cell(key: str, value: object, *, as_csv: bool = True) -> str:
         return WORDS[key].get(str(value), str(value))
     if key in INCOME_COLUMNS or key in ASSET_VALUE_COLUMNS:
         fen = int(value)  # type: ignore[call-overload]
-        sign = "-" if fen < 0 else ""
-        return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"
-    if isinstance(value, str):
-        # Text typed by someone (a name, an address) may be a formula; numbers are left alone.
-        return neutralise_formula(value) if as_csv else value
+        return f"{fen // 100}.{fen % 100:02d}"
     return str(value)
 
 

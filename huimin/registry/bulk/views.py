@@ -18,7 +18,7 @@ from huimin.core.errors import HuiminError, NotAllowed
 from huimin.core.jobs import failures_recorded, job_start
 from huimin.core.models import Job, User
 from huimin.core.services import job_create
-from huimin.registry.bulk.export import EXPORT_PERMISSIONS, registry_export
+from huimin.registry.bulk.export import registry_export
 from huimin.registry.bulk.reading import file_format_of
 from huimin.registry.bulk.tasks import import_registry_file, run_import_job
 from huimin.registry.bulk.template import template_csv, template_xlsx
@@ -161,7 +161,7 @@ def import_template_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@permission_required(EXPORT_PERMISSIONS, raise_exception=True)
+@permission_required("registry.export_registry", raise_exception=True)
 @require_GET
 def export_page(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/bulk/export.html", _export_context(request))
@@ -177,7 +177,7 @@ def _export_context(request: HttpRequest, error: str = "") -> dict:
 
 
 @login_required
-@permission_required(EXPORT_PERMISSIONS, raise_exception=True)
+@permission_required("registry.export_registry", raise_exception=True)
 @require_GET
 def export_download(request: HttpRequest) -> HttpResponse:
     try:
