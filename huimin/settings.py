@@ -22,6 +22,7 @@ _WELL_KNOWN = HUIMIN_ENV in ("demo", "test")
 # Well-known values for the demo and the tests only; production must set its own.
 _DEMO_SECRET_KEY = "huimin-demo-only-secret-key-not-for-real-data-0123456789"  # noqa: S105
 _DEMO_DATA_KEY = base64.b64encode(b"huimin-demo-data-key-32-bytes!!!").decode()
+_DEMO_AUDIT_KEY = "huimin-demo-only-audit-key-not-for-real-trails-0123456789"
 
 SECRET_KEY = env_str("HUIMIN_SECRET_KEY", _DEMO_SECRET_KEY if _WELL_KNOWN else None)
 DEBUG = env_bool("HUIMIN_DEBUG", False)
@@ -33,13 +34,26 @@ CSRF_TRUSTED_ORIGINS = env_list("HUIMIN_CSRF_TRUSTED_ORIGINS", [])
 HUIMIN_DATA_KEY = env_str("HUIMIN_DATA_KEY", _DEMO_DATA_KEY if _WELL_KNOWN else None)
 HUIMIN_DATA_KEYS_OLD = env_list("HUIMIN_DATA_KEYS_OLD", [])
 
+# The audit chain is an HMAC under this key, which the database must not hold: whoever can edit
+# the audit table still cannot re-hash it. The signed checkpoint of the chain's head lives in a
+# file, also outside the database (see core/audit.py).
+HUIMIN_AUDIT_KEY = env_str("HUIMIN_AUDIT_KEY", _DEMO_AUDIT_KEY if _WELL_KNOWN else None)
+if len(HUIMIN_AUDIT_KEY) < 32:
+    raise ImproperSetting("HUIMIN_AUDIT_KEY", "must be at least 32 characters")
+HUIMIN_AUDIT_CHECKPOINT = Path(
+    env_str("HUIMIN_AUDIT_CHECKPOINT", str(VAR_DIR / "audit-checkpoint.json"))
+)
+# PostgreSQL: the role the application runs as, when migrations run as the tables' owner. After
+# every migrate it is granted what it needs, and on the audit tables no UPDATE, DELETE or TRUNCATE.
+HUIMIN_DB_APP_ROLE = env_str("HUIMIN_DB_APP_ROLE", "")
+
 # Huimin's apps come first so that their templates and translations win over contrib's.
 INSTALLED_APPS = [
     "huimin.core",
     "huimin.registry",
     "huimin.programs",
     "huimin.api",
-    "django.contrib.admin",
+    "huimin.core.admin_apps.HuiminAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

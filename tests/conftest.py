@@ -12,9 +12,29 @@ from huimin.core.models import Region, User
 from huimin.core.roles import sync_roles
 from huimin.core.services import user_create
 from huimin.programs import parameters as live_parameter_set
+from tests import postgres_roles
 from tests.rules.pinned import pinned_parameters
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Migrated as the owner; on PostgreSQL with HUIMIN_DB_APP_ROLE, run as the app's role."""
+    postgres_roles.allow_test_flush()
+    if not postgres_roles.APP_ROLE:
+        yield
+        return
+    postgres_roles.run_as_app_role()
+    yield
+    postgres_roles.run_as_owner()  # so that the test database can be dropped
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoint(settings, tmp_path):
+    """Each test's audit checkpoint file is its own, like its database."""
+    settings.HUIMIN_AUDIT_CHECKPOINT = tmp_path / "audit-checkpoint.json"
+
 
 # (code, level, name_zh, name_en)
 TEST_REGIONS = [

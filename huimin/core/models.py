@@ -63,7 +63,8 @@ class User(AbstractUser):
 
 
 class AuditEvent(models.Model):
-    """One link of the audit chain. Never updated or deleted (a trigger enforces it on PostgreSQL)."""
+    """One link of the audit chain. Never updated, deleted or truncated (on PostgreSQL a trigger
+    refuses it and the application's role is not granted it)."""
 
     seq = models.BigIntegerField(unique=True)
     created_at = models.DateTimeField()
@@ -86,6 +87,26 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditHead(models.Model):
+    """The newest link of the audit chain, signed: the next event continues from here.
+
+    One row. Kept apart from the events so that deleting the newest events leaves a head that no
+    longer matches the chain (see core/audit.py); the signature stops it being moved back.
+    """
+
+    seq = models.BigIntegerField()
+    hash = models.CharField(max_length=64)
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="audit_head_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return f"head #{self.seq}"
 
 
 class ApiToken(models.Model):

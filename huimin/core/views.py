@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from huimin.core import access, services
+from huimin.core.audit_trail import AuditFilterForm, audit_page
 from huimin.core.errors import HuiminError, ValidationFailed
 from huimin.core.http import AuthedRequest
 from huimin.core.jobs import job_start
-from huimin.core.models import ApiToken, AuditEvent, Job
+from huimin.core.models import ApiToken, Job
 from huimin.core.roles import ROLE_LABELS, roles_of
 from huimin.core.tasks import verify_audit_chain
 
@@ -123,9 +124,9 @@ def token_admin(request: AuthedRequest) -> HttpResponse:
 @permission_required("core.view_audit", raise_exception=True)
 @require_GET
 def audit_list(request: AuthedRequest) -> HttpResponse:
-    events = access.scope(AuditEvent.objects.all(), request.user).order_by("-seq")
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "core/audit_list.html", {"page": page})
+    form = AuditFilterForm(request.GET)
+    page = audit_page(request.user, form, language=get_language()) if form.is_valid() else None
+    return render(request, "core/audit_list.html", {"form": form, "page": page})
 
 
 @login_required

@@ -48,6 +48,7 @@ def test_production_refuses_a_malformed_database_url():
         HUIMIN_ENV="production",
         HUIMIN_SECRET_KEY="s" * 50,
         HUIMIN_DATA_KEY="x" * 44,
+        HUIMIN_AUDIT_KEY="a" * 40,
         DATABASE_URL="mysql://somewhere/db",
     )
     assert result.returncode != 0

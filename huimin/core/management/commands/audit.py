@@ -11,6 +11,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         report = audit_verify()
+        if not report.intact and not report.first_broken_seq:
+            raise CommandError(f"audit chain BROKEN: {report.problem}")
         if not report.intact:
             raise CommandError(
                 f"audit chain BROKEN at event #{report.first_broken_seq}: {report.problem} "
