@@ -4,7 +4,7 @@ from datetime import datetime
 
 from ninja import Router, Schema
 
-from huimin.core import access
+from huimin.core import access, services
 from huimin.core.http import AuthedRequest
 from huimin.core.models import Job, Region
 from huimin.core.roles import roles_of
@@ -36,6 +36,7 @@ class JobOut(Schema):
     percent: int
     message: str
     outcome: dict
+    can_retry: bool
     created_at: datetime
     finished_at: datetime | None
 
@@ -61,9 +62,21 @@ def regions(request: AuthedRequest, parent: str | None = None) -> list[Region]:
 
 @router.get("/jobs", response=list[JobOut], summary="My jobs, newest first")
 def jobs(request: AuthedRequest) -> list[Job]:
+    services.job_interrupt_lapsed(owner=request.user)
     return list(Job.objects.filter(owner=request.user)[:100])
 
 
 @router.get("/jobs/{job_id}", response=JobOut, summary="One of my jobs, with its progress")
 def job(request: AuthedRequest, job_id: int) -> Job:
+    services.job_interrupt_lapsed(owner=request.user, job_id=job_id)
     return access.get_own_object(request.user, Job.objects.all(), pk=job_id)
+
+
+@router.post(
+    "/jobs/{job_id}/retry",
+    response=JobOut,
+    summary="Start one of my interrupted jobs again (its worker stopped), with the same arguments",
+)
+def job_retry(request: AuthedRequest, job_id: int) -> Job:
+    access.get_own_object(request.user, Job.objects.all(), pk=job_id)
+    return services.job_retry(actor=request.user, job_id=job_id)
