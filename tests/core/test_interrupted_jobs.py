@@ -13,6 +13,9 @@ from django.utils import timezone
 from huimin.core.models import AuditEvent, Job, JobStatus
 from huimin.core.services import job_create, job_interrupt_lapsed, job_progress
 
+# session, user, its permissions (the menu), the lapsed-lease check, the count, the page of jobs
+QUERIES_OF_THE_JOBS_PAGE = 7
+
 
 @pytest.fixture
 def interrupted_check(client, auditor, django_capture_on_commit_callbacks) -> Job:
@@ -98,3 +101,20 @@ def test_only_an_interrupted_job_of_ones_own_can_be_started_again(
     client.force_login(caseworker_a)
     assert client.post(reverse("job-retry", args=[interrupted_check.pk])).status_code == 404
     assert Job.objects.get(pk=interrupted_check.pk).status == JobStatus.INTERRUPTED
+
+
+def test_looking_for_lapsed_leases_costs_the_jobs_page_the_same_whatever_the_number_of_jobs(
+    client, caseworker_a, django_assert_num_queries
+):
+    for n in range(5):
+        job = job_create(owner=caseworker_a, kind="sample", title=f"任务{n}")
+        job_progress(job_id=job.pk, done=n, total=10)
+    client.force_login(caseworker_a)
+    client.get(reverse("job-list"))  # the session and the user are loaded once
+    with django_assert_num_queries(QUERIES_OF_THE_JOBS_PAGE):
+        client.get(reverse("job-list"))
+    for n in range(5, 25):
+        job = job_create(owner=caseworker_a, kind="sample", title=f"任务{n}")
+        job_progress(job_id=job.pk, done=n, total=30)
+    with django_assert_num_queries(QUERIES_OF_THE_JOBS_PAGE):
+        client.get(reverse("job-list"))
