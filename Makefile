@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HUIMIN_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 export HUIMIN_TEST_POSTGRES_URL
 
-.PHONY: demo test test-sqlite test-postgres lint format bench messages browser clean
+.PHONY: demo test test-sqlite test-postgres lint format bench bench-smoke messages browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ format: $(STAMP)
 
 bench: $(STAMP) messages
 	bin/run-bench
+
+# Every benchmark on a small population, figures not recorded: CI runs it so a broken one fails.
+bench-smoke: $(STAMP) messages
+	bin/run-bench --smoke
 
 # The end-to-end tests drive Debian's chromium; install it when we may (root), else they skip.
 browser:

@@ -195,16 +195,31 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Tests run tasks at once in the test process, unless HUIMIN_TASKS=database (a test that drives a
+# real worker process sets it for that worker).
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
 TASKS = {
     "default": {
-        "BACKEND": (
-            "django_tasks.backends.immediate.ImmediateBackend"
-            if HUIMIN_ENV == "test"
-            else "django_tasks_db.DatabaseBackend"
-        ),
+        "BACKEND": _TASK_BACKENDS[
+            env_choice(
+                "HUIMIN_TASKS",
+                tuple(_TASK_BACKENDS),
+                "immediate" if HUIMIN_ENV == "test" else "database",
+            )
+        ],
         "QUEUES": ["default"],
     }
 }
+
+# A running job's progress renews its lease for this long; a job whose lease lapses is marked
+# interrupted (its worker died). It must outlast the longest stretch between two progress reports
+# of any job: writing a 1,000,000-row import, one stretch, takes about a minute.
+HUIMIN_JOB_LEASE_SECONDS = env_int("HUIMIN_JOB_LEASE_SECONDS", 600)
+if HUIMIN_JOB_LEASE_SECONDS < 1:
+    raise ImproperSetting("HUIMIN_JOB_LEASE_SECONDS", "must be at least 1")
 
 LOGGING = {
     "version": 1,

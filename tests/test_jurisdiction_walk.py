@@ -1,31 +1,150 @@
-"""Walk every page and API route as a caseworker of one county while another county has data.
+"""Walk every page and API route as a user of one county while another county has data.
 
-Routes with an id are called with the other county's records and must answer 404; routes without
-one must not show the other county's records. A new route whose id kind has no sample below fails
-this test until someone adds one, so no route escapes the walk.
+Every record made for the other county carries MARKER. Each route is walked twice:
+
+- as the owner, a user of the other county, it must find those records: a page or API answer shows
+  the marker, an action (a POST) answers anything but 404. Without this control, "nothing leaked"
+  would also pass for a route that finds nothing for anyone (a wrong sample, an empty query);
+- as the stranger, a user of the first county, a route with an id answers 404 to GET and POST
+  (405 where the method does not exist), and a route without one, asked the same query that shows
+  the owner the marker, does not show it.
+
+Pages are walked with a session, the API with a token (Authorization: Bearer). Both users are
+caseworkers who also supervise (the auditor's role), so that jurisdiction is the only thing that
+stops the stranger. Every route must be listed in ROUTES, and every id kind in a URL needs a
+sample in SAMPLES: a new route fails this test until someone says how to walk it.
 """
 
+import json
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
 import pytest
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from huimin.core import roles
 from huimin.core.models import User
 from huimin.core.services import api_token_create, job_create
+from huimin.registry.bulk.views import IMPORT_KIND, uploads_dir
+from tests.conftest import VILLAGE_B
 from tests.registry import samples as registry_samples
 
 MARKER = "乙县专用标记"  # appears in every record made for the other county
 SKIPPED_PREFIXES = ("admin/", "i18n/", "static/")
+API_PREFIX = "api/"
+OTHER_VILLAGE_NAME = "测试村丙"  # the other county's village (tests/conftest.py)
+
+
+def import_job(other: User) -> int:
+    """An import the owner checked: its result page, its apply action, its refused rows."""
+    folder = uploads_dir()
+    upload = folder / "sample.csv"
+    upload.write_text(f"name\n{MARKER}\n", encoding="utf-8")
+    rejected = folder / "sample-rejected.csv"
+    rejected.write_text(f"name,error\n{MARKER},wrong\n", encoding="utf-8")
+    outcome = {
+        "mode": "check",
+        "file_name": f"{MARKER}.csv",
+        "path": str(upload),
+        "rejected_file": str(rejected),
+        "counts": {"rows": 1, "rows_accepted": 0, "rows_rejected": 1},
+    }
+    job = job_create(owner=other, kind=IMPORT_KIND, title=MARKER)
+    type(job).objects.filter(pk=job.pk).update(status="succeeded", outcome=outcome)
+    return job.pk
+
 
 # id kind in the URL -> a function that makes such a record for the other county's user
 SAMPLES: dict[str, Callable[[User], object]] = {
-    "job_id": lambda other: job_create(owner=other, kind="sample", title=MARKER).pk,
+    "job_id": import_job,
     "token_id": lambda other: api_token_create(user=other, name=MARKER)[0].pk,
     "household_id": lambda other: registry_samples.household(other, MARKER).pk,
     "person_id": lambda other: registry_samples.person(other, MARKER).pk,
     "income_id": lambda other: registry_samples.income(other, MARKER).pk,
     "asset_id": lambda other: registry_samples.asset(other, MARKER).pk,
+}
+
+
+@dataclass(frozen=True)
+class Visit:
+    """How the owner reaches the records of a route; the stranger is asked the same."""
+
+    method: str = "get"
+    query: dict[str, str] = field(default_factory=dict)
+    data: dict[str, str] = field(default_factory=dict)
+    # What the owner's answer shows; None where a route shows nothing of the record (a form, an
+    # action): the owner's answer must then only not be 404 (nor 405).
+    shows: str | None = MARKER
+
+
+FINDS = Visit(shows=None)
+ACTION = Visit(method="post", shows=None)
+# A name prefix of the records, not the marker itself: a search page repeats its query.
+SEARCH = Visit(query={"q": MARKER[:4]})
+
+
+@dataclass(frozen=True)
+class NoRecords:
+    """A route that shows no one's records: the stranger is still walked through it."""
+
+    why: str
+
+
+ROUTES: dict[str, Visit | NoRecords] = {
+    "": Visit(),  # the home page lists my recent jobs
+    "login/": NoRecords("the login form"),
+    "logout/": NoRecords("logs out"),
+    "jobs/": Visit(),
+    "jobs/<int:job_id>/row/": Visit(),
+    "jobs/<int:job_id>/retry/": ACTION,
+    "tokens/": Visit(),
+    "tokens/new/": Visit(method="post", data={"name": "another"}),  # answers with my tokens
+    "tokens/<int:token_id>/revoke/": ACTION,
+    "audit/": Visit(shows=VILLAGE_B),  # events show their region
+    "audit/verify/": NoRecords("starts a check of the whole chain; its job is the starter's"),
+    "registry/": SEARCH,
+    "registry/households/new/": NoRecords("an empty form"),
+    "registry/households/<int:household_id>/": Visit(),
+    "registry/households/<int:household_id>/edit/": Visit(),
+    "registry/households/<int:household_id>/as-of/": Visit(query={"date": "2099-01-01"}),
+    "registry/households/<int:household_id>/payee/": ACTION,
+    "registry/households/<int:household_id>/head/": Visit(),  # offers the other members
+    "registry/households/<int:household_id>/reveal/": ACTION,
+    "registry/households/<int:household_id>/members/new/": FINDS,
+    "registry/households/<int:household_id>/assets/new/": FINDS,
+    "registry/persons/<int:person_id>/edit/": Visit(),
+    "registry/persons/<int:person_id>/reveal/": ACTION,
+    "registry/persons/<int:person_id>/move/": Visit(),
+    "registry/persons/<int:person_id>/death/": Visit(),
+    "registry/persons/<int:person_id>/incomes/new/": Visit(),
+    "registry/incomes/<int:income_id>/end/": Visit(),
+    "registry/assets/<int:asset_id>/end/": FINDS,
+    "registry/import/": Visit(),  # lists my recent imports
+    "registry/import/template.csv": NoRecords("the empty template"),
+    "registry/import/template.xlsx": NoRecords("the empty template"),
+    "registry/import/<int:job_id>/": Visit(),
+    "registry/import/<int:job_id>/apply/": ACTION,
+    "registry/import/<int:job_id>/rejected/": Visit(),
+    "registry/export/": NoRecords("the export form"),
+    "registry/export/download/": Visit(query={"q": MARKER[:4], "format": "csv"}),
+    "programs/households/<int:household_id>/": FINDS,
+    "api/v1/openapi.json": NoRecords("the API's schema"),
+    "api/v1/docs": NoRecords("the API's documentation page"),
+    "api/v1/": NoRecords("the API's index"),
+    "api/v1/me": NoRecords("the caller only"),
+    "api/v1/regions": Visit(query={"parent": "532922100"}, shows=OTHER_VILLAGE_NAME),
+    "api/v1/jobs": Visit(),
+    "api/v1/jobs/<job_id>": Visit(),
+    "api/v1/jobs/<job_id>/retry": ACTION,
+    "api/v1/registry/households": SEARCH,
+    "api/v1/registry/households/<household_id>": Visit(),
+    "api/v1/programs/evaluate": NoRecords("evaluates the facts it is sent"),
+    "api/v1/programs/evaluate-batch": NoRecords("evaluates the facts it is sent"),
+    "api/v1/programs/households/<household_id>/explain": FINDS,
 }
 
 
@@ -38,47 +157,129 @@ def walk(patterns: list, prefix: str = "") -> Iterator[str]:
 
 
 def all_routes() -> list[str]:
-    routes = [r for r in walk(get_resolver().url_patterns) if not r.startswith(SKIPPED_PREFIXES)]
+    found = [r for r in walk(get_resolver().url_patterns) if not r.startswith(SKIPPED_PREFIXES)]
+    routes = list(dict.fromkeys(r.lstrip("^").rstrip("$") for r in found))  # one per path
     assert len(routes) > 10, routes
     return routes
 
 
-def fill(route: str, samples: dict[str, object]) -> str:
-    def value(match: re.Match) -> str:
-        kind = match.group(2)
-        assert kind in samples, (
-            f"no jurisdiction sample for <{kind}> in {route}: add one to SAMPLES"
-        )
-        return str(samples[kind])
+def kinds_in(route: str) -> list[str]:
+    return re.findall(r"<(?:\w+:)?(\w+)>", route)
 
-    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", value, route.lstrip("^").rstrip("$"))
+
+def fill(route: str, samples: dict[str, object]) -> str:
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(samples[m.group(1)]), route)
+
+
+def as_caseworker_who_supervises(user: User) -> User:
+    user.groups.add(Group.objects.get(name=roles.AUDITOR))
+    return user
 
 
 @pytest.fixture
-def other_county_samples(caseworker_b) -> dict[str, object]:
-    return {kind: make(caseworker_b) for kind, make in SAMPLES.items()}
+def owner(caseworker_b) -> User:
+    return as_caseworker_who_supervises(caseworker_b)
 
 
-def test_no_route_shows_another_countys_records(client, caseworker_a, other_county_samples):
-    client.force_login(caseworker_a)
+@pytest.fixture
+def stranger(caseworker_a) -> User:
+    return as_caseworker_who_supervises(caseworker_a)
+
+
+@pytest.fixture
+def other_county_samples(owner, settings, tmp_path) -> dict[str, object]:
+    settings.VAR_DIR = tmp_path / "var"
+    return {kind: make(owner) for kind, make in SAMPLES.items()}
+
+
+def clients_of(user: User) -> dict[str, Client]:
+    """The user's browser (a session) and API client (a token), by route prefix."""
+    pages = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    pages.force_login(user)
+    token = api_token_create(user=user, name="walk")[1]
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    return {"pages": pages, "api": api}
+
+
+def request(clients: dict[str, Client], route: str, url: str, method: str, visit: Visit):
+    """One request, its changes rolled back: an action must not change what later routes see."""
+    client = clients["api" if route.startswith(API_PREFIX) else "pages"]
+    with transaction.atomic():
+        if method == "get":
+            response = client.get(url, visit.query)
+        else:
+            response = client.post(url + _query_string(visit.query), visit.data)
+        transaction.set_rollback(True)
+    return response
+
+
+def _query_string(query: dict[str, str]) -> str:
+    from urllib.parse import urlencode
+
+    return "?" + urlencode(query) if query else ""
+
+
+def body(response) -> str:
+    """The answer as text; JSON with its characters unescaped (it writes 乙 as \\u4e59)."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "").startswith("application/json"):
+        return json.dumps(json.loads(content), ensure_ascii=False)
+    return content.decode(errors="replace")
+
+
+def test_every_route_says_how_it_is_walked():
+    routes = all_routes()
+    unlisted = [r for r in routes if r not in ROUTES]
+    assert not unlisted, f"add these routes to ROUTES (a Visit, or NoRecords and why): {unlisted}"
+    stale = [r for r in ROUTES if r not in routes]
+    assert not stale, f"these routes are gone; remove them from ROUTES: {stale}"
+    missing = {k for r in routes for k in kinds_in(r) if k not in SAMPLES}
+    assert not missing, f"no jurisdiction sample for {missing}: add one to SAMPLES"
+
+
+def test_the_owner_finds_the_records_on_every_route(owner, other_county_samples):
+    """The control: without it, the walk below would also pass for routes that find nothing."""
+    clients = clients_of(owner)
+    failures = []
     checked = 0
     for route in all_routes():
-        url = fill(route, other_county_samples)
-        if "<" in route:
-            statuses = {client.get(url).status_code, client.post(url).status_code}
-            assert statuses <= {404, 405} and 404 in statuses, f"{url} answered {statuses}"
-        else:
-            response = client.get(url)
-            assert response.status_code in (200, 302, 403, 404, 405), (
-                f"{url}: {response.status_code}"
+        visit = ROUTES[route]
+        if isinstance(visit, NoRecords):
+            continue
+        response = request(clients, route, fill(route, other_county_samples), visit.method, visit)
+        if visit.shows is None:
+            if response.status_code in (404, 405):
+                failures.append(
+                    f"{route}: the owner's {visit.method} answered {response.status_code}"
+                )
+        elif response.status_code != 200 or visit.shows not in body(response):
+            failures.append(
+                f"{route}: the owner's answer ({response.status_code}) lacks {visit.shows}"
             )
-            assert MARKER not in response.content.decode(errors="replace"), f"{url} leaks"
         checked += 1
-    assert checked == len(all_routes())
+    assert not failures, "\n".join(failures)
+    assert checked == sum(not isinstance(v, NoRecords) for v in ROUTES.values())
 
 
-def test_the_same_routes_do_show_the_owners_records(client, caseworker_b, other_county_samples):
-    """The walk above proves something only if the owner does see these records."""
-    client.force_login(caseworker_b)
-    assert MARKER in client.get("/jobs/").content.decode()
-    assert MARKER in client.get("/tokens/").content.decode()
+def test_no_route_shows_another_countys_records(stranger, other_county_samples):
+    clients = clients_of(stranger)
+    failures = []
+    for route in all_routes():
+        visit = ROUTES[route]
+        asked = visit if isinstance(visit, Visit) else Visit()
+        url = fill(route, other_county_samples)
+        if kinds_in(route):
+            statuses = {
+                request(clients, route, url, method, asked).status_code
+                for method in ("get", "post")
+            }
+            if not (statuses <= {404, 405} and 404 in statuses):
+                failures.append(f"{url} answered {statuses}")
+            continue
+        response = request(clients, route, url, asked.method, asked)
+        if response.status_code not in (200, 302, 403, 404, 405):
+            failures.append(f"{url}: {response.status_code}")
+        shown = asked.shows or MARKER
+        if shown in body(response) or MARKER in body(response):
+            failures.append(f"{url} with {asked.query or asked.data} leaks {shown}")
+    assert not failures, "\n".join(failures)

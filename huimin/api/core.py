@@ -5,7 +5,7 @@ from datetime import datetime
 from ninja import Router, Schema
 
 from huimin.api.schema import RegionCode, errors
-from huimin.core import access
+from huimin.core import access, services
 from huimin.core.http import AuthedRequest
 from huimin.core.models import Job, Region
 from huimin.core.roles import roles_of
@@ -37,6 +37,7 @@ class JobOut(Schema):
     percent: int
     message: str
     outcome: dict
+    can_retry: bool
     created_at: datetime
     finished_at: datetime | None
 
@@ -68,6 +69,7 @@ def regions(request: AuthedRequest, parent: RegionCode | None = None) -> list[Re
 
 @router.get("/jobs", response={200: list[JobOut], **errors()}, summary="My jobs, newest first")
 def jobs(request: AuthedRequest) -> list[Job]:
+    services.job_interrupt_lapsed(owner=request.user)
     return list(Job.objects.filter(owner=request.user)[:100])
 
 
@@ -77,4 +79,15 @@ def jobs(request: AuthedRequest) -> list[Job]:
     summary="One of my jobs, with its progress",
 )
 def job(request: AuthedRequest, job_id: int) -> Job:
+    services.job_interrupt_lapsed(owner=request.user, job_id=job_id)
     return access.get_own_object(request.user, Job.objects.all(), pk=job_id)
+
+
+@router.post(
+    "/jobs/{job_id}/retry",
+    response={200: JobOut, **errors(404, 409)},
+    summary="Start one of my interrupted jobs again (its worker stopped), with the same arguments",
+)
+def job_retry(request: AuthedRequest, job_id: int) -> Job:
+    access.get_own_object(request.user, Job.objects.all(), pk=job_id)
+    return services.job_retry(actor=request.user, job_id=job_id)

@@ -141,6 +141,9 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", _("running")
     SUCCEEDED = "succeeded", _("finished")
     FAILED = "failed", _("failed")
+    # The worker running it stopped (killed, machine restarted) before it finished: its lease
+    # lapsed. Nothing it had not committed was kept; its owner may start it again.
+    INTERRUPTED = "interrupted", _("interrupted")
 
 
 class Job(models.Model):
@@ -157,6 +160,13 @@ class Job(models.Model):
     message = models.CharField(max_length=500, blank=True)
     outcome = models.JSONField(default=dict, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    # What it takes to run the job again: the task (its import path) and its arguments. Empty for
+    # work that ran inside a request, which no worker can lose.
+    task_path = models.CharField(max_length=200, blank=True)
+    arguments = models.JSONField(default=dict, blank=True)
+    language = models.CharField(max_length=16, blank=True)  # the starter's, for its messages
+    # A running job's progress renews its lease; a lease that lapses means its worker is gone.
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -164,6 +174,14 @@ class Job(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(done__gte=0), name="job_done_not_negative"),
+        ]
+        indexes = [
+            # Finding lapsed leases on every read of the jobs page stays cheap: running jobs only.
+            models.Index(
+                fields=["lease_expires_at"],
+                name="job_running_lease_idx",
+                condition=models.Q(status="running"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -180,3 +198,7 @@ class Job(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status == JobStatus.INTERRUPTED and bool(self.task_path)

@@ -3,7 +3,7 @@
 import hashlib
 import secrets
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -11,8 +11,10 @@ from django.db import transaction
 from django.db.models import F, Model
 from django.db.models.functions import Greatest
 from django.http import Http404, HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django_tasks.base import Task
 
 from huimin.core import access
 from huimin.core.audit import audit_record
@@ -188,8 +190,25 @@ def pii_reveal(
 
 
 @transaction.atomic
-def job_create(*, owner: User, kind: str, title: str, total: int = 0) -> Job:
-    job = Job.objects.create(owner=owner, kind=kind, title=title, total=total)
+def job_create(
+    *,
+    owner: User,
+    kind: str,
+    title: str,
+    total: int = 0,
+    task_path: str = "",
+    arguments: dict | None = None,
+    language: str = "",
+) -> Job:
+    job = Job.objects.create(
+        owner=owner,
+        kind=kind,
+        title=title,
+        total=total,
+        task_path=task_path,
+        arguments=arguments or {},
+        language=language or translation.get_language() or settings.LANGUAGE_CODE,
+    )
     audit_record(
         actor=owner,
         action="job.create",
@@ -200,14 +219,30 @@ def job_create(*, owner: User, kind: str, title: str, total: int = 0) -> Job:
     return job
 
 
+def _lease() -> datetime:
+    return timezone.now() + timedelta(seconds=settings.HUIMIN_JOB_LEASE_SECONDS)
+
+
+def job_begin(*, job_id: int) -> None:
+    """The work has started: the job runs and holds a lease that its progress renews."""
+    Job.objects.filter(pk=job_id, status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).update(
+        status=JobStatus.RUNNING, lease_expires_at=_lease()
+    )
+
+
 def job_progress(*, job_id: int, done: int, total: int | None = None, message: str = "") -> None:
-    """Record progress. Set-based and outside any transaction, so the page sees it at once."""
-    fields: dict[str, object] = {"done": done, "status": JobStatus.RUNNING}
+    """Record progress and renew the lease. Set-based and outside any transaction, so the page
+    sees it at once. A job already marked interrupted stays so: its owner may have restarted it."""
+    fields: dict[str, object] = {
+        "done": done,
+        "status": JobStatus.RUNNING,
+        "lease_expires_at": _lease(),
+    }
     if total is not None:
         fields["total"] = total
     if message:
         fields["message"] = message[:500]
-    Job.objects.filter(pk=job_id).update(**fields)
+    Job.objects.filter(pk=job_id, status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).update(**fields)
 
 
 def job_finish(*, job_id: int, outcome: dict, message: str = "") -> None:
@@ -217,10 +252,94 @@ def job_finish(*, job_id: int, outcome: dict, message: str = "") -> None:
         outcome=outcome,
         message=message[:500],
         finished_at=timezone.now(),
+        lease_expires_at=None,
     )
 
 
 def job_fail(*, job_id: int, message: str) -> None:
     Job.objects.filter(pk=job_id).update(
-        status=JobStatus.FAILED, message=message[:500], finished_at=timezone.now()
+        status=JobStatus.FAILED,
+        message=message[:500],
+        finished_at=timezone.now(),
+        lease_expires_at=None,
     )
+
+
+def job_interrupt_lapsed(*, owner: User | None = None, job_id: int | None = None) -> int:
+    """Mark interrupted the running jobs whose lease has lapsed: their worker is gone.
+
+    Called by the worker at start-up (every job) and by each read of the jobs page or API (the
+    reader's jobs). The common case, nothing lapsed, is one query on a partial index; each job
+    found is marked under a lock, in the language of the person who started it, and audited.
+    """
+    lapsed = Job.objects.filter(status=JobStatus.RUNNING, lease_expires_at__lt=timezone.now())
+    if owner is not None:
+        lapsed = lapsed.filter(owner=owner)
+    if job_id is not None:
+        lapsed = lapsed.filter(pk=job_id)
+    found = list(lapsed.values_list("pk", flat=True)[:1000])
+    if not found:
+        return 0
+    marked = 0
+    with transaction.atomic():
+        # Look again under the lock: progress may have renewed a lease since the query above.
+        for job in lapsed.filter(pk__in=found).select_for_update().order_by("pk"):
+            with translation.override(job.language or settings.LANGUAGE_CODE):
+                message = translation.gettext(
+                    "Interrupted at %(done)d / %(total)d: the worker running this job stopped "
+                    "before it finished; nothing of the unfinished work was kept. "
+                    "You can start it again."
+                ) % {"done": job.done, "total": job.total}
+            job.status = JobStatus.INTERRUPTED
+            job.message = message[:500]
+            job.finished_at = timezone.now()
+            job.lease_expires_at = None
+            job.save(update_fields=["status", "message", "finished_at", "lease_expires_at"])
+            audit_record(
+                actor=None,
+                action="job.interrupt",
+                object_type="job",
+                object_id=job.pk,
+                changes={"done": job.done, "total": job.total},
+            )
+            marked += 1
+    return marked
+
+
+@transaction.atomic
+def job_retry(*, actor: User, job_id: int) -> Job:
+    """Start an interrupted job again, with the task and arguments it was started with.
+
+    Safe because a job's work commits whole or not at all, and running it again on the same
+    input gives the same result (an import applied twice changes nothing the second time).
+    """
+    job = Job.objects.select_for_update().get(pk=job_id)
+    if job.owner_id != actor.pk:
+        raise NotAllowed(translation.gettext("Only the person who started a job can restart it."))
+    if not job.can_retry:
+        raise ValidationFailed(translation.gettext("Only an interrupted job can be started again."))
+    done_before = job.done
+    job.status = JobStatus.QUEUED
+    job.done = 0
+    job.message = ""
+    job.finished_at = None
+    job.lease_expires_at = None
+    job.save(update_fields=["status", "done", "message", "finished_at", "lease_expires_at"])
+    audit_record(
+        actor=actor,
+        action="job.retry",
+        object_type="job",
+        object_id=job.pk,
+        changes={"kind": job.kind, "done_before": done_before},
+    )
+    task: Task = import_string(job.task_path)
+    arguments = dict(job.arguments)
+    transaction.on_commit(lambda: job_enqueue(job_id=job.pk, task=task, arguments=arguments))
+    return job
+
+
+def job_enqueue(*, job_id: int, task: Task, arguments: dict) -> None:
+    """Hand the job to the worker; call it once the job's record is committed (the worker
+    must see it)."""
+    result = task.enqueue(job_id=job_id, **arguments)
+    Job.objects.filter(pk=job_id).update(task_id=str(result.id))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("jobs/", views.job_list, name="job-list"),
     path("jobs/<int:job_id>/row/", views.job_row, name="job-row"),
+    path("jobs/<int:job_id>/retry/", views.job_retry, name="job-retry"),
     path("tokens/", views.token_list, name="token-list"),
     path("tokens/new/", views.token_create, name="token-create"),
     path("tokens/all/", views.token_admin, name="token-admin"),

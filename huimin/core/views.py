@@ -25,6 +25,7 @@ PAGE_SIZE = 50
 @require_GET
 def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
+    services.job_interrupt_lapsed(owner=user)
     context = {
         "roles": [ROLE_LABELS[r] for r in roles_of(user)],
         "regions": user.jurisdictions.order_by("code"),
@@ -36,6 +37,7 @@ def home(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_GET
 def job_list(request: AuthedRequest) -> HttpResponse:
+    services.job_interrupt_lapsed(owner=request.user)
     page = Paginator(Job.objects.filter(owner=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -46,6 +48,7 @@ def job_list(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def job_row(request: AuthedRequest, job_id: int) -> HttpResponse:
     """One job's row, polled by the jobs page while the job runs."""
+    services.job_interrupt_lapsed(owner=request.user, job_id=job_id)
     job = access.get_own_object(request.user, Job.objects.all(), pk=job_id)
     return render(request, "core/_job_row.html", {"job": job})
 
@@ -64,6 +67,20 @@ def _token_page(request: AuthedRequest, **extra: object) -> HttpResponse:
         **extra,
     }
     return render(request, "core/token_list.html", context)
+
+
+@login_required
+@require_POST
+def job_retry(request: AuthedRequest, job_id: int) -> HttpResponse:
+    """Start an interrupted job again (its worker died), with the same arguments."""
+    access.get_own_object(request.user, Job.objects.all(), pk=job_id)
+    try:
+        services.job_retry(actor=request.user, job_id=job_id)
+    except HuiminError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The job has started again; follow it below."))
+    return redirect("job-list")
 
 
 @login_required

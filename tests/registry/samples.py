@@ -4,14 +4,27 @@ from datetime import date
 
 from huimin.core.models import User
 from huimin.registry import services
-from huimin.registry.models import Asset, AssetKind, Household, IncomeRecord, IncomeType, Person
+from huimin.registry.models import (
+    Asset,
+    AssetKind,
+    Household,
+    IncomeRecord,
+    IncomeType,
+    Person,
+    Relation,
+)
 from tests.conftest import VILLAGE_B
 from tests.registry.factories import make_household
 
 
 def household(other: User, marker: str) -> Household:
+    # A second member, so that the page to change the head has someone to offer.
     return make_household(
-        other, VILLAGE_B, head=f"{marker}户主", others=(), address=f"{marker}村1号"
+        other,
+        VILLAGE_B,
+        head=f"{marker}户主",
+        others=((f"{marker}配偶", Relation.SPOUSE),),
+        address=f"{marker}村1号",
     )
 
 

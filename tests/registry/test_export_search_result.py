@@ -11,6 +11,7 @@ from huimin.registry.bulk.services import registry_import_run
 from tests.conftest import VILLAGE_A, VILLAGE_B, make_user
 from tests.registry.test_import_dry_run import (
     csv_file,
+    fresh_serials,  # noqa: F401 - autouse fixture
     head,
     in_english,  # noqa: F401 - autouse fixture
     person,

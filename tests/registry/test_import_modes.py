@@ -13,6 +13,7 @@ from tests.registry.test_import_dry_run import (
     KEYS,
     an_id,
     csv_file,
+    fresh_serials,  # noqa: F401 - autouse fixture
     head,
     in_english,  # noqa: F401 - autouse fixture
     person,

@@ -3,12 +3,19 @@
 With a handful of rows the planner would rightly prefer a sequential scan, so the test turns
 sequential scans off for its transaction: the plan then shows whether an index *can* serve the
 query, which is what matters on ten million rows.
+
+Which index the planner picks among those that can serve still depends on the statistics it holds,
+and those would otherwise be whatever earlier tests (or autovacuum after them) left behind. So each
+test makes its own population, in which the searched key is rare, and ANALYZEs the registry tables
+inside its own transaction (the statistics are rolled back with it): the plan is the same whatever
+ran before.
 """
 
 import pytest
 from django.db import connection
 
 from huimin.registry import queries
+from huimin.registry.models import Relation
 from tests.conftest import requires_postgres
 from tests.registry.factories import make_household, member
 
@@ -30,9 +37,21 @@ def plan(queryset) -> str:
     return queryset.explain()
 
 
+# Surnames other than the searched 张, so that a name starting with 张 is one person in many.
+OTHER_SURNAMES = "王李赵刘陈杨黄周吴徐孙马朱胡郭何高林罗郑"
+
+
 @pytest.fixture
 def household(caseworker_a):
-    return make_household(caseworker_a)
+    searched = make_household(caseworker_a)
+    for surname in OTHER_SURNAMES:
+        make_household(
+            caseworker_a, head=f"{surname}大山", others=((f"{surname}小梅", Relation.SPOUSE),)
+        )
+    assert connection.in_atomic_block, "ANALYZE must run inside the test's transaction"
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE registry_person, registry_household")
+    return searched
 
 
 def test_name_prefix_uses_the_name_index(caseworker_a, household):
