@@ -17,7 +17,7 @@ def expire_existing_tokens(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0002_audit_event_immutable")]
+    dependencies = [("core", "0003_keyed_anchored_audit_chain")]
 
     operations = [
         migrations.AddField(

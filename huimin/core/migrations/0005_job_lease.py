@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_audit_event_immutable'),
+        ('core', '0004_api_token_expiry_and_scope'),
     ]
 
     operations = [
