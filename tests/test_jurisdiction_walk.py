@@ -29,7 +29,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from huimin.core import roles
 from huimin.core.models import User
 from huimin.core.services import api_token_create, job_create
-from huimin.registry.bulk.views import IMPORT_KIND, uploads_dir
+from huimin.registry.bulk import storage
+from huimin.registry.bulk.views import IMPORT_KIND
 from tests.conftest import VILLAGE_B
 from tests.registry import samples as registry_samples
 
@@ -41,11 +42,10 @@ OTHER_VILLAGE_NAME = "测试村丙"  # the other county's village (tests/conftes
 
 def import_job(other: User) -> int:
     """An import the owner checked: its result page, its apply action, its refused rows."""
-    folder = uploads_dir()
-    upload = folder / "sample.csv"
-    upload.write_text(f"name\n{MARKER}\n", encoding="utf-8")
-    rejected = folder / "sample-rejected.csv"
-    rejected.write_text(f"name,error\n{MARKER},wrong\n", encoding="utf-8")
+    upload = storage.upload_save([f"name\n{MARKER}\n".encode()], file_format="csv")
+    clear = storage.uploads_dir() / "sample-rejected.csv"
+    clear.write_text(f"name,error\n{MARKER},wrong\n", encoding="utf-8")
+    rejected = storage.rejected_save(clear, upload=upload)
     outcome = {
         "mode": "check",
         "file_name": f"{MARKER}.csv",
@@ -103,6 +103,7 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "jobs/<int:job_id>/retry/": ACTION,
     "tokens/": Visit(),
     "tokens/new/": Visit(method="post", data={"name": "another"}),  # answers with my tokens
+    "tokens/all/": Visit(),  # an administrator's overview of the tokens in their jurisdiction
     "tokens/<int:token_id>/revoke/": ACTION,
     "audit/": Visit(shows=VILLAGE_B),  # events show their region
     "audit/verify/": NoRecords("starts a check of the whole chain; its job is the starter's"),
@@ -172,7 +173,8 @@ def fill(route: str, samples: dict[str, object]) -> str:
 
 
 def as_caseworker_who_supervises(user: User) -> User:
-    user.groups.add(Group.objects.get(name=roles.AUDITOR))
+    """A caseworker who is also the county's auditor and administrator, so every page opens."""
+    user.groups.add(*Group.objects.filter(name__in=[roles.AUDITOR, roles.ADMINISTRATOR]))
     return user
 
 
