@@ -19,12 +19,14 @@ from huimin.core import pii, roles
 from huimin.core.audit import audit_record
 from huimin.core.audit_trail import events_visible_to
 from huimin.core.key_rotation import rotate_all
-from huimin.core.models import AuditEvent, Region
+from huimin.core.models import AuditEvent, Job, JobStatus, Region
 from huimin.core.region_loader import regions_load
 from huimin.core.services import (
     api_token_create,
     api_token_revoke,
     job_create,
+    job_interrupt_lapsed,
+    job_retry,
     pii_reveal,
 )
 from huimin.programs.services import parameter_override_create, parameter_override_retire
@@ -177,6 +179,18 @@ def every_kind_of_event(
     token, _clear = api_token_create(user=caseworker_b, name="reports")
     api_token_revoke(user=caseworker_b, token_id=token.pk)
     job_create(owner=caseworker_b, kind="test", title="a job")
+    # A job whose worker died: marked interrupted, then started again by its owner.
+    lapsed = job_create(
+        owner=caseworker_b,
+        kind="test",
+        title="a lapsed job",
+        task_path="huimin.core.tasks.verify_audit_chain",
+    )
+    Job.objects.filter(pk=lapsed.pk).update(
+        status=JobStatus.RUNNING, lease_expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    job_interrupt_lapsed(owner=caseworker_b)
+    job_retry(actor=caseworker_b, job_id=lapsed.pk)  # enqueued on commit: never, in a test
     regions_csv = tmp_path / "regions.csv"
     regions_csv.write_text(
         "code,name_zh,name_en\n532923,祥云县,Xiangyun County\n", encoding="utf-8"
