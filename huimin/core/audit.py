@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from huimin.core.access import region_codes_of
 from huimin.core.models import AuditEvent, AuditHead, User
-from huimin.core.regions import LEVEL_OF_LENGTH
+from huimin.core.regions import common_ancestor
 
 GENESIS_HASH = "0" * 64
 REDACTED = "<redacted>"
@@ -150,23 +150,8 @@ def _remote_addr(request: HttpRequest | None) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))[:45]
 
 
-def region_common_prefix(codes: Iterable[str]) -> str:
-    """The most specific region code that contains every one of `codes` ("" if none does)."""
-    codes = [c for c in codes if c]
-    if not codes:
-        return ""
-    first, last = min(codes), max(codes)
-    length = 0
-    while length < min(len(first), len(last)) and first[length] == last[length]:
-        length += 1
-    # "532911" and "532912" share "53291", which is no region: back off to "5329".
-    while length and length not in LEVEL_OF_LENGTH:
-        length -= 1
-    return first[:length]
-
-
 def actor_region(actor: User) -> str:
-    return region_common_prefix(region_codes_of(actor))
+    return common_ancestor(region_codes_of(actor))
 
 
 def _key() -> bytes:

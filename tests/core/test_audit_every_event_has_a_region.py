@@ -290,7 +290,7 @@ def test_a_system_event_without_an_actor_is_seen_at_the_top_only(regions, audito
 
 
 def test_the_common_region_of_several_is_a_whole_region():
-    from huimin.core.audit import region_common_prefix
+    from huimin.core.regions import common_ancestor as region_common_prefix
 
     assert region_common_prefix(["532911", "532912"]) == "5329"
     assert region_common_prefix(["532901001", "532901101"]) == "532901"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from huimin.core.audit import audit_record, audit_record_many
 from huimin.core.errors import ValidationFailed
 from huimin.core.models import User
+from huimin.core.regions import common_ancestor
 from huimin.registry.bulk import loader
 from huimin.registry.bulk.batches import batched
 from huimin.registry.bulk.columns import BY_KEY, ERROR_COLUMN, ERROR_LABEL, ROW_COLUMN
@@ -154,7 +155,7 @@ def _write(checked: CheckResult, *, user: User, file_name: str, mode: str) -> di
         action="registry.import",
         object_type="import",
         object_id=file_name[:64],
-        region_code=_common_prefix(villages),
+        region_code=common_ancestor(villages),
         changes={
             "file": file_name,
             "mode": mode,
@@ -164,16 +165,6 @@ def _write(checked: CheckResult, *, user: User, file_name: str, mode: str) -> di
         },
     )
     return counts
-
-
-def _common_prefix(codes: list[str]) -> str:
-    if not codes:
-        return ""
-    first, last = min(codes), max(codes)
-    length = 0
-    while length < min(len(first), len(last)) and first[length] == last[length]:
-        length += 1
-    return first[:length]
 
 
 def apply_changes(rows: pl.DataFrame, today: date) -> Changes:
