@@ -104,6 +104,9 @@ def draw_conditions(people: Composition, rng: np.random.Generator) -> Conditions
     illness = rng.random(len(age)) < SERIOUS_ILLNESS_RATE[band]
     not_counted = _absences(people, rng)
     death = _deaths(age, rng)
+    # A registry names a new head when a head dies (one living head per household, the import
+    # and the services require it), so a snapshot of one has no dead head.
+    death[people.first_person] = -1
     payee = _payees(people, death, not_counted, rng)
     # Severe for the programs: grade 1-2, or grade 3 of an intellectual or mental disability.
     severe = (grade > 0) & (
