@@ -47,9 +47,11 @@ class Problem:
     where: str  # path:line
     kind: str
     msgid: str
+    msgctxt: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.kind}: {self.msgid!r}"
+        context = f" (context {self.msgctxt!r})" if self.msgctxt is not None else ""
+        return f"{self.where}: {self.kind}: {self.msgid!r}{context}"
 
 
 def po_parse(text: str) -> list[Entry]:
@@ -138,19 +140,21 @@ def catalogue_problems(
             continue  # the header; makemessages leaves it fuzzy, msgfmt uses it all the same
         where = f"{catalogue}:{entry.line}"
         if entry.obsolete:
-            problems.append(Problem(where, "obsolete", entry.msgid))
+            problems.append(Problem(where, "obsolete", entry.msgid, entry.msgctxt))
             continue
         if "fuzzy" in entry.flags:
-            problems.append(Problem(where, "fuzzy", entry.msgid))
+            problems.append(Problem(where, "fuzzy", entry.msgid, entry.msgctxt))
         elif not entry.msgstr or not all(entry.msgstr):
-            problems.append(Problem(where, "untranslated", entry.msgid))
+            problems.append(Problem(where, "untranslated", entry.msgid, entry.msgctxt))
         elif entry.key not in used_keys:
-            problems.append(Problem(where, "not used by the code", entry.msgid))
+            problems.append(Problem(where, "not used by the code", entry.msgid, entry.msgctxt))
         translated_keys.add(entry.key)
     for entry in used:
         if entry.msgid and entry.key not in translated_keys:
             reference = entry.references[0] if entry.references else str(template)
-            problems.append(Problem(str(source_root / reference), "missing", entry.msgid))
+            problems.append(
+                Problem(str(source_root / reference), "missing", entry.msgid, entry.msgctxt)
+            )
     return problems
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from huimin.core.errors import HuiminError, ValidationFailed
 from huimin.core.money import parse_yuan
 from huimin.core.pii import mask
+from huimin.registry.ethnic_groups import EthnicGroup
 from huimin.registry.models import (
     AssetKind,
     DisabilityCategory,
@@ -139,7 +140,9 @@ class PersonForm(RegistryForm):
         widget=DateInput(),
         help_text=_("Leave empty to take it from the identity number."),
     )
-    ethnicity = forms.CharField(label=_("Ethnic group"), max_length=20, required=False)
+    ethnicity = forms.ChoiceField(
+        label=_("Ethnic group"), choices=[("", "—"), *EthnicGroup.choices], required=False
+    )
     disability_category = forms.TypedChoiceField(
         label=_("Disability category"),
         required=False,
