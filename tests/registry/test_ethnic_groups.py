@@ -122,3 +122,15 @@ def test_the_migration_maps_old_values_to_codes_and_back(caseworker_a):
         "赵六": "藏族",
         "钱七": "穿青人",
     }
+
+
+def test_the_member_form_keeps_an_uncoded_old_value_in_view(client, caseworker_a):
+    household = _household_with_a_bai_spouse(caseworker_a)
+    spouse = member(household, "李梅")
+    Person.objects.filter(pk=spouse.pk).update(ethnicity="穿青人")
+    client.force_login(caseworker_a)
+
+    page = client.get(reverse("registry:person-edit", args=[spouse.pk])).content.decode()
+
+    assert '<option value="穿青人" selected>穿青人</option>' in page
+    assert '<option value="14">Bai</option>' in page
