@@ -35,6 +35,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check huimin tests bench
 	$(BIN)/ruff check huimin tests bench
 	HUIMIN_ENV=test $(BIN)/mypy huimin
+	HUIMIN_ENV=test $(HUIMIN) check_translations
 
 format: $(STAMP)
 	$(BIN)/ruff format huimin tests bench

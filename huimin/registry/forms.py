@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from huimin.core.errors import HuiminError, ValidationFailed
 from huimin.core.money import parse_yuan
 from huimin.core.pii import mask
+from huimin.registry.ethnic_groups import EthnicGroup
 from huimin.registry.models import (
     AssetKind,
     DisabilityCategory,
@@ -139,7 +140,10 @@ class PersonForm(RegistryForm):
         widget=DateInput(),
         help_text=_("Leave empty to take it from the identity number."),
     )
-    ethnicity = forms.CharField(label=_("Ethnic group"), max_length=20, required=False)
+    ETHNICITY_CHOICES = [("", "—"), *EthnicGroup.choices]
+    ethnicity = forms.ChoiceField(
+        label=_("Ethnic group"), choices=ETHNICITY_CHOICES, required=False
+    )
     disability_category = forms.TypedChoiceField(
         label=_("Disability category"),
         required=False,
@@ -222,6 +226,11 @@ class PersonForm(RegistryForm):
                 "Now %(masked)s. Leave empty to keep it; type the whole number to correct it."
             ) % {"masked": person_masked_id(person)}
             self.fields["birth_date"].help_text = ""
+            if person.ethnicity and person.ethnicity not in EthnicGroup.values:
+                # A value typed before groups were coded is shown, not silently cleared: saving
+                # it unchanged is refused by name, so the caseworker picks the group.
+                field = cast(forms.ChoiceField, self.fields["ethnicity"])
+                field.choices = [*self.ETHNICITY_CHOICES, (person.ethnicity, person.ethnicity)]
 
     def groups(self) -> list[tuple[StrOrPromise, list]]:
         """Fieldsets for the template: who the person is, disability, situation, parents."""

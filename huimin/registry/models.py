@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from huimin.core.pii import BlindIndexField, EncryptedTextField
+from huimin.registry.ethnic_groups import EthnicGroup
 
 
 class ResidenceType(models.TextChoices):
@@ -160,7 +161,10 @@ class Person(models.Model):
     id_number_index = BlindIndexField(source="id_number")
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("date of birth"))
-    ethnicity = models.CharField(_("ethnic group"), max_length=20, blank=True)
+    # A GB/T 3304 code (ethnic_groups.py); the pages show the group's name.
+    ethnicity = models.CharField(
+        _("ethnic group"), max_length=20, blank=True, choices=EthnicGroup.choices
+    )
     relation = models.CharField(_("relation to the head"), max_length=12, choices=Relation.choices)
     disability_category = models.PositiveSmallIntegerField(
         _("disability category"), null=True, blank=True, choices=DisabilityCategory.choices

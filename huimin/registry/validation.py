@@ -20,6 +20,7 @@ from stdnum.exceptions import (
 
 from huimin.core.errors import ValidationFailed
 from huimin.core.text import check_text
+from huimin.registry.ethnic_groups import ethnic_group_code
 from huimin.registry.models import (
     DisabilityCategory,
     Household,
@@ -174,6 +175,7 @@ def check_person(facts: PersonFacts, *, today: date, label: str = "") -> PersonF
     if not facts.name:
         raise ValidationFailed(_("enter the person's name"), field="name")
     _check_lengths(facts, Person, ("name", "ethnicity"), label=who(label))
+    facts.ethnicity = clean_ethnicity(facts.ethnicity, label=label)
     facts.id_number = clean_id_number(facts.id_number, label=label)
     id_birth, id_sex = birth_date_from_id(facts.id_number), sex_from_id(facts.id_number)
     if facts.birth_date is None:
@@ -211,6 +213,18 @@ def check_person(facts: PersonFacts, *, today: date, label: str = "") -> PersonF
     for parent in ("father", "mother"):
         check_parent_since(facts, parent, today, label=label)
     return facts
+
+
+def clean_ethnicity(value: str, *, label: str = "") -> str:
+    """The GB/T 3304 code of the group named by its code, Chinese or English name ("" if none)."""
+    code = ethnic_group_code(value)
+    if code is None:
+        message = _(
+            "“%(value)s” is not an ethnic group: give its name (白族, 白 or Bai) or its GB/T 3304 "
+            "code (14)"
+        )
+        raise ValidationFailed(who(label) + message % {"value": value}, field="ethnicity")
+    return code
 
 
 def check_parent_since(facts: PersonFacts, parent: str, today: date, *, label: str = "") -> None:

@@ -379,10 +379,11 @@ def test_it_puts_a_realistic_share_of_households_below_the_calibration_standard(
 def test_it_mixes_peoples_as_dali_does(large: Synthetic) -> None:
     shares = large.persons["ethnicity"].value_counts(normalize=True)
     share = dict(zip(shares["ethnicity"], shares["proportion"], strict=True))
-    assert 0.35 <= share["Han"] <= 0.60
-    assert 0.25 <= share["Bai"] <= 0.50
-    assert 0.05 <= share["Yi"] <= 0.25
-    assert {"Hui", "Lisu", "Miao"} <= set(share)
+    han, bai, yi, hui, lisu, miao = "01", "14", "07", "03", "20", "06"  # GB/T 3304 codes
+    assert 0.35 <= share[han] <= 0.60
+    assert 0.25 <= share[bai] <= 0.50
+    assert 0.05 <= share[yi] <= 0.25
+    assert {hui, lisu, miao} <= set(share)
 
 
 def test_it_includes_the_people_the_programs_exist_for(large: Synthetic) -> None:

@@ -13,6 +13,8 @@ from enum import Enum
 
 from django.utils.translation import gettext_lazy as _
 
+from huimin.registry.ethnic_groups import CHINESE_NAMES, spellings
+
 
 class Kind(Enum):
     TEXT = "text"
@@ -42,6 +44,7 @@ class Column:
     example: str
     required: bool = False
     choices: dict[str, str] = field(default_factory=dict)  # code -> Chinese word
+    aliases: dict[str, str] = field(default_factory=dict)  # other spellings, lower-cased -> code
     max_length: int = 0
     low: int = 0
     high: int = 0
@@ -208,7 +211,17 @@ COLUMNS: tuple[Column, ...] = (
         "optional; if given it must agree with the identity number. YYYY-MM-DD",
         "1988-03-12",
     ),
-    Column("ethnicity", "民族", P, Kind.TEXT, "民族", "ethnic group", "白族", max_length=20),
+    Column(
+        "ethnicity",
+        "民族",
+        P,
+        Kind.CODE,
+        "民族名称（如 白族，也可写 白 或 Bai）或 GB/T 3304 民族代码（如 14）；可不填",
+        "ethnic group: its Chinese or English name, or its GB/T 3304 code (白族, 白, Bai or 14)",
+        "白族",
+        choices=CHINESE_NAMES,
+        aliases=spellings(),
+    ),
     Column(
         "disability_category",
         "残疾类别",

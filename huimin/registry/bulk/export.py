@@ -35,6 +35,7 @@ from huimin.registry.bulk.columns import (
     SPECIAL_CARE,
 )
 from huimin.registry.bulk.template import rows_to_csv
+from huimin.registry.ethnic_groups import CHINESE_NAMES
 from huimin.registry.models import Asset, Household, IncomeRecord, Person
 from huimin.registry.queries import person_search, search_parse
 
@@ -48,6 +49,7 @@ WORDS = {
     "residence_type": RESIDENCE,
     "relation": RELATIONS,
     "sex": SEXES,
+    "ethnicity": CHINESE_NAMES,
     "special_care_category": SPECIAL_CARE,
     "not_counted_reason": NOT_COUNTED,
     "father_status": PARENT_STATUS,

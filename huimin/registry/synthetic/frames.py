@@ -18,7 +18,7 @@ from huimin.registry.synthetic.identity import EPOCH, Identity
 from huimin.registry.synthetic.money import BANKS, Assets, Contacts, Incomes
 from huimin.registry.synthetic.places import Villages
 from huimin.registry.synthetic.vocab import (
-    ETHNICITIES,
+    ETHNICITY_CODES,
     INCOME_TYPES,
     MARITAL_STATUSES,
     NOT_COUNTED_REASONS,
@@ -136,7 +136,7 @@ def person_frame(
         "death_date": _dates(death_days).set(pl.Series(alive), None),
         "name_zh": identity.name,
         "id_number": identity.id_number,
-        "ethnicity": labels(identity.ethnicity, ETHNICITIES),
+        "ethnicity": labels(identity.ethnicity, ETHNICITY_CODES),
         "marital_status": labels(people.marital, MARITAL_STATUSES),
         "not_counted_reason": labels(
             np.maximum(conditions.not_counted_reason, 0),

@@ -3,6 +3,7 @@
 import numpy as np
 import polars as pl
 
+from huimin.registry.ethnic_groups import GROUPS as ETHNIC_GROUPS
 from huimin.rules.schema import INCOME_TYPES, PARENT_STATUSES, SPECIAL_CARE_CATEGORIES
 
 RELATIONS = ("head", "spouse", "child", "parent", "grandchild", "sibling", "other")
@@ -13,11 +14,16 @@ NEVER_MARRIED, MARRIED, DIVORCED, WIDOWED = range(len(MARITAL_STATUSES))
 
 # Romanised names as in GB 3304; Zang is Tibetan.
 ETHNICITIES = ("Han", "Bai", "Yi", "Hui", "Lisu", "Naxi", "Miao", "Zang", "Hani", "Dai", "Zhuang")
+# What the registry stores for each of them: its GB/T 3304 code (01 Han, 14 Bai, ...).
+ETHNICITY_CODES = tuple(
+    next(code for code, _zh, en in ETHNIC_GROUPS if en == name) for name in ETHNICITIES
+)
 
 NOT_COUNTED_REASONS = ("soldier", "prisoner", "clergy")
 
 __all__ = [
     "ETHNICITIES",
+    "ETHNICITY_CODES",
     "INCOME_TYPES",
     "MARITAL_STATUSES",
     "NOT_COUNTED_REASONS",

@@ -38,7 +38,7 @@ def _parse_text(column: Column, raw: pl.Expr, empty: pl.Expr) -> tuple[pl.Expr, 
 
 
 def _parse_code(column: Column, raw: pl.Expr, empty: pl.Expr) -> tuple[pl.Expr, pl.Expr | None]:
-    words: dict[str, str] = {}
+    words: dict[str, str] = dict(column.aliases)
     for code, word in column.choices.items():
         words[code.lower()] = code
         words[word] = code
