@@ -20,14 +20,14 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _get(url: str, deadline_seconds: int = 60) -> tuple[int, str, bytes]:
+def _get(url: str, deadline_seconds: int = 180) -> tuple[int, str, bytes]:
     """GET once the server listens (it takes a moment to start)."""
     give_up = time.monotonic() + deadline_seconds
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
+            with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310
                 return response.status, response.headers["Content-Type"], response.read()
-        except (ConnectionError, urllib.error.URLError):
+        except OSError:  # not listening yet (refused), or its worker still starting (timeout)
             if time.monotonic() > give_up:
                 raise
             time.sleep(0.2)
