@@ -19,8 +19,11 @@ $(STAMP): pyproject.toml
 messages: $(STAMP)
 	cd huimin && HUIMIN_ENV=test ../$(HUIMIN) compilemessages --ignore=.venv -v0
 
+# The demo's settings come from `.env` (written here when there is none, never overwritten), so
+# that every `huimin …` command works afterwards without setting anything.
 demo: $(STAMP) messages
-	HUIMIN_ENV=demo $(HUIMIN) demo
+	@$(BIN)/python -m huimin.env demo-file
+	$(HUIMIN) demo
 
 test: $(STAMP) messages browser
 	bin/run-tests
@@ -49,10 +52,17 @@ bench-smoke: $(STAMP) messages
 	bin/run-bench --smoke
 
 # The end-to-end tests drive Debian's chromium; install it when we may (root), else they skip.
+# Chinese pages (screenshots, PDFs) need a CJK font: fonts-noto-cjk, unless one is there already.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	  || echo "chromium is not installed and cannot be installed here: browser tests will be skipped"; }
+	@command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q . || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      $$(command -v chromium >/dev/null 2>&1 || echo chromium) \
+	      $$(fc-list :lang=zh 2>/dev/null | grep -q . || echo fonts-noto-cjk fontconfig) >/dev/null; \
+	  else \
+	    echo "chromium or a Chinese font (fonts-noto-cjk) is missing and cannot be installed here:"; \
+	    echo "browser tests will be skipped or their screenshots show boxes for Chinese text"; \
+	  fi; }
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

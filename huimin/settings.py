@@ -2,6 +2,9 @@
 
 HUIMIN_ENV chooses the kind of installation: `production` (the default) requires every secret,
 `demo` and `test` supply well-known ones that must never protect real data.
+
+Variables may also be written in a `.env` file at the project root (or the file HUIMIN_ENV_FILE
+names); a variable set in the environment wins over the file. The test settings read no file.
 """
 
 import base64
@@ -11,9 +14,18 @@ from typing import Any
 
 import dj_database_url
 
-from huimin.env import ImproperSetting, env_bool, env_choice, env_int, env_list, env_str
+from huimin.env import (
+    ImproperSetting,
+    env_bool,
+    env_choice,
+    env_file_load,
+    env_int,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+ENV_FILE = env_file_load()
 VAR_DIR = Path(env_str("HUIMIN_VAR_DIR", str(BASE_DIR / "var")))
 
 HUIMIN_ENV = env_choice("HUIMIN_ENV", ("production", "demo", "test"), "production")
@@ -58,6 +70,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: runserver leaves static files to WhiteNoise, as gunicorn does.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
@@ -67,6 +81,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files, served by the application itself under runserver, gunicorn and the tests.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -170,8 +186,14 @@ API_TOKEN_DAYS = env_int("HUIMIN_API_TOKEN_DAYS", 90, minimum=1)
 # Attempts per user and hour to register an identity number known in another jurisdiction.
 FOREIGN_ID_ATTEMPTS_PER_HOUR = env_int("HUIMIN_FOREIGN_ID_ATTEMPTS_PER_HOUR", 10, minimum=1)
 
+# Static files are collected (`huimin collectstatic`) into STATIC_ROOT under names carrying their
+# content's hash, compressed, and served by WhiteNoise with far-future cache headers.
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env_str("HUIMIN_STATIC_ROOT", str(VAR_DIR / "static")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("HUIMIN_SESSION_SECONDS", 8 * 3600)

@@ -14,6 +14,7 @@ from huimin.core.services import user_create
 from huimin.programs import parameters as live_parameter_set
 from tests import postgres_roles
 from tests.rules.pinned import pinned_parameters
+from tests.static_files import collect_static_files
 
 PASSWORD = "correct horse battery staple"
 
@@ -28,6 +29,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
     postgres_roles.run_as_app_role()
     yield
     postgres_roles.run_as_owner()  # so that the test database can be dropped
+
+
+@pytest.fixture(scope="session", autouse=True)
+def static_files() -> None:
+    """Pages link their CSS under hashed names: the collected files must exist, as in production."""
+    collect_static_files()
 
 
 @pytest.fixture(autouse=True)

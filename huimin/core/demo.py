@@ -49,3 +49,19 @@ def demo_users_create() -> list[str]:
         )
         created.append(demo.username)
     return created
+
+
+def demo_ready_message(addrport: str, *, serving: bool) -> str:
+    """The demo's last words: where to open it and with which password."""
+    host, _, port = addrport.rpartition(":")
+    url = f"http://{host or '127.0.0.1'}:{port}/"
+    if serving:
+        how = "Open"
+        after = "(Ctrl-C stops the server and the worker)"
+    else:
+        how = "Once served (`huimin demo`, or `huimin runserver` and `huimin worker`), open"
+        after = ""
+    return (
+        f"{how} {url} and log in as one of the users above, "
+        f"password {DEMO_PASSWORD} {after}".rstrip()
+    )

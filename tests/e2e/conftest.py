@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pytest_django.live_server_helper import LiveServer
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -17,6 +18,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
+
+
+def _no_static_handler(application):
+    return application
+
+
+@pytest.fixture(scope="session")
+def live_server(request, static_files):
+    """pytest-django's live server, less its own static files handler (which looks for source
+    files by name): WhiteNoise serves the collected, hashed files, as under gunicorn."""
+    addr = request.config.getvalue("liveserver") or os.getenv(
+        "DJANGO_LIVE_TEST_SERVER_ADDRESS", "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    server.thread.static_handler = _no_static_handler
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

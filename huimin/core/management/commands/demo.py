@@ -2,10 +2,11 @@ import os
 import subprocess
 import sys
 
-from django.core.management import call_command, get_commands
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management import call_command, get_commands, load_command_class
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from huimin.core.demo import DEMO_PASSWORD, DEMO_USERS, demo_users_create
+from huimin.core.demo import DEMO_PASSWORD, DEMO_USERS, demo_ready_message, demo_users_create
 from huimin.env import env_bool
 
 
@@ -18,7 +19,15 @@ class Command(BaseCommand):
         parser.add_argument("--persons", type=int, default=20000, help="demo population size")
 
     def handle(self, *args: object, **options: object) -> None:
+        if settings.HUIMIN_ENV != "demo":
+            raise CommandError(
+                f"HUIMIN_ENV is {settings.HUIMIN_ENV!r}: the demo (public keys, invented people) "
+                "sets up only where HUIMIN_ENV=demo, in the environment or the .env file "
+                "(`make demo` writes one when there is none)"
+            )
         call_command("migrate", verbosity=0)
+        # Served by the application itself (WhiteNoise) under hashed names, as in production.
+        call_command("collectstatic", interactive=False, verbosity=0)
         call_command("load_regions", stdout=self.stdout)
         created = demo_users_create()
         self.stdout.write(f"demo users: {len(created)} created")
@@ -35,9 +44,11 @@ class Command(BaseCommand):
                 stdout=self.stdout,
             )
         self._print_logins()
+        addrport = str(options["addrport"])
         if options["no_serve"] or env_bool("HUIMIN_DEMO_NO_SERVE"):
+            self.stdout.write(f"\n{demo_ready_message(addrport, serving=False)}")
             return
-        self._serve(str(options["addrport"]))
+        self._serve(addrport)
 
     def _print_logins(self) -> None:
         self.stdout.write(f"\nDemo users (password for all: {DEMO_PASSWORD}):")
@@ -50,8 +61,21 @@ class Command(BaseCommand):
             [sys.executable, "-m", "huimin.manage", "worker"], env=os.environ.copy()
         )  # noqa: S603
         try:
-            self.stdout.write(f"\nServing on http://{addrport}/ (Ctrl-C stops server and worker)")
-            call_command("runserver", addrport, use_reloader=False, insecure_serving=True)
+            call_command(_demo_runserver(), addrport, use_reloader=False)
         finally:
             worker.terminate()
             worker.wait(timeout=10)
+
+
+def _demo_runserver() -> BaseCommand:
+    """`runserver` (WhiteNoise's, serving no static files of its own) that, once listening,
+    says last where to open the demo and with which password."""
+    runserver = load_command_class("whitenoise.runserver_nostatic", "runserver")
+
+    class DemoRunserver(type(runserver)):  # type: ignore[misc]
+        def on_bind(self, server_port: int) -> None:
+            super().on_bind(server_port)
+            self.stdout.write(f"\n{demo_ready_message(f'{self.addr}:{server_port}', serving=True)}")
+            self.stdout.flush()
+
+    return DemoRunserver()

@@ -1,0 +1,34 @@
+"""With DEBUG off, as in production, the application itself serves its static files (WhiteNoise):
+collected under names carrying their content's hash, compressed, cached for good."""
+
+import re
+
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+
+def _stylesheet_url(client: Client) -> str:
+    page = client.get(reverse("login")).content.decode()
+    match = re.search(r'href="(/static/huimin/huimin\.[0-9a-f]{12}\.css)"', page)
+    assert match, "the page links its stylesheet under a hashed name"
+    return match.group(1)
+
+
+def test_a_page_links_its_stylesheet_under_a_hashed_name_the_app_serves(db):
+    assert not settings.DEBUG
+    client = Client()
+    url = _stylesheet_url(client)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/css")
+    assert "immutable" in response["Cache-Control"]
+    source = settings.BASE_DIR / "huimin" / "core" / "static" / "huimin" / "huimin.css"
+    assert b"".join(response.streaming_content) == source.read_bytes()
+
+
+def test_the_stylesheet_is_served_compressed_to_a_browser_that_accepts_it(db):
+    client = Client()
+    response = client.get(_stylesheet_url(client), HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert response["Content-Encoding"] in ("gzip", "br")
