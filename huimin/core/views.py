@@ -14,8 +14,8 @@ from huimin.core.audit_trail import AuditFilterForm, audit_page
 from huimin.core.errors import HuiminError, ValidationFailed
 from huimin.core.http import AuthedRequest
 from huimin.core.jobs import job_start
-from huimin.core.models import ApiToken, Job
-from huimin.core.roles import ROLE_LABELS, roles_of
+from huimin.core.models import ApiToken, Job, Region, User
+from huimin.core.roles import ADMINISTRATOR, ROLE_LABELS, roles_of
 from huimin.core.tasks import verify_audit_chain
 
 PAGE_SIZE = 50
@@ -31,7 +31,27 @@ def home(request: AuthedRequest) -> HttpResponse:
         "regions": user.jurisdictions.order_by("code"),
         "recent_jobs": Job.objects.filter(owner=user)[:5],
     }
+    if ADMINISTRATOR in roles_of(user):
+        context["example_values"] = _example_values(user)
     return render(request, "core/home.html", context)
+
+
+def _example_values(user: User) -> list[dict[str, object]]:
+    """The shipped example values in force in the administrator's jurisdiction, with the
+    region each is set for in words."""
+    from huimin.programs.examples import example_values_in_force  # core loads before programs
+
+    codes = list(user.jurisdictions.values_list("code", flat=True))
+    lang = "en" if get_language() == "en" else "zh"
+    values = example_values_in_force(region_codes=codes, on=timezone.localdate(), lang=lang)
+    names = {
+        r.code: r.name_for(lang)
+        for r in Region.objects.filter(code__in={v.region for v in values if v.region})
+    }
+    return [
+        {"value": v, "region_name": names.get(v.region, v.region) if v.region else _("Nationwide")}
+        for v in values
+    ]
 
 
 @login_required

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import polars as pl
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from huimin.core.errors import ValidationFailed
 from huimin.programs.frames import population_from_registry
@@ -45,7 +46,9 @@ def period_from(text: str) -> Period:
         return parse_period(text)
     except RulesError as error:
         raise ValidationFailed(
-            f"“{text}” is not a month: write it as YYYY-MM", field="period"
+            _("“%(text)s” is not a month: write it as YYYY-MM, for example 2026-11.")
+            % {"text": text},
+            field="period",
         ) from error
 
 

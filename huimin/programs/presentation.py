@@ -1,12 +1,16 @@
-"""An explanation shaped for the eligibility page: one card per program, in the reader's language."""
+"""An explanation shaped for the eligibility page: one card per program, in the reader's language.
+
+Every value is worded for a person (huimin.rules.wording): booleans as yes/no, enumerations by
+their labels, money in yuan, counts with units; a clause by the regulation's name and article,
+its code kept for the tooltip. The page shows a pre-assessment, never a decision letter.
+"""
 
 from dataclasses import dataclass, field
 
-from huimin.core.money import format_yuan
-from huimin.rules import Explanation, ProgramExplanation, render_letter
+from huimin.rules import Explanation, ProgramExplanation
 from huimin.rules.explain import CriterionResult
-
-OPERATOR_WORDS = {"<": "<", "<=": "≤", ">=": "≥", ">": ">", "==": "=", "!=": "≠"}
+from huimin.rules.letters import example_parameters, render_pre_assessment
+from huimin.rules.wording import NO_CLAUSE, clause_words, parameter_words, rule_words, value_words
 
 
 @dataclass
@@ -15,7 +19,8 @@ class CriterionLine:
     passed: bool
     value: str
     rule: str
-    clause: str
+    clause: str  # the regulation's name and article, in words
+    clause_code: str  # the code the rule cites, for the tooltip ("" when there is none)
 
 
 @dataclass
@@ -25,7 +30,8 @@ class Entry:
     amount_fen: int
     computation: str
     criteria: list[CriterionLine]
-    letter: str
+    pre_assessment: str
+    examples: list[str]  # the example values the result rests on, named in words
 
     @property
     def failed(self) -> str:
@@ -46,52 +52,50 @@ class Card:
     def total_fen(self) -> int:
         return sum(e.amount_fen for e in self.entries if e.eligible)
 
+    @property
+    def examples(self) -> list[str]:
+        """Example values behind an amount this card pays, each named once."""
+        named: list[str] = []
+        for entry in self.eligible_entries:
+            named += [name for name in entry.examples if name not in named]
+        return named
 
-def program_cards(
-    explanation: Explanation, names: dict[int, str], *, chinese: bool, household_no: str
-) -> list[Card]:
+
+def program_cards(explanation: Explanation, names: dict[int, str], *, chinese: bool) -> list[Card]:
+    lang = "zh" if chinese else "en"
     cards = []
     for name, entries in explanation.programs.items():
         first = entries[0]
         card = Card(name, first.title_zh if chinese else first.title_en)
-        card.entries = [_entry(e, names, chinese, household_no) for e in entries]
+        card.entries = [_entry(e, names, lang) for e in entries]
         cards.append(card)
     # Programs that pay come first: that is what the caseworker acts on.
     return sorted(cards, key=lambda c: not c.eligible_entries)
 
 
-def _entry(
-    entry: ProgramExplanation, names: dict[int, str], chinese: bool, household_no: str
-) -> Entry:
-    who = names.get(entry.person_id, str(entry.person_id)) if entry.person_id is not None else ""
+def _entry(entry: ProgramExplanation, names: dict[int, str], lang: str) -> Entry:
+    who = names.get(entry.person_id, "") if entry.person_id is not None else ""
     return Entry(
         who=who,
         eligible=entry.eligible,
         amount_fen=entry.amount_fen,
-        computation=entry.computation_zh if chinese else entry.computation_en,
-        criteria=[_criterion(c, chinese) for c in entry.criteria],
-        letter=render_letter(entry, "zh" if chinese else "en", household_label=household_no),
+        computation=entry.computation_zh if lang == "zh" else entry.computation_en,
+        criteria=[_criterion(c, lang) for c in entry.criteria],
+        pre_assessment=render_pre_assessment(entry, lang, person_name=who),
+        examples=[parameter_words(use.name, lang) for use in example_parameters(entry)],
     )
 
 
-def _criterion(criterion: CriterionResult, chinese: bool) -> CriterionLine:
+def _criterion(criterion: CriterionResult, lang: str) -> CriterionLine:
+    c = criterion
     rule = ""
-    if criterion.op is not None and criterion.threshold is not None:
-        rule = f"{OPERATOR_WORDS.get(criterion.op, criterion.op)} {_shown(criterion.threshold, criterion.unit)}"
+    if c.op is not None and c.threshold is not None:
+        rule = rule_words(c.op, c.threshold, c.unit, lang, criterion=c.name)
     return CriterionLine(
-        text=criterion.zh if chinese else criterion.en,
-        passed=criterion.passed,
-        value=_shown(criterion.value, criterion.unit),
+        text=c.zh if lang == "zh" else c.en,
+        passed=c.passed,
+        value=value_words(c.value, c.unit, lang, criterion=c.name),
         rule=rule,
-        clause=criterion.clause,
+        clause=clause_words(c.clause, lang),
+        clause_code="" if c.clause == NO_CLAUSE else c.clause,
     )
-
-
-def _shown(value: object, unit: str) -> str:
-    if isinstance(value, bool):
-        return "✓" if value else "✗"
-    if unit.startswith("fen") and isinstance(value, int | float):
-        return format_yuan(round(value))
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)

@@ -27,10 +27,7 @@ def household_eligibility(request: AuthedRequest, household_id: int) -> HttpResp
     else:
         names = dict(household.members.values_list("id", "name"))
         context["cards"] = program_cards(
-            explanation,
-            names,
-            chinese=get_language().startswith("zh"),
-            household_no=household.household_no,
+            explanation, names, chinese=get_language().startswith("zh")
         )
         context["conflicts"] = explanation.conflicts
         context["excluded_incomes"] = household_excluded_incomes(household=household, period=period)

@@ -1,16 +1,36 @@
-"""Decision letters in Chinese and English, from an explanation.
+"""Decision letters and pre-assessments in Chinese and English, from an explanation.
 
-An approval states the monthly amount and how it was computed; a refusal names every criterion
-that was not met, in plain words, with the figure and the rule it was measured against. Both end
-with the right of appeal: administrative reconsideration within 60 days, or an administrative
-lawsuit within 6 months.
+A decision letter (`render_letter`) comes from a decision: the office that made it, its date and
+number, and the person it is addressed to, all given by the caller (casework). An approval states
+the monthly amount and how it was computed; a refusal names every criterion that was not met, in
+plain words, with the figure and the rule it was measured against. Both end with the right of
+appeal: administrative reconsideration within 60 days, or an administrative lawsuit within 6
+months. No letter carries an internal id.
+
+A pre-assessment (`render_pre_assessment`) is what the eligibility page shows before any
+application: what the registry shows, what applying takes, and that it is not a decision and
+gives no right of appeal yet. It never uses decision wording.
+
+Both say when an amount rests on a shipped example value that the office must replace.
 """
 
+import datetime as dt
 from string import Template
-from typing import Any
 
-from huimin.rules.explain import CriterionResult, ProgramExplanation
+from huimin.rules.explain import CriterionResult, ParameterUse, ProgramExplanation
 from huimin.rules.program import yuan
+from huimin.rules.wording import (
+    NO_CLAUSE,
+    clause_words,
+    date_words,
+    is_example,
+    month_words,
+    parameter_value_words,
+    parameter_words,
+    rule_words,
+    shapes_amounts,
+    value_words,
+)
 
 APPEAL_ZH = (
     "如对本决定不服，可以自收到本决定书之日起60日内依法申请行政复议，"
@@ -21,88 +41,189 @@ APPEAL_EN = (
     "60 days of receiving this letter, or bring an administrative lawsuit before the people's "
     "court within 6 months of receiving it."
 )
+NOT_A_DECISION_ZH = (
+    "本预评估仅根据登记信息作出，不是审批决定，也不产生申请行政复议或提起行政诉讼的权利；"
+    "作出决定后，决定书会告知您的权利。"
+)
+NOT_A_DECISION_EN = (
+    "This pre-assessment is drawn from the registry only. It is not a decision and gives no right "
+    "of appeal yet; the decision, once made, will tell you your rights."
+)
+HOW_TO_APPLY_ZH = (
+    "如需申请：向户籍所在地乡镇人民政府（街道办事处）提出书面申请，"
+    "经家庭经济状况核对、入户调查、民主评议和公示后，由县级民政部门作出决定。"
+)
+HOW_TO_APPLY_EN = (
+    "To apply: hand a written application to the township government (or street office) of your "
+    "registered residence; after the economic verification, a home visit, the democratic appraisal "
+    "and a public notice, the county civil affairs bureau decides."
+)
 
-TEMPLATES = {
+DECISIONS = {
     ("zh", True): Template(
-        "$title 审批决定书\n\n户号：$household$person\n期间：$period\n\n"
-        "经审核，您符合$title条件，决定予以批准，每月发放 $amount 元。\n\n"
-        "计算方法：\n$computation\n\n审核情况：\n$criteria\n\n$appeal\n"
+        "$office\n$title审批决定书\n$number\n\n$addressee：\n\n"
+        "经审核，您符合$title条件，决定自$period起予以批准，每月发放 $amount 元。\n\n"
+        "计算方法：\n$computation\n\n审核情况：\n$criteria\n$examples\n$appeal\n\n$office\n$date\n"
     ),
     ("zh", False): Template(
-        "$title 审批决定书\n\n户号：$household$person\n期间：$period\n\n"
-        "经审核，您不符合$title条件，决定不予批准。理由如下：\n$failed\n\n$appeal\n"
+        "$office\n$title审批决定书\n$number\n\n$addressee：\n\n"
+        "经审核，您不符合$title条件，决定不予批准。理由如下：\n$failed\n$examples\n"
+        "$appeal\n\n$office\n$date\n"
     ),
     ("en", True): Template(
-        "Decision on $title\n\nHousehold: $household$person\nPeriod: $period\n\n"
-        "Your application is approved: you will receive $amount yuan a month.\n\n"
-        "How the amount was computed:\n$computation\n\nWhat was checked:\n$criteria\n\n$appeal\n"
+        "$office\nDecision on $title\nNo. $number\n\nTo $addressee\n\n"
+        "Your application is approved from $period: you will receive $amount yuan a month.\n\n"
+        "How the amount was computed:\n$computation\n\nWhat was checked:\n$criteria\n$examples\n"
+        "$appeal\n\n$office\n$date\n"
     ),
     ("en", False): Template(
-        "Decision on $title\n\nHousehold: $household$person\nPeriod: $period\n\n"
-        "Your application is refused, for these reasons:\n$failed\n\n$appeal\n"
+        "$office\nDecision on $title\nNo. $number\n\nTo $addressee\n\n"
+        "Your application is refused, for these reasons:\n$failed\n$examples\n"
+        "$appeal\n\n$office\n$date\n"
+    ),
+}
+PRE_ASSESSMENTS = {
+    ("zh", True): Template(
+        "根据登记信息预评估：$title\n$who期间：$period\n\n"
+        "按登记信息，$subject看来符合$title条件，预计每月 $amount 元。\n\n"
+        "计算方法：\n$computation\n\n登记信息显示：\n$criteria\n$examples\n$apply\n\n$notice\n"
+    ),
+    ("zh", False): Template(
+        "根据登记信息预评估：$title\n$who期间：$period\n\n"
+        "按登记信息，$subject看来不符合$title条件，因为：\n$failed\n$examples\n"
+        "$apply\n\n$notice\n"
+    ),
+    ("en", True): Template(
+        "Pre-assessment from the registry: $title\n${who}Month: $period\n\n"
+        "From what the registry holds, $subject appears to qualify: about $amount yuan a month.\n\n"
+        "How the amount would be computed:\n$computation\n\nWhat the registry shows:\n$criteria\n"
+        "$examples\n$apply\n\n$notice\n"
+    ),
+    ("en", False): Template(
+        "Pre-assessment from the registry: $title\n${who}Month: $period\n\n"
+        "From what the registry holds, $subject does not appear to qualify, because:\n$failed\n"
+        "$examples\n$apply\n\n$notice\n"
     ),
 }
 
 
 def render_letter(
-    explanation: ProgramExplanation, lang: str = "both", *, household_label: str | None = None
+    explanation: ProgramExplanation,
+    lang: str = "both",
+    *,
+    office: str,
+    date: dt.date,
+    number: str,
+    addressee: str,
 ) -> str:
-    """The decision letter for one program's explanation: "zh", "en" or "both" (Chinese first)."""
+    """The decision letter for one program's explanation: "zh", "en" or "both" (Chinese first).
+
+    office, date and number are the decision's; addressee is the person's name."""
     if lang == "both":
-        return (
-            render_letter(explanation, "zh", household_label=household_label)
-            + "\n---\n\n"
-            + render_letter(explanation, "en", household_label=household_label)
+        return "\n---\n\n".join(
+            render_letter(
+                explanation, one, office=office, date=date, number=number, addressee=addressee
+            )
+            for one in ("zh", "en")
         )
-    if lang not in ("zh", "en"):
-        raise ValueError(f"language {lang!r} is not 'zh', 'en' or 'both'")
+    _check(lang)
     e = explanation
-    person = ""
-    if e.person_id is not None:
-        person = f"  人员编号：{e.person_id}" if lang == "zh" else f"  Person: {e.person_id}"
-    return TEMPLATES[(lang, e.eligible)].substitute(
-        title=e.title_zh if lang == "zh" else e.title_en,
-        household=household_label or e.household_id,
-        person=person,
-        period=e.period,
-        amount=yuan(e.amount_fen),
-        computation=e.computation_zh if lang == "zh" else e.computation_en,
-        criteria="\n".join(_criterion_line(c, lang) for c in e.criteria),
-        failed="\n".join(_criterion_line(c, lang) for c in e.criteria if not c.passed),
-        appeal=APPEAL_ZH if lang == "zh" else APPEAL_EN,
+    return DECISIONS[(lang, e.eligible)].substitute(
+        office=office,
+        number=number,
+        addressee=addressee,
+        date=date_words(date, lang),
+        **_common(e, lang),
     )
 
 
-def _criterion_line(c: CriterionResult, lang: str) -> str:
+def render_pre_assessment(
+    explanation: ProgramExplanation, lang: str, *, person_name: str = ""
+) -> str:
+    """What the registry shows for one program, before any application: never a decision."""
+    _check(lang)
+    e = explanation
+    zh = lang == "zh"
+    if person_name:
+        who = f"人员：{person_name}\n" if zh else f"Person: {person_name}\n"
+        subject = person_name
+    else:
+        who = ""
+        subject = "这户家庭" if zh else "the household"
+    return PRE_ASSESSMENTS[(lang, e.eligible)].substitute(
+        who=who,
+        subject=subject,
+        apply=HOW_TO_APPLY_ZH if zh else HOW_TO_APPLY_EN,
+        notice=NOT_A_DECISION_ZH if zh else NOT_A_DECISION_EN,
+        **_common(e, lang),
+    )
+
+
+def example_parameters(explanation: ProgramExplanation) -> list[ParameterUse]:
+    """The parameters this result read whose value in force is a shipped example."""
+    return [
+        use for use in explanation.parameters if is_example(use.source) and shapes_amounts(use.unit)
+    ]
+
+
+def example_note(explanation: ProgramExplanation, lang: str) -> str:
+    """A sentence naming each example value the result rests on, or "" when there is none."""
+    uses = example_parameters(explanation)
+    if not uses:
+        return ""
+    named = [
+        f"{parameter_words(use.name, lang)}（{parameter_value_words(use.value, use.unit, lang)}）"
+        if lang == "zh"
+        else f"{parameter_words(use.name, lang)} ({parameter_value_words(use.value, use.unit, lang)})"
+        for use in uses
+    ]
+    if lang == "zh":
+        return (
+            "注意：以下标准是系统自带的示例值，不是本地标准，民政部门须设定本地的数值："
+            + "；".join(named)
+            + "。"
+        )
+    return (
+        "Note: these values are examples shipped with the system, not local standards; the office "
+        "must set its own value: " + "; ".join(named) + "."
+    )
+
+
+def _check(lang: str) -> None:
+    if lang not in ("zh", "en"):
+        raise ValueError(f"language {lang!r} is not 'zh', 'en' or 'both'")
+
+
+def _common(e: ProgramExplanation, lang: str) -> dict[str, str]:
+    note = example_note(e, lang)
+    return {
+        "title": e.title_zh if lang == "zh" else e.title_en,
+        "period": month_words(e.period, lang),
+        "amount": yuan(e.amount_fen),
+        "computation": e.computation_zh if lang == "zh" else e.computation_en,
+        "criteria": "\n".join(criterion_line(c, lang) for c in e.criteria),
+        "failed": "\n".join(criterion_line(c, lang) for c in e.criteria if not c.passed),
+        "examples": f"\n{note}\n" if note else "",
+        "appeal": APPEAL_ZH if lang == "zh" else APPEAL_EN,
+    }
+
+
+def criterion_line(c: CriterionResult, lang: str) -> str:
     figures = _figures(c, lang)
+    cited = c.clause != NO_CLAUSE
+    clause = clause_words(c.clause, lang)
     if lang == "zh":
         verdict = "符合" if c.passed else "不符合"
-        return f"- {c.zh}：{verdict}{figures}（依据：{c.clause}）"
+        return f"- {c.zh}：{verdict}{figures}" + (f"（依据：{clause}）" if cited else "")
     verdict = "met" if c.passed else "not met"
-    return f"- {c.en}: {verdict}{figures} (rule: {c.clause})"
+    return f"- {c.en}: {verdict}{figures}" + (f" (rule: {clause})" if cited else "")
 
 
 def _figures(c: CriterionResult, lang: str) -> str:
-    value = format_value(c.value, c.unit, lang)
-    if c.threshold is None or c.op is None:
+    value = value_words(c.value, c.unit, lang, criterion=c.name)
+    if c.threshold is None or c.op is None or isinstance(c.threshold, bool):
         return f"；情况：{value}" if lang == "zh" else f"; situation: {value}"
-    threshold = format_value(c.threshold, c.unit, lang)
+    rule = rule_words(c.op, c.threshold, c.unit, lang, criterion=c.name)
     if lang == "zh":
-        return f"；实际 {value}，规定 {c.op} {threshold}"
-    return f"; actual {value}, required {c.op} {threshold}"
-
-
-def format_value(value: Any, unit: str, lang: str) -> str:
-    if value is None:
-        return "无" if lang == "zh" else "none"
-    if isinstance(value, bool):
-        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
-    if unit == "fen":
-        return f"{yuan(value)} 元" if lang == "zh" else f"{yuan(value)} yuan"
-    if unit == "fen/year":
-        return f"每年 {yuan(value)} 元" if lang == "zh" else f"{yuan(value)} yuan a year"
-    if unit == "years":
-        return f"{value} 岁" if lang == "zh" else f"{value} years"
-    if unit == "grade":
-        return f"{value} 级" if lang == "zh" else f"grade {value}"
-    return str(value)
+        return f"；实际 {value}，规定 {rule}"
+    return f"; actual {value}, required {rule}"

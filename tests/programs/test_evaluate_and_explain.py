@@ -105,7 +105,8 @@ def test_the_commands_print_totals_and_an_explanation(regions, capsys):
     out = capsys.readouterr().out
     assert "dibao" in out and "532901" in out and "532922" not in out
     call_command("explain", "H-04", "--period", PERIOD, "--program", "dibao", "--lang", "zh")
-    assert "行政复议" in capsys.readouterr().out  # the right of appeal is in every letter
+    out = capsys.readouterr().out
+    assert "根据登记信息预评估" in out and "不是审批决定" in out  # a pre-assessment, not a decision
     with pytest.raises(CommandError, match="YYYY-MM"):
         call_command("evaluate", "--period", "November")
 

@@ -41,7 +41,8 @@ PARENT_INPUTS = (
     "mother_status_since",
     "in_institution",
 )
-PARENT_CLAUSE = "民发〔2019〕62号 (POLICY.md: children without de facto support)"
+ORPHAN_CLAUSE = "民发〔2010〕161号"
+PARENT_CLAUSE = "民发〔2019〕62号"
 
 
 def base(ctx: Context) -> pl.LazyFrame:
@@ -49,13 +50,13 @@ def base(ctx: Context) -> pl.LazyFrame:
 
 
 def derive(ctx: Context) -> list[Stage]:
-    return [{"parents": pl.format("father {}, mother {}", "father_status", "mother_status")}]
+    return [{"parents": pl.struct("father_status", "mother_status")}]
 
 
-def under_age(ctx: Context) -> Criterion:
+def under_age(ctx: Context, clause: str) -> Criterion:
     return Criterion(
         name="under_age",
-        clause="POLICY.md (to age 18)",
+        clause=clause,
         zh="本人未满18周岁",
         en="the child is under the age limit (18)",
         value=pl.col("age"),
@@ -70,10 +71,10 @@ def orphan_criteria(ctx: Context) -> list[Criterion]:
     both_dead = (pl.col("father_status") == "dead") & (pl.col("mother_status") == "dead")
     return [
         alive_criterion(),
-        under_age(ctx),
+        under_age(ctx, ORPHAN_CLAUSE),
         Criterion(
             name="both_parents_dead",
-            clause="民发〔2010〕161号",
+            clause=ORPHAN_CLAUSE,
             zh="父母双方均已死亡（含宣告死亡）",
             en="both parents have died (or been declared dead)",
             value=pl.col("parents"),
@@ -102,7 +103,7 @@ def unsupported_criteria(ctx: Context) -> list[Criterion]:
     mother_gone = mother | (pl.col("mother_status") == "dead")
     return [
         alive_criterion(),
-        under_age(ctx),
+        under_age(ctx, PARENT_CLAUSE),
         Criterion(
             name="no_parent_can_support",
             clause=PARENT_CLAUSE,
@@ -172,7 +173,7 @@ ORPHAN = Program(
     title_zh="孤儿基本生活保障",
     title_en="orphan allowance",
     level="person",
-    clause="民发〔2010〕161号",
+    clause=ORPHAN_CLAUSE,
     parameters=(
         "children.orphan.institutional_fen",
         "children.orphan.dispersed_fen",

@@ -186,7 +186,7 @@ def criteria(ctx: Context) -> list[Criterion]:
             value=members,
             op=">=",
             threshold=pl.lit(1, pl.Int64),
-            unit="count",
+            unit="persons",
         ),
         Criterion(
             name="income_below_standard",
@@ -239,7 +239,7 @@ def criteria(ctx: Context) -> list[Criterion]:
             op="<=",
             threshold=p.expr("dibao.asset.commercial_property_max"),
             parameters=("dibao.asset.commercial_property_max",),
-            unit="count",
+            unit="properties",
         ),
         Criterion(
             name="homes_within_limit",
@@ -250,7 +250,7 @@ def criteria(ctx: Context) -> list[Criterion]:
             op="<=",
             threshold=p.expr("dibao.asset.home_max"),
             parameters=("dibao.asset.home_max",),
-            unit="count",
+            unit="homes",
         ),
     ]
 

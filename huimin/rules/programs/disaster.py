@@ -64,8 +64,7 @@ def criteria(ctx: Context) -> list[Criterion]:
             zh="家庭受灾：有人员死亡、住房倒塌损毁、需要过渡安置或冬春生活救助",
             en="the household was hit by a disaster: a death, a destroyed home, transitional "
             "resettlement or winter-spring need",
-            value=pl.format(
-                "deaths {}, home destroyed {}, resettlement days {}, winter-spring persons {}",
+            value=pl.struct(
                 "disaster_deaths",
                 "disaster_home_destroyed",
                 "disaster_transitional_days",

@@ -21,7 +21,7 @@ from huimin.rules.program import (
 from huimin.rules.programs.common import alive_criterion, money, person_base, text
 
 BANDS = ((100, "old_age.band_100_fen"), (90, "old_age.band_90_fen"), (80, "old_age.band_80_fen"))
-CLAUSE = "local old-age allowance rules (example)"
+CLAUSE = "LOCAL-OLD-AGE"  # no national regulation: each locality sets its own
 
 
 def base(ctx: Context) -> pl.LazyFrame:

@@ -101,11 +101,11 @@ def criteria(ctx: Context) -> list[Criterion]:
     age = pl.col("age")
     category = pl.col("disability_category")
     grade = pl.col("disability_grade")
-    situation = pl.format(
-        "age {}, disability category {} grade {}",
-        age,
-        category.cast(pl.Utf8).fill_null("-"),
-        grade.cast(pl.Utf8).fill_null("-"),
+    # the facts themselves, not a sentence: the page and the letters word them per language
+    situation = pl.struct(
+        age.alias("age"),
+        category.alias("disability_category"),
+        grade.alias("disability_grade"),
     )
     mental_limit = p.expr("tekun.mental_grade_max")
     elderly = age >= p.expr("tekun.age.elderly")

@@ -4,16 +4,16 @@ from huimin.core.errors import HuiminError
 from huimin.core.money import format_yuan
 from huimin.programs.evaluation import household_excluded_incomes, household_explain
 from huimin.registry.models import Household
-from huimin.rules import render_letter
+from huimin.rules.letters import render_pre_assessment
 
 
 class Command(BaseCommand):
-    help = "Explain every program's decision for one registry household in a month."
+    help = "Pre-assess every program for one registry household in a month (not a decision)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("household", help="the household's id or household number")
         parser.add_argument("--period", required=True, help="the month, YYYY-MM")
-        parser.add_argument("--program", help="only this program, with its decision letter")
+        parser.add_argument("--program", help="only this program")
         parser.add_argument("--lang", choices=["zh", "en", "both"], default="both")
 
     def handle(self, *args: object, **options: object) -> None:
@@ -27,13 +27,14 @@ class Command(BaseCommand):
             explanation = household_explain(household=household, period=str(options["period"]))
         except HuiminError as error:
             raise CommandError(error.message) from error
+        names = dict(household.members.values_list("id", "name"))
         wanted = [str(options["program"])] if options["program"] else list(explanation.programs)
         for name in wanted:
             for entry in explanation.programs[name]:
-                letter = render_letter(
-                    entry, lang=str(options["lang"]), household_label=household.household_no
-                )
-                self.stdout.write(letter)
+                langs = ["zh", "en"] if options["lang"] == "both" else [str(options["lang"])]
+                person = names.get(entry.person_id, "") if entry.person_id is not None else ""
+                for lang in langs:
+                    self.stdout.write(render_pre_assessment(entry, lang, person_name=person))
                 self.stdout.write("-" * 72)
         for conflict in explanation.conflicts:
             self.stdout.write(self.style.WARNING(str(conflict)))
