@@ -4,11 +4,13 @@ Each check raises `ValidationFailed` naming the field (and, through `label`, the
 form can show the message next to the field and an import can report it against its row.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Choices
 from django.utils.translation import gettext as _
+from stdnum import luhn
 from stdnum.cn import ric
 from stdnum.exceptions import (
     InvalidChecksum,
@@ -43,6 +45,17 @@ DISABILITY_GRADES = range(1, 5)
 SPECIAL_CARE_GRADES = range(1, 11)  # a disabled veteran's grade, 1 the most severe
 
 EXCLUSION_REASON_LENGTH = 200
+
+# Bank accounts. The registry records no account type, so the length tells: a bank card (UnionPay)
+# has 16 to 19 digits, the last a Luhn check digit; any other length is a passbook or other
+# account, 12 to 30 digits, whose numbers carry no common check digit.
+CARD_LENGTHS = range(16, 20)
+OTHER_ACCOUNT_LENGTHS = range(12, 31)
+
+# Phones: a mainland mobile (1, then 3-9, then 9 digits) or a landline with its area code
+# (0 and 2 or 3 digits, an optional dash, 7 or 8 digits), optionally an extension after a dash.
+MOBILE_PATTERN = re.compile(r"1[3-9][0-9]{9}")
+LANDLINE_PATTERN = re.compile(r"0[0-9]{2,3}-?[0-9]{7,8}(?:-[0-9]{1,6})?")
 
 
 @dataclass
@@ -281,16 +294,73 @@ def check_household(facts: HouseholdFacts) -> HouseholdFacts:
         raise ValidationFailed(_("enter the household's address"), field="address")
     _check_lengths(facts, Household, ("address", "bank_name"))
     _check_choice(facts.residence_type, ResidenceType, "residence_type", "")
-    facts.bank_account = "".join((facts.bank_account or "").split())
-    if facts.bank_account and not facts.bank_account.isdigit():
-        raise ValidationFailed(_("a bank account number has only digits"), field="bank_account")
-    facts.phone = "".join((facts.phone or "").split()).replace("-", "")
-    if facts.phone and not facts.phone.isdigit():
-        raise ValidationFailed(_("a phone number has only digits"), field="phone")
-    # Lengths as stored: spaces and dashes typed between the digits do not count.
+    facts.bank_account = clean_bank_account(facts.bank_account)
+    problem = bank_account_problem(facts.bank_account)
+    if problem:
+        raise ValidationFailed(problem, field="bank_account")
+    facts.phone = clean_phone(facts.phone)
+    problem = phone_problem(facts.phone)
+    if problem:
+        raise ValidationFailed(problem, field="phone")
+    # Lengths as stored: spaces typed between the digits do not count.
     check_text(facts.bank_account, field="bank_account", max_length=BANK_ACCOUNT_LENGTH)
     check_text(facts.phone, field="phone", max_length=PHONE_LENGTH)
     return facts
+
+
+def clean_bank_account(value: str) -> str:
+    """The account number as stored: the digits as typed, spaces and dashes between them dropped."""
+    return "".join((value or "").split()).replace("-", "")
+
+
+def bank_account_problem(number: str) -> str | None:
+    """What is wrong with a (cleaned) bank account number, in plain words; None if it is fine.
+
+    The form, the API and the import all ask this function, so they accept the same numbers.
+    """
+    if not number:
+        return None
+    if not number.isdigit():
+        return _("a bank account number has only digits, not “%(value)s”") % {"value": number}
+    n = len(number)
+    if n in CARD_LENGTHS:
+        if not luhn.is_valid(number):
+            return _(
+                "the bank card number “%(value)s” fails its check digit: one of its digits is "
+                "probably mistyped"
+            ) % {"value": number}
+        return None
+    if n not in OTHER_ACCOUNT_LENGTHS:
+        return _(
+            "“%(value)s” has %(n)d digits: a bank card has 16 to 19 digits, a passbook or other "
+            "account 12 to 30"
+        ) % {"value": number, "n": n}
+    return None
+
+
+def clean_phone(value: str) -> str:
+    """The phone number as stored: spaces dropped, the dashes between area code, number and
+    extension kept."""
+    return "".join((value or "").split())
+
+
+def phone_problem(number: str) -> str | None:
+    """What is wrong with a (cleaned) phone number, in plain words; None if it is fine."""
+    if not number:
+        return None
+    if MOBILE_PATTERN.fullmatch(number) or LANDLINE_PATTERN.fullmatch(number):
+        return None
+    if not number.replace("-", "").isdigit():
+        return _("a phone number has only digits and dashes, not “%(value)s”") % {"value": number}
+    if number.startswith("1") and len(number) >= 10:  # meant as a mobile number
+        return _(
+            "“%(value)s” is not a mobile number: a mobile number has 11 digits and starts with "
+            "13 to 19"
+        ) % {"value": number}
+    return _(
+        "“%(value)s” is not a phone number: give a mobile number (11 digits, starting with 13 "
+        "to 19) or a landline with its area code, e.g. 0871-12345678 (extension after a dash)"
+    ) % {"value": number}
 
 
 def check_period(valid_from: date, valid_to: date | None) -> None:
