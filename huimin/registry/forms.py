@@ -327,12 +327,21 @@ class IncomeForm(RegistryForm):
         return data
 
 
+# Homes and commercial properties are counted by number; their value is not required.
+COUNTED_ASSETS = (AssetKind.HOME, AssetKind.COMMERCIAL_PROPERTY)
+
+
 class AssetForm(RegistryForm):
     kind = forms.ChoiceField(label=_("Kind of asset"), choices=AssetKind.choices)
     value_yuan = forms.CharField(
         label=_("Value (yuan)"),
         max_length=20,
+        required=False,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text=_(
+            "Deposits, securities, debts and vehicles: the amount in yuan. A home or a commercial "
+            "property is counted as one; its value may be left empty."
+        ),
     )
     is_disability_vehicle = forms.BooleanField(label=_("Disability vehicle"), required=False)
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
@@ -348,8 +357,12 @@ class AssetForm(RegistryForm):
 
     def clean(self) -> dict:
         data = super().clean() or {}
-        if "value_yuan" in data:
+        if data.get("value_yuan"):
             data["value_fen"] = _yuan(self, "value_yuan")
+        elif data.get("kind") in COUNTED_ASSETS:
+            data["value_fen"] = 0
+        elif "value_yuan" in data:
+            self.add_error("value_yuan", _("enter an amount in yuan, e.g. 1200 or 1200.50"))
         return data
 
 
