@@ -81,6 +81,28 @@ def _choices(choices: list, blank: str) -> list:
     return [("", blank), *choices]
 
 
+# A fact that can weigh against the applicant: yes, no or not yet known, and no answer chosen in
+# advance (an unknown is stored as null and does not count against the applicant).
+ANSWERS = {"yes": True, "no": False, "unknown": None}
+
+
+def _answer(value: str) -> bool | None:
+    return ANSWERS[value]
+
+
+def answer_of(value: bool | None) -> str:
+    return next(key for key, answer in ANSWERS.items() if answer is value)
+
+
+def _yes_no_unknown(label: StrOrPromise) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("yes", _("Yes")), ("no", _("No")), ("unknown", _("Not yet known"))],
+        coerce=_answer,
+        widget=forms.RadioSelect(attrs={"class": "answers"}),
+    )
+
+
 class HouseholdForm(RegistryForm):
     region_code = forms.ChoiceField(label=_("Village"))
     address = forms.CharField(label=_("Address"), max_length=200)
@@ -164,7 +186,7 @@ class PersonForm(RegistryForm):
     cannot_walk_indoors = forms.BooleanField(label=_("Cannot walk indoors unaided"), required=False)
     cannot_bathe = forms.BooleanField(label=_("Cannot bathe unaided"), required=False)
     serious_illness = forms.BooleanField(label=_("Seriously ill"), required=False)
-    able_to_work = forms.BooleanField(label=_("Able to work"), required=False, initial=True)
+    able_to_work = _yes_no_unknown(_("Able to work"))
     student = forms.BooleanField(label=_("Full-time student"), required=False)
     special_care_category = forms.ChoiceField(
         label=_("Special care"),
@@ -198,10 +220,11 @@ class PersonForm(RegistryForm):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Leave empty if it has lasted for years."),
     )
-    legal_supporter_able = forms.BooleanField(
-        label=_("Has a legal supporter able to support"), required=False, initial=True
-    )
+    legal_supporter_able = _yes_no_unknown(_("Has a legal supporter able to support"))
     in_institution = forms.BooleanField(label=_("Lives in an institution"), required=False)
+
+    # Asked as yes / no / not yet known.
+    ANSWERED = ("able_to_work", "legal_supporter_able")
 
     SELF_CARE = (
         "cannot_eat", "cannot_dress", "cannot_transfer", "cannot_toilet", "cannot_walk_indoors",
@@ -281,7 +304,10 @@ class PersonForm(RegistryForm):
     @staticmethod
     def initial_for(person: Person) -> dict:
         fields = [f for f in PersonFacts.PERSON_FIELDS if f != "id_number"]
-        return {name: getattr(person, name) for name in fields}
+        initial = {name: getattr(person, name) for name in fields}
+        for name in PersonForm.ANSWERED:
+            initial[name] = answer_of(initial[name])
+        return initial
 
 
 def person_masked_id(person: Person) -> str:

@@ -89,7 +89,8 @@ class PersonFacts:
     cannot_walk_indoors: bool = False
     cannot_bathe: bool = False
     serious_illness: bool = False
-    able_to_work: bool = True
+    # None: not yet known (it must not count against the applicant).
+    able_to_work: bool | None = None
     student: bool = False
     special_care_category: str = SpecialCareCategory.NONE
     special_care_grade: int | None = None
@@ -99,7 +100,7 @@ class PersonFacts:
     mother_status: str = ParentStatus.PRESENT
     father_status_since: date | None = None
     mother_status_since: date | None = None
-    legal_supporter_able: bool = True
+    legal_supporter_able: bool | None = None
     in_institution: bool = False
 
     # The fields of Person these facts set, in the order forms show them.

@@ -107,9 +107,9 @@ def head_form(id_number: str, **extra: str) -> dict:
         "head-special_care_category": "none",
         "head-father_status": "present",
         "head-mother_status": "present",
-        "head-able_to_work": "on",
+        "head-able_to_work": "yes",
         "head-counted_in_family": "on",
-        "head-legal_supporter_able": "on",
+        "head-legal_supporter_able": "unknown",
         **extra,
     }
 
@@ -175,6 +175,8 @@ def test_adding_a_member_income_and_asset_through_the_forms(client, caseworker_a
             "father_status": "present",
             "mother_status": "present",
             "counted_in_family": "on",
+            "able_to_work": "unknown",
+            "legal_supporter_able": "unknown",
             "student": "on",
             "disability_category": "5",
             "disability_grade": "2",

@@ -253,10 +253,9 @@ COLUMNS: tuple[Column, ...] = (
         "有劳动能力",
         P,
         Kind.BOOL,
-        "是/否，留空视为“是”",
-        "yes/no: able to work; empty means yes",
+        "是/否，留空表示尚不清楚（不作不利于申请人的认定）",
+        "yes/no: able to work; empty means not yet known (never counted against the applicant)",
         "是",
-        default="true",
     ),
     Column(
         "student",
@@ -349,10 +348,10 @@ COLUMNS: tuple[Column, ...] = (
         "法定义务人有赡养抚养能力",
         P,
         Kind.BOOL,
-        "是/否，留空视为“是”",
-        "yes/no: has a legal supporter able to support; empty means yes",
+        "是/否，留空表示尚不清楚（不作不利于申请人的认定）",
+        "yes/no: has a legal supporter able to support; empty means not yet known (never "
+        "counted against the applicant)",
         "是",
-        default="true",
     ),
     Column(
         "in_institution",
