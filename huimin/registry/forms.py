@@ -52,16 +52,24 @@ class RegistryForm(forms.Form):
 
     def show_error(self, error: HuiminError) -> bool:
         """Put a service's refusal next to its field; False if this form has no such field."""
-        name = FIELD_ALIASES.get(error.field or "", error.field)
+        return self.show_message(error.field, error.message)
+
+    def show_message(self, field: str | None, message: str) -> bool:
+        name = FIELD_ALIASES.get(field or "", field)
         if name in self.fields:
-            self.add_error(name, error.message)
+            self.add_error(name, message)
             return True
         return False
 
 
 def show_error(error: HuiminError, *forms_: RegistryForm) -> None:
-    if not any(form.show_error(error) for form in forms_):
-        forms_[0].add_error(None, error.message)
+    """Every problem of a refusal at its field (in the first form that has it), the rest above."""
+    problems = (
+        error.errors if isinstance(error, ValidationFailed) else [(error.field, error.message)]
+    )
+    for field, message in problems:
+        if not any(form.show_message(field, message) for form in forms_):
+            forms_[0].add_error(None, message)
 
 
 def _yuan(form: forms.Form, name: str) -> int:

@@ -20,7 +20,7 @@ from stdnum.exceptions import (
     ValidationError,
 )
 
-from huimin.core.errors import ValidationFailed
+from huimin.core.errors import Problems, ValidationFailed
 from huimin.core.text import check_text
 from huimin.registry.models import (
     DisabilityCategory,
@@ -182,14 +182,55 @@ def birth_date_from_id(number: str) -> date:
 
 
 def check_person(facts: PersonFacts, *, today: date, label: str = "") -> PersonFacts:
-    """Check one member's facts and fill in what the ID implies; returns the cleaned facts."""
+    """Check one member's facts and fill in what the ID implies; returns the cleaned facts.
+
+    Every problem is found before refusing: the `ValidationFailed` carries one error per field.
+    """
     label = label or facts.name
+    problems = Problems()
     facts.name = " ".join((facts.name or "").split())
     if not facts.name:
-        raise ValidationFailed(_("enter the person's name"), field="name")
-    _check_lengths(facts, Person, ("name", "ethnicity"), label=who(label))
-    facts.id_number = clean_id_number(facts.id_number, label=label)
-    id_birth, id_sex = birth_date_from_id(facts.id_number), sex_from_id(facts.id_number)
+        problems.found.append(ValidationFailed(_("enter the person's name"), field="name"))
+    with problems.check():
+        _check_lengths(facts, Person, ("name", "ethnicity"), label=who(label))
+    id_ok = False
+    with problems.check():
+        facts.id_number = clean_id_number(facts.id_number, label=label)
+        id_ok = True
+    if id_ok:
+        with problems.check():
+            _check_birth_date(facts, today, label)
+        with problems.check():
+            _check_sex(facts, label)
+    elif facts.birth_date is not None and facts.birth_date > today:
+        problems.found.append(
+            ValidationFailed(
+                who(label) + _("the date of birth is in the future"), field="birth_date"
+            )
+        )
+    for value, choices, field in (
+        (facts.relation, Relation, "relation"),
+        (facts.special_care_category, SpecialCareCategory, "special_care_category"),
+        (facts.father_status, ParentStatus, "father_status"),
+        (facts.mother_status, ParentStatus, "mother_status"),
+    ):
+        with problems.check():
+            _check_choice(value, choices, field, label)
+    with problems.check():
+        check_disability(facts.disability_category, facts.disability_grade, label=label)
+    with problems.check():
+        check_special_care(facts.special_care_category, facts.special_care_grade, label=label)
+    with problems.check():
+        check_counted(facts.counted_in_family, facts.not_counted_reason, label=label)
+    for parent in ("father", "mother"):
+        with problems.check():
+            check_parent_since(facts, parent, today, label=label)
+    problems.raise_any()
+    return facts
+
+
+def _check_birth_date(facts: PersonFacts, today: date, label: str) -> None:
+    id_birth = birth_date_from_id(facts.id_number)
     if facts.birth_date is None:
         facts.birth_date = id_birth
     elif facts.birth_date != id_birth:
@@ -205,6 +246,10 @@ def check_person(facts: PersonFacts, *, today: date, label: str = "") -> PersonF
         raise ValidationFailed(
             who(label) + _("the date of birth is in the future"), field="birth_date"
         )
+
+
+def _check_sex(facts: PersonFacts, label: str) -> None:
+    id_sex = sex_from_id(facts.id_number)
     if not facts.sex:
         facts.sex = id_sex
     elif facts.sex != id_sex:
@@ -215,16 +260,6 @@ def check_person(facts: PersonFacts, *, today: date, label: str = "") -> PersonF
             who(label) + message % {"entered": Sex(facts.sex).label, "from_id": Sex(id_sex).label},
             field="sex",
         )
-    _check_choice(facts.relation, Relation, "relation", label)
-    _check_choice(facts.special_care_category, SpecialCareCategory, "special_care_category", label)
-    _check_choice(facts.father_status, ParentStatus, "father_status", label)
-    _check_choice(facts.mother_status, ParentStatus, "mother_status", label)
-    check_disability(facts.disability_category, facts.disability_grade, label=label)
-    check_special_care(facts.special_care_category, facts.special_care_grade, label=label)
-    check_counted(facts.counted_in_family, facts.not_counted_reason, label=label)
-    for parent in ("father", "mother"):
-        check_parent_since(facts, parent, today, label=label)
-    return facts
 
 
 def check_parent_since(facts: PersonFacts, parent: str, today: date, *, label: str = "") -> None:
@@ -284,28 +319,36 @@ def check_counted(counted: bool, reason: str, *, label: str = "") -> None:
 
 
 def check_household(facts: HouseholdFacts) -> HouseholdFacts:
+    """Check a household's own facts; the `ValidationFailed` carries every problem found."""
+    problems = Problems()
     facts.region_code = (facts.region_code or "").strip()
     if len(facts.region_code) != VILLAGE_CODE_LENGTH or not facts.region_code.isdigit():
         message = _(
             "a household belongs to a village: choose a 12-digit village code, not “%(value)s”"
         )
-        raise ValidationFailed(message % {"value": facts.region_code}, field="region_code")
+        problems.found.append(
+            ValidationFailed(message % {"value": facts.region_code}, field="region_code")
+        )
     facts.address = " ".join((facts.address or "").split())
     if not facts.address:
-        raise ValidationFailed(_("enter the household's address"), field="address")
-    _check_lengths(facts, Household, ("address", "bank_name"))
-    _check_choice(facts.residence_type, ResidenceType, "residence_type", "")
+        problems.found.append(ValidationFailed(_("enter the household's address"), field="address"))
+    with problems.check():
+        _check_lengths(facts, Household, ("address", "bank_name"))
+    with problems.check():
+        _check_choice(facts.residence_type, ResidenceType, "residence_type", "")
     facts.bank_account = clean_bank_account(facts.bank_account)
-    problem = bank_account_problem(facts.bank_account)
-    if problem:
-        raise ValidationFailed(problem, field="bank_account")
     facts.phone = clean_phone(facts.phone)
-    problem = phone_problem(facts.phone)
-    if problem:
-        raise ValidationFailed(problem, field="phone")
-    # Lengths as stored: spaces typed between the digits do not count.
-    check_text(facts.bank_account, field="bank_account", max_length=BANK_ACCOUNT_LENGTH)
-    check_text(facts.phone, field="phone", max_length=PHONE_LENGTH)
+    for field, number, problem, length in (
+        ("bank_account", facts.bank_account, bank_account_problem, BANK_ACCOUNT_LENGTH),
+        ("phone", facts.phone, phone_problem, PHONE_LENGTH),
+    ):
+        wrong = problem(number)
+        if wrong:
+            problems.found.append(ValidationFailed(wrong, field=field))
+            continue
+        with problems.check():  # the length as stored: spaces typed between digits do not count
+            check_text(number, field=field, max_length=length)
+    problems.raise_any()
     return facts
 
 
