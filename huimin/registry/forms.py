@@ -1,6 +1,6 @@
 """Forms parse what people type; the rules themselves are in validation.py and services.py."""
 
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.utils import timezone
@@ -27,6 +27,9 @@ from huimin.registry.queries import SEARCH_LENGTH
 from huimin.registry.validation import HouseholdFacts, PersonFacts
 
 StrOrPromise = str | Promise
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 # Service field names that a form shows under another name.
 FIELD_ALIASES = {
@@ -102,7 +105,7 @@ def answer_of(value: bool | None) -> str:
     return next(key for key, answer in ANSWERS.items() if answer is value)
 
 
-def _yes_no_unknown(label: StrOrPromise) -> forms.TypedChoiceField:
+def _yes_no_unknown(label: "_StrPromise") -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label,
         choices=[("yes", _("Yes")), ("no", _("No")), ("unknown", _("Not yet known"))],

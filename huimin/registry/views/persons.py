@@ -140,7 +140,7 @@ def person_transfer(request: HttpRequest, person_id: int) -> HttpResponse:
 def _destinations(request: HttpRequest, find: str, person: Person) -> tuple[list[Household], str]:
     """The households in the user's jurisdiction matching the search, or what is wrong with it."""
     try:
-        found = queries.household_destinations(request.user, find, exclude=person.household_id)
+        found = queries.household_destinations(user_of(request), find, exclude=person.household_id)
     except HuiminError as error:
         return [], error.message
     return found, ""
