@@ -14,7 +14,7 @@ from ninja.errors import ValidationError
 
 from huimin.api import core, programs, registry
 from huimin.api.auth import API_AUTH
-from huimin.core.errors import HuiminError
+from huimin.core.errors import HuiminError, ValidationFailed
 
 api = NinjaAPI(
     title="Huimin API",
@@ -29,9 +29,10 @@ api = NinjaAPI(
 
 @api.exception_handler(HuiminError)
 def huimin_error(request: HttpRequest, error: HuiminError) -> HttpResponse:
-    return api.create_response(
-        request, {"detail": error.message, "field": error.field}, status=error.status_code
-    )
+    body: dict = {"detail": error.message, "field": error.field}
+    if isinstance(error, ValidationFailed):  # every problem found, each with its field
+        body["errors"] = [{"field": field, "message": message} for field, message in error.errors]
+    return api.create_response(request, body, status=error.status_code)
 
 
 @api.exception_handler(RequestDataTooBig)

@@ -103,7 +103,7 @@ class PersonIn(Schema):
     disability_category: int | None = None
     disability_grade: int | None = None
     serious_illness: bool = False
-    able_to_work: bool = True
+    able_to_work: bool | None = None  # null: not yet known
     student: bool = False
     counted_in_family: bool = True
     not_counted_reason: Annotated[Text, _person("not_counted_reason")] = ""

@@ -63,6 +63,9 @@ _PERSON_FIELDS = [
     "mother_status",
     "father_status_since",
     "mother_status_since",
+    # Unknown (null) until answered, and passed on as null: tekun reads an unknown supporter as
+    # none able to support (fill_null(False)), so it never counts against the applicant, and
+    # whether a person can work is judged from age and disability, never from this flag.
     "legal_supporter_able",
     "in_institution",
     "death_date",

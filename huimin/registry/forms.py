@@ -1,6 +1,6 @@
 """Forms parse what people type; the rules themselves are in validation.py and services.py."""
 
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.utils import timezone
@@ -29,6 +29,9 @@ from huimin.registry.validation import HouseholdFacts, PersonFacts
 
 StrOrPromise = str | Promise
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
 # Service field names that a form shows under another name.
 FIELD_ALIASES = {
     "monthly_fen": "monthly_yuan",
@@ -53,16 +56,24 @@ class RegistryForm(forms.Form):
 
     def show_error(self, error: HuiminError) -> bool:
         """Put a service's refusal next to its field; False if this form has no such field."""
-        name = FIELD_ALIASES.get(error.field or "", error.field)
+        return self.show_message(error.field, error.message)
+
+    def show_message(self, field: str | None, message: str) -> bool:
+        name = FIELD_ALIASES.get(field or "", field)
         if name in self.fields:
-            self.add_error(name, error.message)
+            self.add_error(name, message)
             return True
         return False
 
 
 def show_error(error: HuiminError, *forms_: RegistryForm) -> None:
-    if not any(form.show_error(error) for form in forms_):
-        forms_[0].add_error(None, error.message)
+    """Every problem of a refusal at its field (in the first form that has it), the rest above."""
+    problems = (
+        error.errors if isinstance(error, ValidationFailed) else [(error.field, error.message)]
+    )
+    for field, message in problems:
+        if not any(form.show_message(field, message) for form in forms_):
+            forms_[0].add_error(None, message)
 
 
 def _yuan(form: forms.Form, name: str) -> int:
@@ -80,6 +91,28 @@ def _set_choices(field: forms.Field, choices: list) -> None:
 
 def _choices(choices: list, blank: str) -> list:
     return [("", blank), *choices]
+
+
+# A fact that can weigh against the applicant: yes, no or not yet known, and no answer chosen in
+# advance (an unknown is stored as null and does not count against the applicant).
+ANSWERS = {"yes": True, "no": False, "unknown": None}
+
+
+def _answer(value: str) -> bool | None:
+    return ANSWERS[value]
+
+
+def answer_of(value: bool | None) -> str:
+    return next(key for key, answer in ANSWERS.items() if answer is value)
+
+
+def _yes_no_unknown(label: "_StrPromise") -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("yes", _("Yes")), ("no", _("No")), ("unknown", _("Not yet known"))],
+        coerce=_answer,
+        widget=forms.RadioSelect(attrs={"class": "answers"}),
+    )
 
 
 class HouseholdForm(RegistryForm):
@@ -168,7 +201,7 @@ class PersonForm(RegistryForm):
     cannot_walk_indoors = forms.BooleanField(label=_("Cannot walk indoors unaided"), required=False)
     cannot_bathe = forms.BooleanField(label=_("Cannot bathe unaided"), required=False)
     serious_illness = forms.BooleanField(label=_("Seriously ill"), required=False)
-    able_to_work = forms.BooleanField(label=_("Able to work"), required=False, initial=True)
+    able_to_work = _yes_no_unknown(_("Able to work"))
     student = forms.BooleanField(label=_("Full-time student"), required=False)
     special_care_category = forms.ChoiceField(
         label=_("Special care"),
@@ -202,10 +235,11 @@ class PersonForm(RegistryForm):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Leave empty if it has lasted for years."),
     )
-    legal_supporter_able = forms.BooleanField(
-        label=_("Has a legal supporter able to support"), required=False, initial=True
-    )
+    legal_supporter_able = _yes_no_unknown(_("Has a legal supporter able to support"))
     in_institution = forms.BooleanField(label=_("Lives in an institution"), required=False)
+
+    # Asked as yes / no / not yet known.
+    ANSWERED = ("able_to_work", "legal_supporter_able")
 
     SELF_CARE = (
         "cannot_eat", "cannot_dress", "cannot_transfer", "cannot_toilet", "cannot_walk_indoors",
@@ -290,7 +324,10 @@ class PersonForm(RegistryForm):
     @staticmethod
     def initial_for(person: Person) -> dict:
         fields = [f for f in PersonFacts.PERSON_FIELDS if f != "id_number"]
-        return {name: getattr(person, name) for name in fields}
+        initial = {name: getattr(person, name) for name in fields}
+        for name in PersonForm.ANSWERED:
+            initial[name] = answer_of(initial[name])
+        return initial
 
 
 def person_masked_id(person: Person) -> str:
@@ -336,12 +373,21 @@ class IncomeForm(RegistryForm):
         return data
 
 
+# Homes and commercial properties are counted by number; their value is not required.
+COUNTED_ASSETS = (AssetKind.HOME, AssetKind.COMMERCIAL_PROPERTY)
+
+
 class AssetForm(RegistryForm):
     kind = forms.ChoiceField(label=_("Kind of asset"), choices=AssetKind.choices)
     value_yuan = forms.CharField(
         label=_("Value (yuan)"),
         max_length=20,
+        required=False,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text=_(
+            "Deposits, securities, debts and vehicles: the amount in yuan. A home or a commercial "
+            "property is counted as one; its value may be left empty."
+        ),
     )
     is_disability_vehicle = forms.BooleanField(label=_("Disability vehicle"), required=False)
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
@@ -357,8 +403,12 @@ class AssetForm(RegistryForm):
 
     def clean(self) -> dict:
         data = super().clean() or {}
-        if "value_yuan" in data:
+        if data.get("value_yuan"):
             data["value_fen"] = _yuan(self, "value_yuan")
+        elif data.get("kind") in COUNTED_ASSETS:
+            data["value_fen"] = 0
+        elif "value_yuan" in data:
+            self.add_error("value_yuan", _("enter an amount in yuan, e.g. 1200 or 1200.50"))
         return data
 
 

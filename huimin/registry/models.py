@@ -180,7 +180,9 @@ class Person(models.Model):
     cannot_walk_indoors = models.BooleanField(_("cannot walk indoors unaided"), default=False)
     cannot_bathe = models.BooleanField(_("cannot bathe unaided"), default=False)
     serious_illness = models.BooleanField(_("serious illness"), default=False)
-    able_to_work = models.BooleanField(_("able to work"), default=True)
+    # Facts that can weigh against the applicant start unknown (null) until someone answers them;
+    # the rules read an unknown as not against the applicant (programs/frames.py).
+    able_to_work = models.BooleanField(_("able to work"), null=True, blank=True, default=None)
     student = models.BooleanField(_("full-time student"), default=False)
     special_care_category = models.CharField(
         _("special-care category"),
@@ -210,7 +212,7 @@ class Person(models.Model):
     father_status_since = models.DateField(_("father's situation since"), null=True, blank=True)
     mother_status_since = models.DateField(_("mother's situation since"), null=True, blank=True)
     legal_supporter_able = models.BooleanField(
-        _("has a legal supporter able to support"), default=True
+        _("has a legal supporter able to support"), null=True, blank=True, default=None
     )
     in_institution = models.BooleanField(_("lives in an institution"), default=False)
     death_date = models.DateField(_("date of death"), null=True, blank=True)

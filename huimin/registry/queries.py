@@ -17,10 +17,17 @@ from django.utils.translation import gettext as _
 
 from huimin.core import access
 from huimin.core.errors import ValidationFailed
-from huimin.core.models import User
+from huimin.core.models import Region, RegionLevel, User
 from huimin.core.pii import blind_index_candidates
 from huimin.core.text import check_text, refuse_nul
-from huimin.registry.models import Household, HouseholdSnapshot, IncomeRecord, Person
+from huimin.registry.models import (
+    Household,
+    HouseholdSnapshot,
+    HouseholdStatus,
+    IncomeRecord,
+    Person,
+    Relation,
+)
 from huimin.registry.validation import id_number_is_valid
 
 PAGE_SIZE = 25
@@ -119,6 +126,48 @@ def household_search(user: User, search: Search) -> QuerySet[Household]:
     if search.village:
         households = households.filter(region_code__startswith=search.village)
     return households.select_related("payee").order_by("household_no")
+
+
+DESTINATIONS_SHOWN = 20
+
+
+def household_destinations(user: User, text: str, *, exclude: int | None = None) -> list[Household]:
+    """Households a person could move to: within the user's jurisdiction, whose number starts
+    with `text`, whose head's name starts with it, or whose village's name contains it."""
+    check_text(text or "", field="find", max_length=SEARCH_LENGTH)
+    text = " ".join((text or "").split())
+    if not text:
+        return []
+    households = access.scope(Household.objects.all(), user).filter(status=HouseholdStatus.ACTIVE)
+    heads = Person.objects.filter(
+        relation=Relation.HEAD, death_date__isnull=True, name__startswith=text
+    ).values("household_id")
+    villages = Region.objects.filter(level=RegionLevel.VILLAGE, name_zh__contains=text).values(
+        "code"
+    )
+    condition = Q(pk__in=heads) | Q(region_code__in=villages)
+    if text.isdigit():
+        condition |= Q(household_no__startswith=text)
+    found = households.filter(condition)
+    if exclude is not None:
+        found = found.exclude(pk=exclude)
+    households_found = list(found.order_by("household_no")[:DESTINATIONS_SHOWN])
+    head_names = dict(
+        Person.objects.filter(
+            household__in=[h.pk for h in households_found],
+            relation=Relation.HEAD,
+            death_date__isnull=True,
+        ).values_list("household_id", "name")
+    )
+    villages_found = dict(
+        Region.objects.filter(code__in={h.region_code for h in households_found}).values_list(
+            "code", "name_zh"
+        )
+    )
+    for household in households_found:
+        household.head_name = head_names.get(household.pk, "")  # type: ignore[attr-defined]
+        household.village_name = villages_found.get(household.region_code, "")  # type: ignore[attr-defined]
+    return households_found
 
 
 @dataclass

@@ -4,11 +4,13 @@ Each check raises `ValidationFailed` naming the field (and, through `label`, the
 form can show the message next to the field and an import can report it against its row.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Choices
 from django.utils.translation import gettext as _
+from stdnum import luhn
 from stdnum.cn import ric
 from stdnum.exceptions import (
     InvalidChecksum,
@@ -18,7 +20,7 @@ from stdnum.exceptions import (
     ValidationError,
 )
 
-from huimin.core.errors import ValidationFailed
+from huimin.core.errors import Problems, ValidationFailed
 from huimin.core.text import check_text
 from huimin.registry.ethnic_groups import ethnic_group_code
 from huimin.registry.models import (
@@ -44,6 +46,17 @@ DISABILITY_GRADES = range(1, 5)
 SPECIAL_CARE_GRADES = range(1, 11)  # a disabled veteran's grade, 1 the most severe
 
 EXCLUSION_REASON_LENGTH = 200
+
+# Bank accounts. The registry records no account type, so the length tells: a bank card (UnionPay)
+# has 16 to 19 digits, the last a Luhn check digit; any other length is a passbook or other
+# account, 12 to 30 digits, whose numbers carry no common check digit.
+CARD_LENGTHS = range(16, 20)
+OTHER_ACCOUNT_LENGTHS = range(12, 31)
+
+# Phones: a mainland mobile (1, then 3-9, then 9 digits) or a landline with its area code
+# (0 and 2 or 3 digits, an optional dash, 7 or 8 digits), optionally an extension after a dash.
+MOBILE_PATTERN = re.compile(r"1[3-9][0-9]{9}")
+LANDLINE_PATTERN = re.compile(r"0[0-9]{2,3}-?[0-9]{7,8}(?:-[0-9]{1,6})?")
 
 
 @dataclass
@@ -77,7 +90,8 @@ class PersonFacts:
     cannot_walk_indoors: bool = False
     cannot_bathe: bool = False
     serious_illness: bool = False
-    able_to_work: bool = True
+    # None: not yet known (it must not count against the applicant).
+    able_to_work: bool | None = None
     student: bool = False
     special_care_category: str = SpecialCareCategory.NONE
     special_care_grade: int | None = None
@@ -87,7 +101,7 @@ class PersonFacts:
     mother_status: str = ParentStatus.PRESENT
     father_status_since: date | None = None
     mother_status_since: date | None = None
-    legal_supporter_able: bool = True
+    legal_supporter_able: bool | None = None
     in_institution: bool = False
 
     # The fields of Person these facts set, in the order forms show them.
@@ -169,15 +183,57 @@ def birth_date_from_id(number: str) -> date:
 
 
 def check_person(facts: PersonFacts, *, today: date, label: str = "") -> PersonFacts:
-    """Check one member's facts and fill in what the ID implies; returns the cleaned facts."""
+    """Check one member's facts and fill in what the ID implies; returns the cleaned facts.
+
+    Every problem is found before refusing: the `ValidationFailed` carries one error per field.
+    """
     label = label or facts.name
+    problems = Problems()
     facts.name = " ".join((facts.name or "").split())
     if not facts.name:
-        raise ValidationFailed(_("enter the person's name"), field="name")
-    _check_lengths(facts, Person, ("name", "ethnicity"), label=who(label))
-    facts.ethnicity = clean_ethnicity(facts.ethnicity, label=label)
-    facts.id_number = clean_id_number(facts.id_number, label=label)
-    id_birth, id_sex = birth_date_from_id(facts.id_number), sex_from_id(facts.id_number)
+        problems.found.append(ValidationFailed(_("enter the person's name"), field="name"))
+    with problems.check():
+        _check_lengths(facts, Person, ("name", "ethnicity"), label=who(label))
+    with problems.check():
+        facts.ethnicity = clean_ethnicity(facts.ethnicity, label=label)
+    id_ok = False
+    with problems.check():
+        facts.id_number = clean_id_number(facts.id_number, label=label)
+        id_ok = True
+    if id_ok:
+        with problems.check():
+            _check_birth_date(facts, today, label)
+        with problems.check():
+            _check_sex(facts, label)
+    elif facts.birth_date is not None and facts.birth_date > today:
+        problems.found.append(
+            ValidationFailed(
+                who(label) + _("the date of birth is in the future"), field="birth_date"
+            )
+        )
+    for value, choices, field in (
+        (facts.relation, Relation, "relation"),
+        (facts.special_care_category, SpecialCareCategory, "special_care_category"),
+        (facts.father_status, ParentStatus, "father_status"),
+        (facts.mother_status, ParentStatus, "mother_status"),
+    ):
+        with problems.check():
+            _check_choice(value, choices, field, label)
+    with problems.check():
+        check_disability(facts.disability_category, facts.disability_grade, label=label)
+    with problems.check():
+        check_special_care(facts.special_care_category, facts.special_care_grade, label=label)
+    with problems.check():
+        check_counted(facts.counted_in_family, facts.not_counted_reason, label=label)
+    for parent in ("father", "mother"):
+        with problems.check():
+            check_parent_since(facts, parent, today, label=label)
+    problems.raise_any()
+    return facts
+
+
+def _check_birth_date(facts: PersonFacts, today: date, label: str) -> None:
+    id_birth = birth_date_from_id(facts.id_number)
     if facts.birth_date is None:
         facts.birth_date = id_birth
     elif facts.birth_date != id_birth:
@@ -193,6 +249,10 @@ def check_person(facts: PersonFacts, *, today: date, label: str = "") -> PersonF
         raise ValidationFailed(
             who(label) + _("the date of birth is in the future"), field="birth_date"
         )
+
+
+def _check_sex(facts: PersonFacts, label: str) -> None:
+    id_sex = sex_from_id(facts.id_number)
     if not facts.sex:
         facts.sex = id_sex
     elif facts.sex != id_sex:
@@ -203,16 +263,6 @@ def check_person(facts: PersonFacts, *, today: date, label: str = "") -> PersonF
             who(label) + message % {"entered": Sex(facts.sex).label, "from_id": Sex(id_sex).label},
             field="sex",
         )
-    _check_choice(facts.relation, Relation, "relation", label)
-    _check_choice(facts.special_care_category, SpecialCareCategory, "special_care_category", label)
-    _check_choice(facts.father_status, ParentStatus, "father_status", label)
-    _check_choice(facts.mother_status, ParentStatus, "mother_status", label)
-    check_disability(facts.disability_category, facts.disability_grade, label=label)
-    check_special_care(facts.special_care_category, facts.special_care_grade, label=label)
-    check_counted(facts.counted_in_family, facts.not_counted_reason, label=label)
-    for parent in ("father", "mother"):
-        check_parent_since(facts, parent, today, label=label)
-    return facts
 
 
 def clean_ethnicity(value: str, *, label: str = "") -> str:
@@ -284,27 +334,92 @@ def check_counted(counted: bool, reason: str, *, label: str = "") -> None:
 
 
 def check_household(facts: HouseholdFacts) -> HouseholdFacts:
+    """Check a household's own facts; the `ValidationFailed` carries every problem found."""
+    problems = Problems()
     facts.region_code = (facts.region_code or "").strip()
     if len(facts.region_code) != VILLAGE_CODE_LENGTH or not facts.region_code.isdigit():
         message = _(
             "a household belongs to a village: choose a 12-digit village code, not “%(value)s”"
         )
-        raise ValidationFailed(message % {"value": facts.region_code}, field="region_code")
+        problems.found.append(
+            ValidationFailed(message % {"value": facts.region_code}, field="region_code")
+        )
     facts.address = " ".join((facts.address or "").split())
     if not facts.address:
-        raise ValidationFailed(_("enter the household's address"), field="address")
-    _check_lengths(facts, Household, ("address", "bank_name"))
-    _check_choice(facts.residence_type, ResidenceType, "residence_type", "")
-    facts.bank_account = "".join((facts.bank_account or "").split())
-    if facts.bank_account and not facts.bank_account.isdigit():
-        raise ValidationFailed(_("a bank account number has only digits"), field="bank_account")
-    facts.phone = "".join((facts.phone or "").split()).replace("-", "")
-    if facts.phone and not facts.phone.isdigit():
-        raise ValidationFailed(_("a phone number has only digits"), field="phone")
-    # Lengths as stored: spaces and dashes typed between the digits do not count.
-    check_text(facts.bank_account, field="bank_account", max_length=BANK_ACCOUNT_LENGTH)
-    check_text(facts.phone, field="phone", max_length=PHONE_LENGTH)
+        problems.found.append(ValidationFailed(_("enter the household's address"), field="address"))
+    with problems.check():
+        _check_lengths(facts, Household, ("address", "bank_name"))
+    with problems.check():
+        _check_choice(facts.residence_type, ResidenceType, "residence_type", "")
+    facts.bank_account = clean_bank_account(facts.bank_account)
+    facts.phone = clean_phone(facts.phone)
+    for field, number, problem, length in (
+        ("bank_account", facts.bank_account, bank_account_problem, BANK_ACCOUNT_LENGTH),
+        ("phone", facts.phone, phone_problem, PHONE_LENGTH),
+    ):
+        wrong = problem(number)
+        if wrong:
+            problems.found.append(ValidationFailed(wrong, field=field))
+            continue
+        with problems.check():  # the length as stored: spaces typed between digits do not count
+            check_text(number, field=field, max_length=length)
+    problems.raise_any()
     return facts
+
+
+def clean_bank_account(value: str) -> str:
+    """The account number as stored: the digits as typed, spaces and dashes between them dropped."""
+    return "".join((value or "").split()).replace("-", "")
+
+
+def bank_account_problem(number: str) -> str | None:
+    """What is wrong with a (cleaned) bank account number, in plain words; None if it is fine.
+
+    The form, the API and the import all ask this function, so they accept the same numbers.
+    """
+    if not number:
+        return None
+    if not number.isdigit():
+        return _("a bank account number has only digits, not “%(value)s”") % {"value": number}
+    n = len(number)
+    if n in CARD_LENGTHS:
+        if not luhn.is_valid(number):
+            return _(
+                "the bank card number “%(value)s” fails its check digit: one of its digits is "
+                "probably mistyped"
+            ) % {"value": number}
+        return None
+    if n not in OTHER_ACCOUNT_LENGTHS:
+        return _(
+            "“%(value)s” has %(n)d digits: a bank card has 16 to 19 digits, a passbook or other "
+            "account 12 to 30"
+        ) % {"value": number, "n": n}
+    return None
+
+
+def clean_phone(value: str) -> str:
+    """The phone number as stored: spaces dropped, the dashes between area code, number and
+    extension kept."""
+    return "".join((value or "").split())
+
+
+def phone_problem(number: str) -> str | None:
+    """What is wrong with a (cleaned) phone number, in plain words; None if it is fine."""
+    if not number:
+        return None
+    if MOBILE_PATTERN.fullmatch(number) or LANDLINE_PATTERN.fullmatch(number):
+        return None
+    if not number.replace("-", "").isdigit():
+        return _("a phone number has only digits and dashes, not “%(value)s”") % {"value": number}
+    if number.startswith("1") and len(number) >= 10:  # meant as a mobile number
+        return _(
+            "“%(value)s” is not a mobile number: a mobile number has 11 digits and starts with "
+            "13 to 19"
+        ) % {"value": number}
+    return _(
+        "“%(value)s” is not a phone number: give a mobile number (11 digits, starting with 13 "
+        "to 19) or a landline with its area code, e.g. 0871-12345678 (extension after a dash)"
+    ) % {"value": number}
 
 
 def check_period(valid_from: date, valid_to: date | None) -> None:

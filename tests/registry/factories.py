@@ -42,7 +42,7 @@ def household_facts(village: str = VILLAGE_A, **overrides: object) -> HouseholdF
         address="下关镇文化路12号",
         residence_type=ResidenceType.RURAL,
         bank_name="农村信用社",
-        bank_account="6217000010001234567",
+        bank_account="6217000010001234569",
         phone="13912345678",
     )
     for key, value in overrides.items():

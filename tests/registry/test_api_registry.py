@@ -40,7 +40,7 @@ def test_read_masks_personal_data_and_hides_other_counties(client, caseworker_a,
     assert body["household_no"] == mine.household_no
     for person in Person.objects.filter(household=mine):
         assert person.id_number not in text
-    assert "6217000010001234567" not in text and body["bank_account_masked"].endswith("4567")
+    assert "6217000010001234569" not in text and body["bank_account_masked"].endswith("4569")
     assert {m["name"] for m in body["members"]} == {"张三", "李梅"}
     assert client.get(f"/api/v1/registry/households/{theirs.pk}", **auth).status_code == 404
 
@@ -95,7 +95,7 @@ def test_update_needs_the_current_version(client, caseworker_a):
     assert "caseworker_a" in stale.json()["detail"]
     household.refresh_from_db()
     assert household.address == "新址"
-    assert household.bank_account == "6217000010001234567"
+    assert household.bank_account == "6217000010001234569"
 
 
 def test_roles_without_the_permission_are_refused(client, caseworker_a, nobody):

@@ -11,7 +11,7 @@ from huimin.registry import queries, services
 from huimin.registry.models import HouseholdSnapshot, IncomeType, Person
 from tests.registry.factories import household_facts, make_household, member
 
-BANK = "6217000010001234567"
+BANK = "6217000010001234569"
 
 
 def test_every_change_writes_a_snapshot_and_an_audit_event(caseworker_a):
@@ -44,11 +44,11 @@ def test_snapshots_and_audit_events_never_hold_a_clear_number(caseworker_a):
     services.household_update(
         actor=caseworker_a,
         household=household,
-        facts=household_facts(bank_account="6228480010009876543", phone="13700001111"),
+        facts=household_facts(bank_account="6228480010009876540", phone="13700001111"),
         expected_version=household.version,
     )
     secrets = [p.id_number for p in Person.objects.all()]
-    secrets += [BANK, "6228480010009876543", "13912345678", "13700001111"]
+    secrets += [BANK, "6228480010009876540", "13912345678", "13700001111"]
     stored = json.dumps(list(HouseholdSnapshot.objects.values_list("data", flat=True)))
     stored += json.dumps(list(AuditEvent.objects.values_list("changes", flat=True)))
     for secret in secrets:

@@ -76,6 +76,8 @@ def test_the_page_refuses_the_same_and_the_attempt_is_on_record(
             "father_status": "present",
             "mother_status": "present",
             "counted_in_family": "on",
+            "able_to_work": "unknown",
+            "legal_supporter_able": "unknown",
         },
     )
     assert response.status_code == 200 and ELSEWHERE in response.content.decode()

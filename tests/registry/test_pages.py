@@ -107,9 +107,9 @@ def head_form(id_number: str, **extra: str) -> dict:
         "head-special_care_category": "none",
         "head-father_status": "present",
         "head-mother_status": "present",
-        "head-able_to_work": "on",
+        "head-able_to_work": "yes",
         "head-counted_in_family": "on",
-        "head-legal_supporter_able": "on",
+        "head-legal_supporter_able": "unknown",
         **extra,
     }
 
@@ -159,7 +159,7 @@ def test_a_stale_edit_form_says_who_changed_the_household(client, caseworker_a, 
     assert "was changed by caseworker_a" in body
     household.refresh_from_db()
     assert household.address == "新地址"
-    assert household.bank_account == "6217000010001234567"  # empty field kept the number
+    assert household.bank_account == "6217000010001234569"  # empty field kept the number
 
 
 def test_adding_a_member_income_and_asset_through_the_forms(client, caseworker_a):
@@ -175,6 +175,8 @@ def test_adding_a_member_income_and_asset_through_the_forms(client, caseworker_a
             "father_status": "present",
             "mother_status": "present",
             "counted_in_family": "on",
+            "able_to_work": "unknown",
+            "legal_supporter_able": "unknown",
             "student": "on",
             "disability_category": "5",
             "disability_grade": "2",

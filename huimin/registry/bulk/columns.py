@@ -266,10 +266,9 @@ COLUMNS: tuple[Column, ...] = (
         "有劳动能力",
         P,
         Kind.BOOL,
-        "是/否，留空视为“是”",
-        "yes/no: able to work; empty means yes",
+        "是/否，留空表示尚不清楚（不作不利于申请人的认定）",
+        "yes/no: able to work; empty means not yet known (never counted against the applicant)",
         "是",
-        default="true",
     ),
     Column(
         "student",
@@ -362,10 +361,10 @@ COLUMNS: tuple[Column, ...] = (
         "法定义务人有赡养抚养能力",
         P,
         Kind.BOOL,
-        "是/否，留空视为“是”",
-        "yes/no: has a legal supporter able to support; empty means yes",
+        "是/否，留空表示尚不清楚（不作不利于申请人的认定）",
+        "yes/no: has a legal supporter able to support; empty means not yet known (never "
+        "counted against the applicant)",
         "是",
-        default="true",
     ),
     Column(
         "in_institution",
@@ -475,17 +474,19 @@ COLUMNS: tuple[Column, ...] = (
         "银行账号",
         H,
         Kind.DIGITS,
-        "领款账号，12–30位数字",
-        "the payee's account number, 12-30 digits",
-        "6228480000000000000",
+        "领款账号：银行卡16–19位（末位为校验位），存折等其他账户12–30位数字",
+        "the payee's account number: a bank card 16-19 digits (the last a check digit), a "
+        "passbook or other account 12-30 digits",
+        "6228480000000000018",
     ),
     Column(
         "phone",
         "联系电话",
         H,
         Kind.DIGITS,
-        "手机或固定电话（可带区号和“-”）",
-        "mobile or landline phone (area code and dash allowed)",
+        "手机（11位）或带区号的固定电话，如0871-12345678，分机号用“-”隔开",
+        "mobile (11 digits) or landline with its area code, e.g. 0871-12345678, extension after "
+        "a dash",
         "13812345678",
     ),
     Column(

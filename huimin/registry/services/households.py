@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huimin.core.audit import field_changes
-from huimin.core.errors import Conflict, ValidationFailed
+from huimin.core.errors import Conflict, Problems, ValidationFailed
 from huimin.core.models import User
 from huimin.registry.models import Household, Membership, Person, Relation
 from huimin.registry.services._common import (
@@ -59,14 +59,27 @@ def household_create(
 ) -> Household:
     """A new household with its first members; the head becomes the payee."""
     on_date = on_date or timezone.localdate()
-    facts = check_household(facts)
-    region = village_for(actor, facts.region_code)
+    problems = Problems()  # every problem of the household and its members, in one refusal
+    with problems.check():
+        check_household(facts)
+    if not problems:
+        with problems.check():
+            village_for(actor, facts.region_code)
     if not members:
-        raise ValidationFailed(_("a household needs at least its head"), field="relation")
-    cleaned = [check_person(m, today=timezone.localdate()) for m in members]
-    check_no_repeated_ids(cleaned)
+        problems.found.append(
+            ValidationFailed(_("a household needs at least its head"), field="relation")
+        )
+    cleaned = []
+    for member in members:
+        with problems.check():
+            cleaned.append(check_person(member, today=timezone.localdate()))
+    with problems.check():
+        check_no_repeated_ids(cleaned)
     for member in cleaned:
-        check_identity_unique(actor, member.id_number, label=member.name)
+        with problems.check():
+            check_identity_unique(actor, member.id_number, label=member.name)
+    problems.raise_any()
+    region = village_for(actor, facts.region_code)
     household_no = household_no.strip() or next_household_no(region)
     _check_number_free(household_no)
     check_heads([(m.name, m.relation, True) for m in cleaned], household_label=household_no)
@@ -114,9 +127,13 @@ def household_update(
     """Change the household's own facts. A form opened before someone else's change is refused."""
     household = lock_household(household)
     check_version(household, expected_version)
-    facts = check_household(facts)
-    if facts.region_code != household.region_code:
-        village_for(actor, facts.region_code)
+    problems = Problems()
+    with problems.check():
+        check_household(facts)
+    if not problems and facts.region_code != household.region_code:
+        with problems.check():
+            village_for(actor, facts.region_code)
+    problems.raise_any()
     before = {name: getattr(household, name) for name in HOUSEHOLD_FIELDS}
     after = asdict(facts)
     changed = [name for name in HOUSEHOLD_FIELDS if before[name] != after[name]]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from huimin.core import access
 from huimin.core.audit import field_changes
-from huimin.core.errors import Conflict, ValidationFailed
+from huimin.core.errors import Conflict, Problems, ValidationFailed
 from huimin.core.models import User
 from huimin.registry.models import Household, Membership, Person, Relation
 from huimin.registry.services._common import PERSONAL_FIELDS, audit_person, lock_household
@@ -34,9 +34,15 @@ def person_add(
     request: HttpRequest | None = None,
 ) -> Person:
     household = lock_household(household)
-    facts = check_person(facts, today=timezone.localdate())
-    check_identity_unique(actor, facts.id_number, label=facts.name)
-    check_heads_after(household, person=facts, relation=facts.relation)
+    problems = Problems()  # every problem at once, each at its field
+    with problems.check():
+        check_person(facts, today=timezone.localdate())
+    if not _id_refused(problems):
+        with problems.check():
+            check_identity_unique(actor, facts.id_number, label=facts.name)
+    with problems.check():
+        check_heads_after(household, person=facts, relation=facts.relation)
+    problems.raise_any()
     person = Person.objects.create(household=household, **facts.values())
     Membership.objects.create(
         person=person,
@@ -51,6 +57,10 @@ def person_add(
     return person
 
 
+def _id_refused(problems: Problems) -> bool:
+    return any(field == "id_number" for found in problems.found for field, _m in found.errors)
+
+
 @transaction.atomic
 def person_update(
     *,
@@ -61,8 +71,13 @@ def person_update(
 ) -> Person:
     household = lock_household(person.household)
     person = Person.objects.select_for_update().get(pk=person.pk)
-    facts = check_person(facts, today=timezone.localdate())
-    check_identity_unique(actor, facts.id_number, label=facts.name, exclude_pk=person.pk)
+    problems = Problems()
+    with problems.check():
+        check_person(facts, today=timezone.localdate())
+    if not _id_refused(problems):
+        with problems.check():
+            check_identity_unique(actor, facts.id_number, label=facts.name, exclude_pk=person.pk)
+    problems.raise_any()
     before, after = {n: getattr(person, n) for n in PersonFacts.PERSON_FIELDS}, facts.values()
     changed = [name for name in PersonFacts.PERSON_FIELDS if before[name] != after[name]]
     if not changed:

@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from huimin.core.errors import HuiminError
+from huimin.core.money import format_yuan
 from huimin.core.pii import mask, mask_bank_account, mask_phone
 from huimin.registry import queries, services
 from huimin.registry.access import get_household_for
 from huimin.registry.forms import HeadForm, HouseholdForm, PayeeForm, PersonForm, show_error
-from huimin.registry.models import Household
+from huimin.registry.models import Asset, AssetKind, Household
 from huimin.registry.validation import HouseholdFacts
 from huimin.registry.views._common import GET_POST, form_page, places, region_names, user_of
 from huimin.registry.views.history import history_rows
@@ -33,7 +34,7 @@ def household_context(request: HttpRequest, household: Household) -> dict:
         "township_name": names.get(household.region_code[:9], ""),
         "members": detail.members,
         "members_with_income": [m for m in detail.members if m.incomes.all()],
-        "assets": detail.assets,
+        "assets": [(asset, asset_amount(asset)) for asset in detail.assets],
         "history": history_rows(detail.snapshots),
         "masked_bank": mask_bank_account(household.bank_account),
         "masked_phone": mask_phone(household.phone),
@@ -45,6 +46,29 @@ def household_context(request: HttpRequest, household: Household) -> dict:
         else None,
         "today": timezone.localdate(),
     }
+
+
+# Money held: the rules add these values up against the financial-asset limit.
+MONEY_ASSETS = (AssetKind.DEPOSIT, AssetKind.SECURITIES, AssetKind.DEBT_OWED)
+
+
+def asset_amount(asset: Asset) -> str:
+    """What one asset record amounts to, in its own unit.
+
+    Deposits, securities and debts are money; a vehicle is one vehicle and its value (the rules
+    weigh the value of a vehicle that is not a disability vehicle); a home or a commercial property
+    is one property, counted by number (its value shown only when it was recorded). The registry
+    records no floor area.
+    """
+    value = _("%(yuan)s yuan") % {"yuan": format_yuan(asset.value_fen)}
+    if asset.kind in MONEY_ASSETS:
+        return value
+    if asset.kind == AssetKind.VEHICLE:
+        return _("1 vehicle, worth %(value)s") % {"value": value}
+    one = _("1 home") if asset.kind == AssetKind.HOME else _("1 property")
+    if asset.value_fen:
+        return _("%(one)s, worth %(value)s") % {"one": one, "value": value}
+    return one
 
 
 @login_required

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from huimin.core import access as core_access
 from huimin.core.errors import HuiminError
-from huimin.registry import services
+from huimin.registry import queries, services
 from huimin.registry.access import get_household_for, get_person_for
 from huimin.registry.forms import DeathForm, PersonForm, TransferForm, show_error
 from huimin.registry.models import Household, Person
@@ -89,7 +89,18 @@ def _chosen(others: list[Person], pk: str | None) -> Person | None:
 def person_transfer(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_person_for(request.user, person_id)
     others = _other_living(person)
-    form = TransferForm(request.POST if request.method == "POST" else None, others=others)
+    find = request.GET.get("find", "")
+    destinations, find_error = _destinations(request, find, person)
+    if request.headers.get("HX-Request") and "find" in request.GET:
+        return render(
+            request,
+            "registry/_destinations.html",
+            {"destinations": destinations, "find": find, "find_error": find_error},
+        )
+    initial = {"to_household_no": request.GET.get("to", "")[:20]}
+    form = TransferForm(
+        request.POST if request.method == "POST" else None, initial=initial, others=others
+    )
     if request.method == "POST" and form.is_valid():
         target = _destination(request, form)
         if target is not None:
@@ -112,15 +123,27 @@ def person_transfer(request: HttpRequest, person_id: int) -> HttpResponse:
                     % {"name": person.name, "no": target.household_no},
                 )
                 return redirect("registry:household", household_id=target.pk)
-    return form_page(
+    return render(
         request,
-        form,
-        person.household,
-        title=_("Move %(name)s to another household") % {"name": person.name},
-        intro=_("The move keeps the history: the old household will show when %(name)s left.")
-        % {"name": person.name},
-        submit=_("Move"),
+        "registry/transfer_form.html",
+        {
+            "form": form,
+            "person": person,
+            "household": person.household,
+            "find": find,
+            "destinations": destinations,
+            "find_error": find_error,
+        },
     )
+
+
+def _destinations(request: HttpRequest, find: str, person: Person) -> tuple[list[Household], str]:
+    """The households in the user's jurisdiction matching the search, or what is wrong with it."""
+    try:
+        found = queries.household_destinations(user_of(request), find, exclude=person.household_id)
+    except HuiminError as error:
+        return [], error.message
+    return found, ""
 
 
 def _destination(request: HttpRequest, form: TransferForm) -> Household | None:

@@ -13,7 +13,6 @@ The checks live in modules by their kind; this package re-exports what callers u
 """
 
 from huimin.registry.bulk.validation._frames import ERROR_SCHEMA
-from huimin.registry.bulk.validation.cells import PHONE_PATTERN
 from huimin.registry.bulk.validation.dry_run import check_file
 from huimin.registry.bulk.validation.identity import ID_CHECK_CHARS, ID_WEIGHTS, id_checksum_ok
 from huimin.registry.bulk.validation.outcome import CheckResult
@@ -22,7 +21,6 @@ __all__ = [
     "ERROR_SCHEMA",
     "ID_CHECK_CHARS",
     "ID_WEIGHTS",
-    "PHONE_PATTERN",
     "CheckResult",
     "check_file",
     "id_checksum_ok",

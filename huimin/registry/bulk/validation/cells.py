@@ -7,8 +7,12 @@ from django.utils.translation import gettext as _
 
 from huimin.registry.bulk.columns import NO_WORDS, YES_WORDS, Column, Kind, Level
 from huimin.registry.bulk.validation._frames import with_value
-
-PHONE_PATTERN = r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8}|[0-9]{7,8})$"
+from huimin.registry.validation import (
+    bank_account_problem,
+    clean_bank_account,
+    clean_phone,
+    phone_problem,
+)
 
 
 def raw_aliases() -> dict[str, pl.Expr]:
@@ -132,17 +136,26 @@ def _parse_village(column: Column, raw: pl.Expr, empty: pl.Expr) -> tuple[pl.Exp
 
 
 def _parse_digits(column: Column, raw: pl.Expr, empty: pl.Expr) -> tuple[pl.Expr, pl.Expr | None]:
-    cleaned = raw.str.replace_all(r"\s", "")
+    """Phones and bank accounts: cleaned and judged by the very functions the forms use."""
     if column.key == "phone":
-        good = cleaned.str.contains(PHONE_PATTERN)
-        message = _(
-            "“%(value)s” is not a phone number (11-digit mobile or landline with area code)."
-        )
+        clean, problem = clean_phone, phone_problem
     else:
-        good = cleaned.str.contains(r"^[0-9]{12,30}$")
-        message = _("“%(value)s” is not a bank account number (12 to 30 digits).")
+        clean, problem = clean_bank_account, bank_account_problem
+    cleaned = raw.map_batches(_each_distinct(clean), return_dtype=pl.Utf8)
     value = pl.when(empty).then(pl.lit("")).otherwise(cleaned)
-    return value, pl.when(~empty & ~good).then(with_value(message, raw))
+    message = cleaned.map_batches(_each_distinct(problem), return_dtype=pl.Utf8)
+    return value, pl.when(~empty).then(message)
+
+
+def _each_distinct(function: Callable[[str], str | None]) -> Callable[[pl.Series], pl.Series]:
+    """`function` applied once per distinct value of a column (a file repeats few numbers)."""
+
+    def run(series: pl.Series) -> pl.Series:
+        distinct = series.drop_nulls().unique().to_list()
+        results = {value: function(value) for value in distinct}
+        return series.replace_strict(results, default=None, return_dtype=pl.Utf8)
+
+    return run
 
 
 _PARSERS: dict[Kind, Callable[[Column, pl.Expr, pl.Expr], tuple[pl.Expr, pl.Expr | None]]] = {
