@@ -28,7 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from huimin.core import roles
 from huimin.core.models import User
-from huimin.core.services import api_token_create, job_create
+from huimin.core.services import api_token_create, job_create, user_create
 from huimin.registry.bulk import storage
 from huimin.registry.bulk.views import IMPORT_KIND
 from tests.conftest import VILLAGE_B
@@ -66,6 +66,11 @@ SAMPLES: dict[str, Callable[[User], object]] = {
     "person_id": lambda other: registry_samples.person(other, MARKER).pk,
     "income_id": lambda other: registry_samples.income(other, MARKER).pk,
     "asset_id": lambda other: registry_samples.asset(other, MARKER).pk,
+    "user_id": lambda other: (
+        user_create(
+            actor=None, username="marked", password="x", full_name=MARKER, region_codes=["532922"]
+        ).pk
+    ),
 }
 
 
@@ -101,6 +106,16 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "jobs/": Visit(),
     "jobs/<int:job_id>/row/": Visit(),
     "jobs/<int:job_id>/retry/": ACTION,
+    "account/password/": NoRecords("one's own password"),
+    "administration/users/": Visit(),  # the staff of my regions
+    "administration/users/new/": NoRecords("an empty form"),
+    "administration/users/<int:user_id>/": Visit(),
+    "administration/users/<int:user_id>/disable/": ACTION,
+    "administration/users/<int:user_id>/enable/": ACTION,
+    "administration/users/<int:user_id>/password/": ACTION,
+    "administration/users/<int:user_id>/roles/": ACTION,
+    "administration/users/<int:user_id>/regions/": ACTION,
+    "administration/regions/townships/": Visit(query={"area": "532922"}, shows="苍山西镇"),
     "tokens/": Visit(),
     "tokens/new/": Visit(method="post", data={"name": "another"}),  # answers with my tokens
     "tokens/all/": Visit(),  # an administrator's overview of the tokens in their jurisdiction

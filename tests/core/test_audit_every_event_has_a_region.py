@@ -176,6 +176,22 @@ def every_kind_of_event(
     from huimin.core.services import user_create
 
     user_create(actor=admin_user, username="helper", password=PASSWORD, region_codes=["532922"])
+    # The administration pages' services: an account made, changed, disabled and enabled.
+    from huimin.core.administration import services as administration
+
+    clerk, _temporary = administration.user_add(
+        actor=admin_user, username="clerk", full_name="clerk", roles=[], region_codes=["532901"]
+    )
+    administration.user_set_roles(actor=admin_user, user_id=clerk.pk, roles=[roles.CASEWORKER])
+    administration.user_set_jurisdictions(
+        actor=admin_user, user_id=clerk.pk, region_codes=["532901001"]
+    )
+    administration.user_reset_password(actor=admin_user, user_id=clerk.pk)
+    administration.user_disable(actor=admin_user, user_id=clerk.pk)
+    administration.user_enable(actor=admin_user, user_id=clerk.pk)
+    administration.user_change_own_password(
+        user=caseworker_a, current_password=PASSWORD, new_password="a long new passphrase"
+    )
     token, _clear = api_token_create(user=caseworker_b, name="reports")
     api_token_revoke(user=caseworker_b, token_id=token.pk)
     job_create(owner=caseworker_b, kind="test", title="a job")
