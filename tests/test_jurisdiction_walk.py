@@ -40,6 +40,22 @@ API_PREFIX = "api/"
 OTHER_VILLAGE_NAME = "测试村丙"  # the other county's village (tests/conftest.py)
 
 
+def parameter_proposal(other: User) -> int:
+    """A proposal for the other county, made by someone else there (so the owner may decide)."""
+    from huimin.programs.models import ParameterProposal
+
+    proposer = user_create(actor=None, username="proposer", password="x", region_codes=["532922"])
+    return ParameterProposal.objects.create(
+        name="dibao.standard.rural",
+        region="532922",
+        start="2026-11-01",
+        value=50000,
+        source=MARKER,
+        effect_period="2026-11",
+        proposed_by=proposer,
+    ).pk
+
+
 def import_job(other: User) -> int:
     """An import the owner checked: its result page, its apply action, its refused rows."""
     upload = storage.upload_save([f"name\n{MARKER}\n".encode()], file_format="csv")
@@ -66,6 +82,7 @@ SAMPLES: dict[str, Callable[[User], object]] = {
     "person_id": lambda other: registry_samples.person(other, MARKER).pk,
     "income_id": lambda other: registry_samples.income(other, MARKER).pk,
     "asset_id": lambda other: registry_samples.asset(other, MARKER).pk,
+    "proposal_id": parameter_proposal,
     "user_id": lambda other: (
         user_create(
             actor=None, username="marked", password="x", full_name=MARKER, region_codes=["532922"]
@@ -148,6 +165,12 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "registry/export/": NoRecords("the export form"),
     "registry/export/download/": Visit(query={"q": MARKER[:4], "format": "csv"}),
     "programs/households/<int:household_id>/": FINDS,
+    "programs/parameters/": Visit(),  # the proposals of my regions
+    "programs/parameters/change/": NoRecords("a form for one's own regions and their standards"),
+    "programs/parameters/proposals/<int:proposal_id>/": Visit(),
+    "programs/parameters/proposals/<int:proposal_id>/decide/": Visit(
+        method="post", data={"decision": "approve"}, shows=None
+    ),
     "api/v1/openapi.json": NoRecords("the API's schema"),
     "api/v1/docs": NoRecords("the API's documentation page"),
     "api/v1/": NoRecords("the API's index"),

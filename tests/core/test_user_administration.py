@@ -194,3 +194,18 @@ def test_the_picker_loads_only_the_townships_of_one_county(client, dali_admin):
 def test_the_pages_need_the_administrators_permissions(client, caseworker_a):
     client.force_login(caseworker_a)
     assert client.get(reverse("administration:users")).status_code == 403
+
+
+def test_the_navigation_links_administrators_to_their_pages_not_to_the_django_admin(
+    client, dali_admin, caseworker_a
+):
+    client.force_login(dali_admin)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("administration:users") in page
+    assert reverse("programs:parameters") in page
+    assert reverse("account-password") in page
+    assert 'href="/admin/' not in page
+    client.force_login(caseworker_a)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("administration:users") not in page
+    assert reverse("account-password") in page
