@@ -1,6 +1,6 @@
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from huimin.programs.models import ParameterOverride
 from huimin.programs.parameters import live_parameters
@@ -61,18 +61,20 @@ def value_initial(kind: str, value: object) -> object:
 
 
 class ParameterChangeForm(forms.Form):
-    name = forms.ChoiceField(label=_lazy("Parameter"))
-    region = forms.ChoiceField(label=_lazy("Region"))
+    name = forms.ChoiceField(label=gettext_lazy("Parameter"))
+    region = forms.ChoiceField(label=gettext_lazy("Region"))
     start = forms.DateField(
-        label=_lazy("In force from"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("In force from"), widget=forms.DateInput(attrs={"type": "date"})
     )
     source = forms.CharField(
-        label=_lazy("Document reference (文号)"),
+        label=gettext_lazy("Document reference (文号)"),
         max_length=300,
-        help_text=_lazy("The document that sets this value, e.g. 大民发〔2026〕12号."),
+        help_text=gettext_lazy("The document that sets this value, e.g. 大民发〔2026〕12号."),
     )
     note = forms.CharField(
-        label=_lazy("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Note (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(
@@ -88,10 +90,10 @@ class ParameterChangeForm(forms.Form):
         self.fields["name"].choices = names  # type: ignore[attr-defined]
         self.fields["region"].choices = regions  # type: ignore[attr-defined]
         self.kind = kind
-        label = _lazy("New value")
+        label = gettext_lazy("New value")
         if kind == "yuan":
             field: forms.Field = forms.CharField(
-                label=label, help_text=f"{_('in yuan')} ({unit_words})"
+                label=label, help_text=_("in yuan (%(unit)s)") % {"unit": unit_words}
             )
         elif kind == "ratio":
             field = forms.DecimalField(

@@ -7,7 +7,7 @@ from typing import Any
 
 from huimin.programs.parameters import live_parameters
 from huimin.rules.errors import ParameterNotFound
-from huimin.rules.parameters import OVERRIDE
+from huimin.rules.parameters import OVERRIDE, ParameterSet
 from huimin.rules.periods import parse_period
 from huimin.rules.wording import is_example, parameter_value_words, parameter_words
 
@@ -44,6 +44,7 @@ class InForce:
     source: str
     example: bool
     local: bool  # set in this system (an override), not shipped
+    region_name: str = ""  # the region's name, where known
 
 
 def unit_words(unit: str, lang: str) -> str:
@@ -55,8 +56,24 @@ def parameter_choices(lang: str) -> list[tuple[str, str]]:
     return [(name, f"{parameter_words(name, lang)} ({name})") for name in live_parameters().names()]
 
 
-def in_force(name: str, region: str, on: dt.date, lang: str) -> InForce | None:
-    parameters = live_parameters()
+def region_names(code: str, lang: str) -> dict[str, str]:
+    """The names of a region and of every region above it: where a value in force is set."""
+    from huimin.core.models import Region
+
+    prefixes = [code[:n] for n in (2, 4, 6, 9, 12) if n <= len(code)]
+    return {r.code: r.name_for(lang) for r in Region.objects.filter(code__in=prefixes)}
+
+
+def in_force(
+    name: str,
+    region: str,
+    on: dt.date,
+    lang: str,
+    names: dict[str, str] | None = None,
+    parameters: ParameterSet | None = None,
+) -> InForce | None:
+    """The value in force; a caller asking for many passes the parameter set and the names."""
+    parameters = parameters or live_parameters()
     if name not in parameters.definitions:
         return None
     unit = parameters.definitions[name].unit
@@ -76,4 +93,7 @@ def in_force(name: str, region: str, on: dt.date, lang: str) -> InForce | None:
         source=record.source,
         example=is_example(record.source),
         local=record.origin == OVERRIDE,
+        region_name=(names if names is not None else region_names(region, lang)).get(
+            record.region, record.region
+        ),
     )

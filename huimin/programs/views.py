@@ -28,7 +28,7 @@ from huimin.programs.services import (
     parameter_proposal_create,
     parameter_proposal_reject,
 )
-from huimin.programs.standards import in_force, parameter_choices
+from huimin.programs.standards import in_force, parameter_choices, region_names
 from huimin.registry.access import get_household_for
 from huimin.rules.wording import parameter_value_words, parameter_words
 
@@ -96,16 +96,20 @@ def parameter_list(request: AuthedRequest) -> HttpResponse:
     )
     region = _home_region(request)
     today = timezone.localdate()
+    names, parameters = region_names(region, lang), live_parameters()
     standards = [
-        s for s in (in_force(n, region, today, lang) for n in live_parameters().names()) if s
+        s
+        for s in (in_force(n, region, today, lang, names, parameters) for n in parameters.names())
+        if s
     ]
     return render(
         request,
         "programs/parameter_list.html",
         {
-            "proposals": proposals,
+            "proposals": [(p, parameter_words(p.name, lang)) for p in proposals],
             "standards": standards,
-            "region": region,
+            "region": names.get(region, region),
+            "region_code": region,
             "may_propose": request.user.has_perm("programs.propose_parameter"),
         },
     )

@@ -239,3 +239,23 @@ def test_two_approvals_at_once_exactly_one_succeeds(regions):
 def test_a_region_without_households_has_no_effect(dali_admin, regions):
     proposal = propose(dali_admin, 1)
     assert proposal.effect["households"] == 0 and proposal.effect["monthly_difference_fen"] == 0
+
+
+def test_the_list_page_costs_a_fixed_number_of_queries(
+    client, dali_admin, households, django_assert_max_num_queries
+):
+    for n in range(5):
+        parameter_proposal_create(
+            actor=dali_admin,
+            name="dibao.standard.rural",
+            region="532901",
+            start=START,
+            value=70000 + n,
+            source=f"文号 {n}",
+            effect_period=PERIOD,
+        )
+    client.force_login(dali_admin)
+    client.get(reverse("programs:parameters"))  # warms the parameter set
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("programs:parameters")).content.decode()
+    assert page.count("文号 ") == 5 and "农村低保标准" in page
