@@ -37,12 +37,20 @@ def test_it_refuses_a_wrong_current_password(client, caseworker_a):
 
 def test_it_refuses_short_common_and_numeric_passwords(client, caseworker_a):
     client.force_login(caseworker_a)
-    assert "至少" in change(client, PASSWORD, "short-pw").content.decode()
+    assert "密码太短：至少要 12 个字符" in change(client, PASSWORD, "short-pw").content.decode()
     assert "太常见" in change(client, PASSWORD, "password1234").content.decode()
     assert "只包含数字" in change(client, PASSWORD, "839201748392").content.decode()
     assert "太相似" in change(client, PASSWORD, "caseworker_a1").content.decode()
     caseworker_a.refresh_from_db()
     assert caseworker_a.check_password(PASSWORD)
+
+
+def test_every_refusal_is_in_chinese_for_a_chinese_reader(client, caseworker_a):
+    client.force_login(caseworker_a)
+    for bad in ("short-pw", "password1234", "839201748392", "caseworker_a1"):
+        page = change(client, PASSWORD, bad).content.decode()
+        errors = page.split('class="errorlist"')[1].split(">", 1)[1].split("</ul>")[0]
+        assert "password" not in errors.lower() and "密码" in errors, bad
 
 
 def test_it_refuses_two_different_new_passwords(client, caseworker_a):
@@ -54,7 +62,7 @@ def test_the_settings_ask_for_twelve_characters_and_four_checks(settings):
     names = [v["NAME"].rsplit(".", 1)[1] for v in settings.AUTH_PASSWORD_VALIDATORS]
     assert names == [
         "UserAttributeSimilarityValidator",
-        "MinimumLengthValidator",
+        "MinimumLengthValidator",  # Django's, its message translated (core/passwords.py)
         "CommonPasswordValidator",
         "NumericPasswordValidator",
     ]

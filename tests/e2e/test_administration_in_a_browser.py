@@ -144,6 +144,8 @@ def test_a_standard_is_proposed_with_its_effect_and_approved_by_another(
         make_household(f"H-4{n}", VILLAGE_A, wage_fen=20000 + 10000 * n)
     log_in(page, live_server, "admin_dali")
     page.get_by_role("link", name=w["standards"]).click()
+    no_sideways_scroll(page)
+    screenshot(page, f"parameter-list-{lang}-{size}")
     page.goto(
         f"{live_server.url}/programs/parameters/change/?name=dibao.standard.rural&region=532901"
     )
