@@ -30,7 +30,7 @@ from huimin.programs.services import (
 )
 from huimin.programs.standards import in_force, parameter_choices, region_names
 from huimin.registry.access import get_household_for
-from huimin.rules.wording import parameter_value_words, parameter_words
+from huimin.rules.wording import parameter_value_words, parameter_words, shapes_amounts
 
 
 @login_required
@@ -100,7 +100,8 @@ def parameter_list(request: AuthedRequest) -> HttpResponse:
     standards = [
         s
         for s in (in_force(n, region, today, lang, names, parameters) for n in parameters.names())
-        if s
+        # the figures an office sets, not the rules' methods or lists
+        if s and shapes_amounts(s.unit) and not isinstance(s.value, list | dict)
     ]
     return render(
         request,
