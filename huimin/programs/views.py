@@ -145,7 +145,7 @@ def parameter_change(request: AuthedRequest) -> HttpResponse:
         "kind": kind,
         "unit_words": current.unit_words if current else "",
     }
-    context: dict[str, object] = {"current": current, "region_names": dict(regions)}
+    context: dict[str, object] = {"current": current, "start_iso": start.isoformat()}
     if request.method == "POST":
         form = ParameterChangeForm(request.POST, **form_kwargs)  # type: ignore[arg-type]
         if form.is_valid():

@@ -259,3 +259,18 @@ def test_the_list_page_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         page = client.get(reverse("programs:parameters")).content.decode()
     assert page.count("文号 ") == 5 and "农村低保标准" in page
+
+
+def test_the_form_shows_the_value_in_force_on_the_chosen_day(
+    client, dali_admin, second_admin, households
+):
+    old = rural_standard()
+    proposal = propose(dali_admin, old + 500)
+    parameter_proposal_approve(actor=second_admin, proposal_id=proposal.pk)
+    client.force_login(dali_admin)
+    url = reverse("programs:parameter-change")
+    query = {"name": "dibao.standard.rural", "region": "532901"}
+    before = client.get(url, {**query, "start": "2026-10-15"}).content.decode()
+    after = client.get(url, {**query, "start": "2026-11-15"}).content.decode()
+    assert "在惠民系统中设定" not in before and "示例值" in before
+    assert "在惠民系统中设定" in after and f"{(old + 500) // 100}.{(old + 500) % 100:02d}" in after
