@@ -76,6 +76,7 @@ def log_in(page, live_server, username: str, password: str = PASSWORD) -> None:
 
 
 def no_sideways_scroll(page) -> None:
+    page.wait_for_load_state()  # after a click, the next page may not be there yet
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
@@ -144,6 +145,7 @@ def test_a_standard_is_proposed_with_its_effect_and_approved_by_another(
         make_household(f"H-4{n}", VILLAGE_A, wage_fen=20000 + 10000 * n)
     log_in(page, live_server, "admin_dali")
     page.get_by_role("link", name=w["standards"]).click()
+    expect(page.get_by_role("heading", name=w["standards"], exact=True)).to_be_visible()
     no_sideways_scroll(page)
     screenshot(page, f"parameter-list-{lang}-{size}")
     page.goto(
