@@ -292,6 +292,10 @@ def record_link(user: User, event: AuditEvent) -> str:
             return reverse("registry:household", args=[event.object_id])
         household = (event.changes or {}).get("household")
         return f"{reverse('registry:search')}?{urlencode({'q': household})}" if household else ""
+    if event.object_type == "parameter_proposal" and (
+        user.has_perm("programs.propose_parameter") or user.has_perm("programs.approve_parameter")
+    ):
+        return reverse("programs:parameter-proposal", args=[event.object_id])
     if event.object_type == "user" and user.has_perm("core.change_user"):
         # the administration page (404 for an account outside the reader's jurisdiction)
         return reverse("administration:user", args=[event.object_id])

@@ -209,3 +209,14 @@ def test_the_navigation_links_administrators_to_their_pages_not_to_the_django_ad
     page = client.get(reverse("home")).content.decode()
     assert reverse("administration:users") not in page
     assert reverse("account-password") in page
+
+
+def test_the_audit_trail_tells_each_change_in_words(client, dali_admin, caseworker_a):
+    services.user_disable(actor=dali_admin, user_id=caseworker_a.pk)
+    services.user_set_roles(
+        actor=dali_admin, user_id=caseworker_a.pk, roles=[roles.CASEWORKER, roles.APPROVER]
+    )
+    client.force_login(dali_admin)
+    page = client.get(reverse("audit-list")).content.decode()
+    assert "停用了账号 caseworker_a" in page and "修改了 caseworker_a 的角色" in page
+    assert reverse("administration:user", args=[caseworker_a.pk]) in page

@@ -274,3 +274,20 @@ def test_the_form_shows_the_value_in_force_on_the_chosen_day(
     after = client.get(url, {**query, "start": "2026-11-15"}).content.decode()
     assert "在惠民系统中设定" not in before and "示例值" in before
     assert "在惠民系统中设定" in after and f"{(old + 500) // 100}.{(old + 500) % 100:02d}" in after
+
+
+def test_the_django_admin_cannot_add_a_value_around_the_approval(client, admin_user):
+    client.force_login(admin_user)
+    assert client.get("/admin/programs/parameteroverride/add/").status_code == 403
+
+
+def test_the_audit_trail_tells_each_step_and_links_the_proposal(
+    client, dali_admin, second_admin, households
+):
+    proposal = propose(dali_admin, rural_standard() + 100)
+    parameter_proposal_reject(actor=second_admin, proposal_id=proposal.pk, reason="文号有误")
+    client.force_login(dali_admin)  # an administrator reads the audit trail
+    page = client.get(reverse("audit-list")).content.decode()
+    assert "提出了参数 dibao.standard.rural 的新值" in page
+    assert "退回了参数 dibao.standard.rural 的新值" in page
+    assert reverse("programs:parameter-proposal", args=[proposal.pk]) in page
