@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "huimin.core.http.RefuseNulBytesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A user given a temporary password changes it before anything else.
+    "huimin.core.administration.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -151,21 +153,32 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Every password a person chooses (their own change, an administrator's set-password form) is
+# checked against these; a temporary password the system generates passes them too.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        # Django's, with its message in Chinese too (core/passwords.py)
+        "NAME": "huimin.core.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Throttling of failed logins (django-axes): per user name and address together, so one
-# village's shared computer is not locked out by a neighbour's typos.
-AXES_FAILURE_LIMIT = env_int("HUIMIN_LOGIN_FAILURE_LIMIT", 5)
+# Throttling of failed logins (django-axes, core/login_throttle.py): a user name is locked after
+# HUIMIN_LOGIN_FAILURE_LIMIT failures from any address (one account attacked from many places),
+# and an address after HUIMIN_LOGIN_ADDRESS_FAILURE_LIMIT failures whatever the user names (a
+# password spray); higher, so that a village's shared computer survives its staff's typos.
+AXES_FAILURE_LIMIT = env_int("HUIMIN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+HUIMIN_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("HUIMIN_LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("HUIMIN_LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_HANDLER = "huimin.core.login_throttle.LoginThrottle"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

@@ -28,7 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from huimin.core import roles
 from huimin.core.models import User
-from huimin.core.services import api_token_create, job_create
+from huimin.core.services import api_token_create, job_create, user_create
 from huimin.registry.bulk import storage
 from huimin.registry.bulk.views import IMPORT_KIND
 from tests.conftest import VILLAGE_B
@@ -38,6 +38,22 @@ MARKER = "乙县专用标记"  # appears in every record made for the other coun
 SKIPPED_PREFIXES = ("admin/", "i18n/", "static/")
 API_PREFIX = "api/"
 OTHER_VILLAGE_NAME = "测试村丙"  # the other county's village (tests/conftest.py)
+
+
+def parameter_proposal(other: User) -> int:
+    """A proposal for the other county, made by someone else there (so the owner may decide)."""
+    from huimin.programs.models import ParameterProposal
+
+    proposer = user_create(actor=None, username="proposer", password="x", region_codes=["532922"])
+    return ParameterProposal.objects.create(
+        name="dibao.standard.rural",
+        region="532922",
+        start="2026-11-01",
+        value=50000,
+        source=MARKER,
+        effect_period="2026-11",
+        proposed_by=proposer,
+    ).pk
 
 
 def import_job(other: User) -> int:
@@ -66,6 +82,12 @@ SAMPLES: dict[str, Callable[[User], object]] = {
     "person_id": lambda other: registry_samples.person(other, MARKER).pk,
     "income_id": lambda other: registry_samples.income(other, MARKER).pk,
     "asset_id": lambda other: registry_samples.asset(other, MARKER).pk,
+    "proposal_id": parameter_proposal,
+    "user_id": lambda other: (
+        user_create(
+            actor=None, username="marked", password="x", full_name=MARKER, region_codes=["532922"]
+        ).pk
+    ),
 }
 
 
@@ -101,6 +123,16 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "jobs/": Visit(),
     "jobs/<int:job_id>/row/": Visit(),
     "jobs/<int:job_id>/retry/": ACTION,
+    "account/password/": NoRecords("one's own password"),
+    "administration/users/": Visit(),  # the staff of my regions
+    "administration/users/new/": NoRecords("an empty form"),
+    "administration/users/<int:user_id>/": Visit(),
+    "administration/users/<int:user_id>/disable/": ACTION,
+    "administration/users/<int:user_id>/enable/": ACTION,
+    "administration/users/<int:user_id>/password/": ACTION,
+    "administration/users/<int:user_id>/roles/": ACTION,
+    "administration/users/<int:user_id>/regions/": ACTION,
+    "administration/regions/townships/": Visit(query={"area": "532922"}, shows="苍山西镇"),
     "tokens/": Visit(),
     "tokens/new/": Visit(method="post", data={"name": "another"}),  # answers with my tokens
     "tokens/all/": Visit(),  # an administrator's overview of the tokens in their jurisdiction
@@ -133,6 +165,12 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "registry/export/": NoRecords("the export form"),
     "registry/export/download/": Visit(query={"q": MARKER[:4], "format": "csv"}),
     "programs/households/<int:household_id>/": FINDS,
+    "programs/parameters/": Visit(),  # the proposals of my regions
+    "programs/parameters/change/": NoRecords("a form for one's own regions and their standards"),
+    "programs/parameters/proposals/<int:proposal_id>/": Visit(),
+    "programs/parameters/proposals/<int:proposal_id>/decide/": Visit(
+        method="post", data={"decision": "approve"}, shows=None
+    ),
     "api/v1/openapi.json": NoRecords("the API's schema"),
     "api/v1/docs": NoRecords("the API's documentation page"),
     "api/v1/": NoRecords("the API's index"),

@@ -49,6 +49,14 @@ DESCRIPTIONS = {
     "user.create": gettext_lazy("%(who)s created the user %(detail)s"),
     "user.set_password_in_admin": gettext_lazy("%(who)s set the password of %(record)s"),
     "user.change_own_password": gettext_lazy("%(who)s changed their own password"),
+    "user.disable": gettext_lazy("%(who)s disabled the account %(detail)s"),
+    "user.enable": gettext_lazy("%(who)s enabled the account %(detail)s again"),
+    "user.reset_password": gettext_lazy("%(who)s reset the password of %(detail)s"),
+    "user.set_roles": gettext_lazy("%(who)s changed the roles of %(detail)s"),
+    "user.set_jurisdictions": gettext_lazy("%(who)s changed the regions of %(detail)s"),
+    "parameter.propose": gettext_lazy("%(who)s proposed a value of parameter %(detail)s"),
+    "parameter.approve": gettext_lazy("%(who)s approved a value of parameter %(detail)s"),
+    "parameter.reject": gettext_lazy("%(who)s rejected a value of parameter %(detail)s"),
     "api_token.create": gettext_lazy("%(who)s created an API token"),
     "api_token.revoke": gettext_lazy("%(who)s revoked an API token"),
     "job.create": gettext_lazy("%(who)s started: %(detail)s"),
@@ -67,6 +75,14 @@ DETAIL_KEYS = {
     "parameter.retire": "name",
     "regions.load": "file",
     "user.create": "username",
+    "user.disable": "username",
+    "user.enable": "username",
+    "user.reset_password": "username",
+    "user.set_roles": "username",
+    "user.set_jurisdictions": "username",
+    "parameter.propose": "name",
+    "parameter.approve": "name",
+    "parameter.reject": "name",
     "job.create": "title",
 }
 _REGISTRY_TYPES = {
@@ -276,6 +292,13 @@ def record_link(user: User, event: AuditEvent) -> str:
             return reverse("registry:household", args=[event.object_id])
         household = (event.changes or {}).get("household")
         return f"{reverse('registry:search')}?{urlencode({'q': household})}" if household else ""
+    if event.object_type == "parameter_proposal" and (
+        user.has_perm("programs.propose_parameter") or user.has_perm("programs.approve_parameter")
+    ):
+        return reverse("programs:parameter-proposal", args=[event.object_id])
+    if event.object_type == "user" and user.has_perm("core.change_user"):
+        # the administration page (404 for an account outside the reader's jurisdiction)
+        return reverse("administration:user", args=[event.object_id])
     permission = _ADMIN_TYPES.get(event.object_type)
     if permission and user.has_perm(permission) and not event.action.endswith("delete_in_admin"):
         model = _model(event.object_type)

@@ -50,6 +50,8 @@ class User(AbstractUser):
     phone = EncryptedTextField(_("phone"), blank=True, default="")
     phone_index = BlindIndexField(source="phone")
     jurisdictions = models.ManyToManyField(Region, blank=True, related_name="staff")
+    # Set when an administrator resets the password: the user must choose their own at next login.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     class Meta:
         permissions = [

@@ -39,7 +39,7 @@ _REGISTRY_WRITE = [
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     CASEWORKER: [*_REGISTRY_WRITE, "core.reveal_pii"],
     VILLAGE_HELPER: [*_REGISTRY_READ, "registry.add_household", "registry.add_person"],
-    APPROVER: [*_REGISTRY_READ, "core.reveal_pii"],
+    APPROVER: [*_REGISTRY_READ, "core.reveal_pii", "programs.approve_parameter"],
     FINANCE: [*_REGISTRY_READ, "core.reveal_pii"],
     AUDITOR: [*_REGISTRY_READ, "core.view_audit", "registry.export_registry"],
     ANALYST: ["registry.export_registry"],
@@ -53,6 +53,22 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         # Every API token of the staff in their jurisdiction: see it, revoke it.
         "core.view_apitoken",
         "core.change_apitoken",
+        # Local standards: an administrator proposes a value; a second person approves it.
+        "programs.propose_parameter",
+        "programs.approve_parameter",
+    ],
+}
+
+# The roles a holder of each role may give or take away (core/administration/services.py).
+ADMINISTERED_ROLES: dict[str, list[str]] = {
+    ADMINISTRATOR: [
+        CASEWORKER,
+        VILLAGE_HELPER,
+        APPROVER,
+        FINANCE,
+        AUDITOR,
+        ANALYST,
+        ADMINISTRATOR,
     ],
 }
 
@@ -75,6 +91,15 @@ def _existing_permissions(names: list[str]) -> list[Permission]:
 
 def sync_roles_after_migrate(**kwargs: object) -> None:
     sync_roles()
+
+
+def roles_administered_by(user: object) -> list[str]:
+    """The roles this user may give or take away, in the order of ROLE_LABELS."""
+    if not getattr(user, "is_authenticated", False) or not user.has_perm("core.change_user"):  # type: ignore[attr-defined]
+        return []
+    held = set(roles_of(user))
+    given = {role for holder in held for role in ADMINISTERED_ROLES.get(holder, [])}
+    return [role for role in ROLE_LABELS if role in given]
 
 
 def roles_of(user: object) -> list[str]:

@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from huimin.core import views
+from huimin.core.administration import views as administration
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +12,8 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/password/", administration.own_password, name="account-password"),
+    path("administration/", include("huimin.core.administration.urls")),
     path("jobs/", views.job_list, name="job-list"),
     path("jobs/<int:job_id>/row/", views.job_row, name="job-row"),
     path("jobs/<int:job_id>/retry/", views.job_retry, name="job-retry"),

@@ -8,7 +8,8 @@ from huimin.programs.services import parameter_override_create, parameter_overri
 
 @admin.register(ParameterOverride)
 class ParameterOverrideAdmin(admin.ModelAdmin):
-    """Administrators add values and retire them; a value in force is never edited in place."""
+    """Values in force, listed and retired; a value in force is never edited in place, and a new
+    one is added only by an approved proposal (programs/services.py)."""
 
     form = ParameterOverrideForm
     list_display = ["name", "region", "start", "value", "source", "retired_at"]
@@ -16,6 +17,11 @@ class ParameterOverrideAdmin(admin.ModelAdmin):
     search_fields = ["name", "region", "source"]
     fields = ["name", "region", "start", "value", "unit", "source"]
     actions = ["retire"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A new value goes through /programs/parameters/: proposed, then approved by a second
+        # person. The admin only lists values and retires them.
+        return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return obj is None and super().has_change_permission(request, obj)

@@ -171,11 +171,49 @@ def every_kind_of_event(
         source="test",
     )
     parameter_override_retire(actor=admin_user, override_id=override.pk)
+    # A proposed value: approved by a second person (which sets it), another one rejected.
+    from huimin.programs.services import (
+        parameter_proposal_approve,
+        parameter_proposal_create,
+        parameter_proposal_reject,
+    )
+
+    checker = make_user("approver_checker", roles.APPROVER, ["532901"])
+    for decide in ("approve", "reject"):
+        proposal = parameter_proposal_create(
+            actor=admin_user,
+            name="dibao.standard.rural",
+            region="532901",
+            start=dt.date(2026, 11, 1) if decide == "approve" else dt.date(2026, 12, 1),
+            value=91000,
+            source="大民发〔2026〕12号",
+            effect_period="2026-11",
+        )
+        if decide == "approve":
+            parameter_proposal_approve(actor=checker, proposal_id=proposal.pk)
+        else:
+            parameter_proposal_reject(actor=checker, proposal_id=proposal.pk, reason="文号有误")
     # Staff and system: users, tokens, jobs, regions, key rotation.
     make_user("approver_x", roles.APPROVER, ["532901"])  # by the system (no actor)
     from huimin.core.services import user_create
 
     user_create(actor=admin_user, username="helper", password=PASSWORD, region_codes=["532922"])
+    # The administration pages' services: an account made, changed, disabled and enabled.
+    from huimin.core.administration import services as administration
+
+    clerk, _temporary = administration.user_add(
+        actor=admin_user, username="clerk", full_name="clerk", roles=[], region_codes=["532901"]
+    )
+    administration.user_set_roles(actor=admin_user, user_id=clerk.pk, roles=[roles.CASEWORKER])
+    administration.user_set_jurisdictions(
+        actor=admin_user, user_id=clerk.pk, region_codes=["532901001"]
+    )
+    administration.user_reset_password(actor=admin_user, user_id=clerk.pk)
+    administration.user_disable(actor=admin_user, user_id=clerk.pk)
+    administration.user_enable(actor=admin_user, user_id=clerk.pk)
+    administration.user_change_own_password(
+        user=caseworker_a, current_password=PASSWORD, new_password="a long new passphrase"
+    )
     token, _clear = api_token_create(user=caseworker_b, name="reports")
     api_token_revoke(user=caseworker_b, token_id=token.pk)
     job_create(owner=caseworker_b, kind="test", title="a job")

@@ -49,7 +49,7 @@ def test_a_record_is_linked_where_the_reader_may_see_it(client, auditor, changed
     assert f'href="{household_page}"' in listed(client)
 
 
-def test_a_staff_record_is_linked_to_the_admin_for_administrators_only(
+def test_a_staff_record_is_linked_to_its_account_page_for_administrators_only(
     client, auditor, admin_user, caseworker_b
 ):
     from huimin.core.services import api_token_create
@@ -62,7 +62,7 @@ def test_a_staff_record_is_linked_to_the_admin_for_administrators_only(
             object_type="user",
             object_id=caseworker_b.pk,
         )
-    change_page = reverse("admin:core_user_change", args=[caseworker_b.pk])
+    change_page = reverse("administration:user", args=[caseworker_b.pk])
     client.force_login(admin_user)
     assert f'href="{change_page}"' in listed(client)
     client.force_login(auditor)

@@ -28,9 +28,7 @@ def test_it_lists_the_example_values_in_force_with_their_value_region_and_start(
     row = next(r for r in panel.split("<tr>") if "城市低保标准" in r and "532901<" in r)
     assert value_words(in_force.value, "fen/month", "zh") in row
     assert "大理市" in row and in_force.start.isoformat() in row
-    assert (
-        "/admin/programs/parameteroverride/add/?name=dibao.standard.urban&amp;region=532901" in row
-    )
+    assert "/programs/parameters/change/?name=dibao.standard.urban&amp;region=532901" in row
 
 
 def test_a_value_the_office_set_leaves_the_list(client, admin_user):
@@ -59,3 +57,10 @@ def test_it_is_in_english_too(client, admin_user):
 def test_only_an_administrator_sees_it(client, caseworker_a):
     client.force_login(caseworker_a)
     assert _panel(client) == ""
+
+
+def test_each_example_links_to_the_prefilled_change_form(client, admin_user):
+    client.force_login(admin_user)
+    page = client.get(reverse("home")).content.decode()
+    assert f"{reverse('programs:parameter-change')}?name=dibao.standard.rural" in page
+    assert "/admin/programs/" not in page
