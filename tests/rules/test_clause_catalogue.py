@@ -66,3 +66,13 @@ def test_values_are_worded_for_a_person() -> None:
     assert value_words(situation, "", "en") == "aged 70, physical disability, grade 1"
     parents = {"father_status": "dead", "mother_status": "imprisoned"}
     assert value_words(parents, "", "zh") == "父亲已死亡，母亲服刑在押"
+
+
+def test_it_names_every_parameter_in_chinese():
+    """An administrator's parameter form and the example-values list show these names: a key like
+    `dibao.age.adult` on a Chinese page is machine text."""
+    from huimin.rules.parameters import load_parameters
+    from huimin.rules.wording import PARAMETER_NAMES_ZH
+
+    unnamed = sorted(set(load_parameters().definitions) - set(PARAMETER_NAMES_ZH))
+    assert unnamed == []
