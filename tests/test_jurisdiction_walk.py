@@ -108,6 +108,7 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "audit/": Visit(shows=VILLAGE_B),  # events show their region
     "audit/verify/": NoRecords("starts a check of the whole chain; its job is the starter's"),
     "registry/": SEARCH,
+    "registry/villages/": Visit(query={"township": "532922100"}, shows=OTHER_VILLAGE_NAME),
     "registry/households/new/": NoRecords("an empty form"),
     "registry/households/<int:household_id>/": Visit(),
     "registry/households/<int:household_id>/edit/": Visit(),
