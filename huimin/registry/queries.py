@@ -347,12 +347,18 @@ def household_page(
     *,
     size: int = PAGE_SIZE,
     place_names: dict[str, str] | None = None,
+    clamp: bool = True,
 ) -> CountedPage[HouseholdResult]:
     """A page of households with their members and the total count, in four queries: the count,
-    the page, the members of its households, and (unless given) the names of their villages."""
+    the page, the members of its households, and (unless given) the names of their villages.
+
+    A page beyond the last shows the last (`clamp`), or nothing (the API's contract).
+    """
     found = household_search(user, search)
     total = household_matches(user, search).count()
-    page = min(page_number(number), max(1, -(-total // size)))
+    page = page_number(number)
+    if clamp:
+        page = min(page, max(1, -(-total // size)))
     start = (page - 1) * size
     households = list(found[start : start + size])
     by_household: dict[int, list[Person]] = {h.pk: [] for h in households}
