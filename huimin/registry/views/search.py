@@ -2,7 +2,7 @@
 visible parts), household number, place and filters, within the jurisdiction."""
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -46,15 +46,16 @@ def search(request: HttpRequest) -> HttpResponse:
                 page = queries.household_page(user_of(request), terms, request.GET.get("page"))
     keep = request.GET.copy()
     keep.pop("page", None)
-    return render(
-        request,
-        "registry/search.html",
-        {"form": form, "page": page, "query": keep.urlencode(), "region": form_region(form)},
-    )
-
-
-def form_region(form: SearchForm) -> str:
-    return form.region() if form.is_bound and form.is_valid() else ""
+    context = {"form": form, "page": page, "query": keep.urlencode(), "export": ""}
+    if page is not None:
+        # The export page takes one region code and the filters: the same households.
+        export = QueryDict(mutable=True)
+        export.update({"q": form.cleaned_data["q"], "village": form.region()})
+        for key in ("age_band", "disability", "residence_type"):
+            if form.cleaned_data[key]:
+                export[key] = form.cleaned_data[key]
+        context["export"] = export.urlencode()
+    return render(request, "registry/search.html", context)
 
 
 @login_required
