@@ -207,3 +207,34 @@ def test_a_page_of_households_takes_four_queries(caseworker_a, django_assert_num
         page = queries.household_page(caseworker_a, search, 2)
     assert page.total == 30 and len(page.items) == 5
     assert all(len(r.members) == 2 for r in page.items)
+
+
+def test_the_generator_and_the_import_fill_the_keys(regions, caseworker_a, tmp_path):
+    """COPY (PostgreSQL) and bulk_create (SQLite) both write the keys the search sorts and finds
+    by; so does an import's update of a known person's name."""
+    import io
+
+    from django.core.management import call_command
+
+    from huimin.registry.bulk.services import registry_import_run
+    from tests.registry.test_import_dry_run import csv_file, head
+
+    call_command("generate", "--region", "532901", "--persons", "300", stdout=io.StringIO())
+    rows = [head("HH-Z", name="曾小华")]
+    registry_import_run(
+        user=caseworker_a, path=csv_file(tmp_path, rows, "z.csv"), file_name="z.csv", mode="all"
+    )
+    people = list(Person.objects.all())
+    assert len(people) == 301
+    for person in people:
+        assert person.name_sort == name_sort_key(person.name), person.name
+        assert person.id_ends_index == id_ends_index(person.id_number)
+    imported = Person.objects.get(name="曾小华")
+    assert imported.name_sort.startswith("zeng1xiao3hua2")
+    rows = [head("HH-Z", name="曾小华", id_number=imported.id_number)]
+    rows[0]["name"] = "单小华"
+    registry_import_run(
+        user=caseworker_a, path=csv_file(tmp_path, rows, "z2.csv"), file_name="z2.csv", mode="all"
+    )
+    imported.refresh_from_db()
+    assert imported.name == "单小华" and imported.name_sort.startswith("shan4")
