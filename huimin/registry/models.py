@@ -259,6 +259,19 @@ class Person(models.Model):
                 fields=["name"], name="person_name_idx", opclasses=["varchar_pattern_ops"]
             ),
             models.Index(fields=["id_ends_index"], name="person_id_ends_idx"),
+            # The search sorts households by their living head's name: these few columns of the
+            # heads alone, instead of a scan of every person.
+            models.Index(
+                fields=["household", "name_sort"],
+                condition=Q(relation="head", death_date__isnull=True),
+                name="person_living_head_idx",
+            ),
+            # "A member with a disability": the few disabled people, not a scan of everyone.
+            models.Index(
+                fields=["household", "disability_grade"],
+                condition=Q(disability_category__isnull=False, death_date__isnull=True),
+                name="person_living_disabled_idx",
+            ),
         ]
 
     def __str__(self) -> str:

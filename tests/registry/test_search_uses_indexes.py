@@ -83,3 +83,12 @@ def test_village_prefix_uses_the_region_index(caseworker_a, household):
     text = plan(queries.household_search(caseworker_a, search))
     assert "household_region_idx" in text, text
     assert "Seq Scan" not in text
+
+
+def test_the_masked_number_uses_its_keyed_hash_index(caseworker_a, household):
+    from huimin.core.pii import mask
+
+    number = member(household, "张三").id_number
+    search = queries.search_parse(f"{mask(number)} 张三")
+    text = plan(queries.household_search(caseworker_a, search))
+    assert "person_id_ends_idx" in text, text

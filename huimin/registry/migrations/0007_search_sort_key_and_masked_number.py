@@ -56,4 +56,22 @@ class Migration(migrations.Migration):
             model_name="person",
             index=models.Index(fields=["id_ends_index"], name="person_id_ends_idx"),
         ),
+        migrations.AddIndex(
+            model_name="person",
+            index=models.Index(
+                condition=models.Q(("death_date__isnull", True), ("relation", "head")),
+                fields=["household", "name_sort"],
+                name="person_living_head_idx",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="person",
+            index=models.Index(
+                condition=models.Q(
+                    ("death_date__isnull", True), ("disability_category__isnull", False)
+                ),
+                fields=["household", "disability_grade"],
+                name="person_living_disabled_idx",
+            ),
+        ),
     ]
