@@ -79,3 +79,39 @@ def test_choosing_a_township_loads_only_its_villages(browser, live_server, casel
         screenshot(page, "search-village-chosen-zh-390")
     finally:
         context.close()
+
+
+def test_a_large_export_shows_its_progress_and_then_its_link(
+    browser, live_server, caseload, settings, tmp_path
+):
+    settings.VAR_DIR = tmp_path / "var"
+    settings.EXPORT_INLINE_MAX_ROWS = 10  # 26 households of 3: a job
+    context, page = sign_in(browser, live_server, width=390, locale="zh-CN")
+    try:
+        page.goto(f"{live_server.url}/registry/?township={VILLAGE_A[:9]}")
+        page.get_by_role("link", name="导出这些家庭").click()
+        page.get_by_role("button", name="下载 CSV").click()
+        link = page.get_by_role("link", name="下载 registry.csv")
+        expect(link).to_be_visible()
+        expect(page.get_by_text("共 78 人。")).to_be_visible()
+        screenshot(page, "export-job-done-zh-390")
+        with page.expect_download() as download:
+            link.click()
+        assert download.value.suggested_filename == "registry.csv"
+    finally:
+        context.close()
+
+
+def test_a_masked_number_alone_is_refused_and_the_filters_open(browser, live_server, caseload):
+    context, page = sign_in(browser, live_server, width=1366, locale="en-US")
+    try:
+        page.goto(f"{live_server.url}/registry/")
+        page.get_by_text("More filters").click()
+        page.locator("#id_disability").select_option("severe")
+        page.locator("#id_q").fill("5329**********1234")
+        page.get_by_role("button", name="Search", exact=True).click()
+        expect(page.get_by_text("alone match too many people")).to_be_visible()
+        expect(page.locator("details.filters")).to_have_attribute("open", "")
+        screenshot(page, "search-masked-refused-en-1366")
+    finally:
+        context.close()

@@ -126,3 +126,14 @@ def test_the_job_exports_the_filters_of_the_search(
     response = export(client, village="532901", residence_type="urban")
     assert [row[COLUMN_NAME] for row in rows_of(response.content)[1:]] == ["王城"]
     assert not Job.objects.filter(kind=EXPORT_KIND).exists()
+
+
+def test_any_part_of_the_name_is_exported_as_the_page_found_it(client, caseworker_a):
+    make_household(caseworker_a, VILLAGE_A, head="欧阳明", others=())
+    make_household(caseworker_a, VILLAGE_A, head="明亮", others=())
+    client.force_login(caseworker_a)
+    page = client.get("/registry/", {"q": "明", "contains": "on", "township": VILLAGE_A[:9]})
+    link = page.context["export"]
+    assert "contains=1" in link
+    response = client.get(reverse("registry:export-download") + "?" + link + "&format=csv")
+    assert sorted(r[COLUMN_NAME] for r in rows_of(response.content)[1:]) == ["明亮", "欧阳明"]

@@ -76,6 +76,7 @@ class PreparedExport:
     village: str
     file_format: str
     reveal: bool
+    contains: bool = False
 
     @property
     def rows(self) -> int:
@@ -89,6 +90,7 @@ class PreparedExport:
             "village": self.village,
             "file_format": self.file_format,
             "reveal": self.reveal,
+            "contains": self.contains,
             "age_band": filters.age_band,
             "disability": filters.disability,
             "residence_type": filters.residence_type,
@@ -103,6 +105,7 @@ def export_prepare(
     file_format: str,
     reveal: bool = False,
     filters: Filters | None = None,
+    contains: bool = False,
 ) -> PreparedExport:
     """Check the user may export this, and list the members of the households the search finds
     (the same households as the search page, within the user's jurisdiction)."""
@@ -113,7 +116,7 @@ def export_prepare(
         raise NotAllowed(_("Your role may not reveal personal data; export it masked."))
     if file_format not in FORMATS:
         raise ValidationFailed(_("Choose CSV or Excel."), field="format")
-    search = search_parse(q, village=village, filters=filters)
+    search = search_parse(q, village=village, contains=contains, filters=filters)
     if search.empty:
         raise ValidationFailed(
             _("Search for something, or choose a village, before exporting."), field="q"
@@ -128,7 +131,7 @@ def export_prepare(
             % {"n": EXPORT_MAX_ROWS},
             field="q",
         )
-    return PreparedExport(search, ids, q, village, file_format, reveal)
+    return PreparedExport(search, ids, q, village, file_format, reveal, contains=search.contains)
 
 
 def registry_export(

@@ -85,6 +85,7 @@ def export_registry_file(
     village: str,
     file_format: str,
     reveal: bool,
+    contains: bool = False,
     age_band: str = "",
     disability: str = "",
     residence_type: str = "",
@@ -97,6 +98,7 @@ def export_registry_file(
             village=village,
             file_format=file_format,
             reveal=reveal,
+            contains=contains,
             age_band=age_band,
             disability=disability,
             residence_type=residence_type,
@@ -122,6 +124,7 @@ def run_export_job(*, job_id: int, user_id: int, **arguments: object) -> None:
         file_format=str(arguments.get("file_format") or "xlsx"),
         reveal=bool(arguments.get("reveal")),
         filters=filters,
+        contains=bool(arguments.get("contains")),
     )
     job_progress(job_id=job_id, done=0, total=prepared.rows)
 

@@ -182,7 +182,11 @@ def _export_context(request: HttpRequest, error: str = "") -> dict:
     return {
         "q": request.GET.get("q", ""),
         "village": request.GET.get("village", ""),
-        "filters": {key: request.GET.get(key, "") for key in FILTER_KEYS if request.GET.get(key)},
+        "filters": {
+            key: request.GET.get(key, "")
+            for key in (*FILTER_KEYS, "contains")
+            if request.GET.get(key)
+        },
         "may_reveal": request.user.has_perm("core.reveal_pii"),
         "inline_max": settings.EXPORT_INLINE_MAX_ROWS,
         "hours": settings.EXPORT_FILES_RETENTION_HOURS,
@@ -204,6 +208,7 @@ def export_download(request: HttpRequest) -> HttpResponse:
             file_format=request.GET.get("format", "xlsx"),
             reveal=request.GET.get("reveal") == "1",
             filters=Filters(**{key: request.GET.get(key, "") for key in FILTER_KEYS}),
+            contains=request.GET.get("contains") in ("1", "on", "true"),
         )
         if prepared.rows > settings.EXPORT_INLINE_MAX_ROWS:
             storage.files_purge()

@@ -51,6 +51,8 @@ def search(request: HttpRequest) -> HttpResponse:
         # The export page takes one region code and the filters: the same households.
         export = QueryDict(mutable=True)
         export.update({"q": form.cleaned_data["q"], "village": form.region()})
+        if form.cleaned_data["contains"]:
+            export["contains"] = "1"
         for key in ("age_band", "disability", "residence_type"):
             if form.cleaned_data[key]:
                 export[key] = form.cleaned_data[key]
