@@ -238,3 +238,27 @@ def test_the_generator_and_the_import_fill_the_keys(regions, caseworker_a, tmp_p
     )
     imported.refresh_from_db()
     assert imported.name == "单小华" and imported.name_sort.startswith("shan4")
+
+
+def test_a_key_rotation_recomputes_the_masked_number_index(caseworker_a, settings):
+    import base64
+
+    from huimin.core import pii
+    from huimin.core.key_rotation import rotate_all
+
+    family = make_household(caseworker_a, head="张三", others=())
+    number = member(family, "张三").id_number
+    before = Person.objects.values_list("id_ends_index", flat=True).get(name="张三")
+    settings.HUIMIN_DATA_KEYS_OLD = [settings.HUIMIN_DATA_KEY]
+    settings.HUIMIN_DATA_KEY = base64.b64encode(b"a-brand-new-key-of-32-bytes-long").decode()
+    pii.reset_key_cache()
+    try:
+        assert found(caseworker_a, f"{mask(number)} 张三") == ["张三"]  # old index, during it
+        rotate_all(report=lambda _line: None)
+        settings.HUIMIN_DATA_KEYS_OLD = []
+        pii.reset_key_cache()
+        after = Person.objects.values_list("id_ends_index", flat=True).get(name="张三")
+        assert after != before and after == id_ends_index(number)
+        assert found(caseworker_a, f"{mask(number)} 张三") == ["张三"]  # new key alone
+    finally:
+        pii.reset_key_cache()
