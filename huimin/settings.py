@@ -197,6 +197,10 @@ USE_TZ = True
 # Personal data kept outside the database, and the API's tokens.
 # Uploaded import files and rejected-row files are encrypted; after this many days they are deleted.
 IMPORT_FILES_RETENTION_DAYS = env_int("HUIMIN_IMPORT_FILES_RETENTION_DAYS", 7, minimum=1)
+# An export of more rows than this runs as a background job; its file (encrypted like the
+# imports) can be downloaded by its owner for this many hours, then it is deleted.
+EXPORT_INLINE_MAX_ROWS = env_int("HUIMIN_EXPORT_INLINE_MAX_ROWS", 5000, minimum=1)
+EXPORT_FILES_RETENTION_HOURS = env_int("HUIMIN_EXPORT_FILES_RETENTION_HOURS", 24, minimum=1)
 # A new API token expires after this many days (its owner may choose fewer).
 API_TOKEN_DAYS = env_int("HUIMIN_API_TOKEN_DAYS", 90, minimum=1)
 # Attempts per user and hour to register an identity number known in another jurisdiction.

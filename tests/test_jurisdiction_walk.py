@@ -74,9 +74,28 @@ def import_job(other: User) -> int:
     return job.pk
 
 
+def export_job(other: User) -> int:
+    """A large export the owner made: its progress page and its file."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from huimin.registry.bulk.tasks import EXPORT_KIND
+
+    stored = storage.export_save(f"name\n{MARKER}\n".encode(), file_format="csv")
+    expires = (timezone.now() + timedelta(hours=1)).isoformat()
+    outcome = {"export_file": str(stored), "file_name": "registry.csv", "rows": 1}
+    job = job_create(owner=other, kind=EXPORT_KIND, title=MARKER)
+    type(job).objects.filter(pk=job.pk).update(
+        status="succeeded", outcome={**outcome, "expires_at": expires}
+    )
+    return job.pk
+
+
 # id kind in the URL -> a function that makes such a record for the other county's user
 SAMPLES: dict[str, Callable[[User], object]] = {
     "job_id": import_job,
+    "export_id": export_job,
     "token_id": lambda other: api_token_create(user=other, name=MARKER)[0].pk,
     "household_id": lambda other: registry_samples.household(other, MARKER).pk,
     "person_id": lambda other: registry_samples.person(other, MARKER).pk,
@@ -140,6 +159,7 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "audit/": Visit(shows=VILLAGE_B),  # events show their region
     "audit/verify/": NoRecords("starts a check of the whole chain; its job is the starter's"),
     "registry/": SEARCH,
+    "registry/villages/": Visit(query={"township": "532922100"}, shows=OTHER_VILLAGE_NAME),
     "registry/households/new/": NoRecords("an empty form"),
     "registry/households/<int:household_id>/": Visit(),
     "registry/households/<int:household_id>/edit/": Visit(),
@@ -164,6 +184,8 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "registry/import/<int:job_id>/rejected/": Visit(),
     "registry/export/": NoRecords("the export form"),
     "registry/export/download/": Visit(query={"q": MARKER[:4], "format": "csv"}),
+    "registry/export/<int:export_id>/": Visit(),
+    "registry/export/<int:export_id>/file/": Visit(),
     "programs/households/<int:household_id>/": FINDS,
     "programs/parameters/": Visit(),  # the proposals of my regions
     "programs/parameters/change/": NoRecords("a form for one's own regions and their standards"),

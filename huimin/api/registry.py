@@ -6,7 +6,7 @@ Personal data leaves only masked. Outside the caller's jurisdiction a household 
 from datetime import date
 from typing import Annotated
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 
 from huimin.api.schema import RegionCodeOrEmpty, Text, VillageCode, as_long_as, at_most, errors
@@ -36,6 +36,26 @@ class HouseholdSummaryOut(Schema):
     status: str
     payee_name: str
     version: int
+
+
+class SearchMemberOut(Schema):
+    id: int
+    name: str
+    id_number_masked: str
+    relation: str
+    birth_date: date
+    death_date: date | None
+    matched: bool  # this member is the one the search text found
+
+
+class HouseholdFoundOut(HouseholdSummaryOut):
+    """A search result: the household's summary, its living head and its members (masked)."""
+
+    head_name: str  # "" when the household has no living head
+    head_id_number_masked: str
+    village_name: str
+    member_count: int  # living members
+    members: list[SearchMemberOut]
 
 
 class IncomeOut(Schema):
@@ -177,22 +197,54 @@ def _household_out(household: Household) -> dict:
     }
 
 
+def _found(result: queries.HouseholdResult) -> dict:
+    return {
+        **_summary(result.household),
+        "head_name": result.head.name if result.head else "",
+        "head_id_number_masked": result.head_masked_id,
+        "village_name": result.village_name,
+        "member_count": len(result.living_members),
+        "members": [
+            {
+                "id": m.pk,
+                "name": m.name,
+                "id_number_masked": mask(m.id_number),
+                "relation": m.relation,
+                "birth_date": m.birth_date,
+                "death_date": m.death_date,
+                "matched": m.pk in result.matched,
+            }
+            for m in result.members
+        ],
+    }
+
+
 @router.get(
     "/households",
-    response={200: list[HouseholdSummaryOut], **errors()},
-    summary="Search households by identity number, household number, name or village",
+    response={200: list[HouseholdFoundOut], **errors()},
+    summary="Search households by identity number (whole, or its visible parts with a name or "
+    "village), household number, name, region and filters; sorted by the head's name in pinyin "
+    "order; the total number of matches is in the X-Total-Count header",
 )
 def household_search(
     request: HttpRequest,
+    response: HttpResponse,
     q: Annotated[Text, at_most(queries.SEARCH_LENGTH)] = "",
     village: RegionCodeOrEmpty = "",
     contains: bool = False,
+    age_band: Annotated[Text, at_most(16)] = "",
+    disability: Annotated[Text, at_most(16)] = "",
+    residence_type: Annotated[Text, at_most(16)] = "",
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> list[dict]:
     user = _user(request, "registry.view_household")
-    terms = queries.search_parse(q, village=village, contains=contains)
-    found = queries.page_of(queries.household_search(user, terms), page)
-    return [_summary(h) for h in found.items]
+    filters = queries.Filters(
+        age_band=age_band, disability=disability, residence_type=residence_type
+    )
+    terms = queries.search_parse(q, village=village, contains=contains, filters=filters)
+    found = queries.household_page(user, terms, page, clamp=False)
+    response["X-Total-Count"] = str(found.total)
+    return [_found(result) for result in found.items]
 
 
 @router.get(

@@ -472,15 +472,64 @@ class HeadForm(RegistryForm):
 
 
 class SearchForm(forms.Form):
+    """The search box, the place (a township, then one of its villages) and the filters.
+
+    Only the villages of the chosen township are offered: with htmx they are fetched when the
+    township changes (`views.search.villages`); without JavaScript, "Show its villages" reloads
+    the page with the township chosen. Program and case-status filters will join the member and
+    household filters once casework records them.
+    """
+
     q = forms.CharField(
-        label=_("Identity number, household number or name"),
+        label=_("Name, identity number or household number"),
+        help_text=_(
+            "From a masked number, type its visible parts with the name: 5329 1234 张三 "
+            "(or choose the village)."
+        ),
         max_length=SEARCH_LENGTH,
         required=False,
     )
-    village = forms.ChoiceField(label=_("Village or township"), required=False)
+    township = forms.ChoiceField(label=_("Township or street"), required=False)
+    village = forms.ChoiceField(label=_("Village or community"), required=False)
     contains = forms.BooleanField(label=_("Match any part of the name"), required=False)
+    age_band = forms.ChoiceField(
+        label=_("A member aged"),
+        required=False,
+        choices=[
+            ("", _("any age")),
+            ("under_16", _("under 16")),
+            ("16_59", _("16 to 59")),
+            ("60_79", _("60 to 79")),
+            ("80_plus", _("80 or over")),
+        ],
+    )
+    disability = forms.ChoiceField(
+        label=_("Disability"),
+        required=False,
+        choices=[
+            ("", _("not a filter")),
+            ("any", _("a member with a disability")),
+            ("severe", _("a member with a severe disability (grade 1 or 2)")),
+        ],
+    )
+    residence_type = forms.ChoiceField(
+        label=_("Household type"),
+        required=False,
+        choices=[("", _("urban and rural")), *ResidenceType.choices],
+    )
 
-    def __init__(self, *args: object, places: list[tuple[str, str]], **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        townships: list[tuple[str, str]],
+        villages: list[tuple[str, str]],
+        **kwargs: object,
+    ) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        _set_choices(self.fields["village"], _choices(places, str(_("Anywhere in my area"))))
+        _set_choices(self.fields["township"], _choices(townships, str(_("Anywhere in my area"))))
+        _set_choices(self.fields["village"], _choices(villages, str(_("The whole township"))))
+
+    def region(self) -> str:
+        """The place searched: the village if one is chosen, else the township, else anywhere."""
+        return self.cleaned_data.get("village") or self.cleaned_data.get("township") or ""

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from huimin.core.pii import BlindIndexField, EncryptedTextField
 from huimin.registry.ethnic_groups import EthnicGroup
+from huimin.registry.search_keys import IdEndsIndexField, NameSortField
 
 
 class ResidenceType(models.TextChoices):
@@ -157,8 +158,12 @@ class Household(models.Model):
 class Person(models.Model):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
     name = models.CharField(_("name"), max_length=50)
+    # Pinyin order for pages (search_keys.py): the database sorts and pages by it.
+    name_sort = NameSortField(source="name")
     id_number = EncryptedTextField(_("identity number"))
     id_number_index = BlindIndexField(source="id_number")
+    # What the masked number shows (first and last four), hashed: found only with a name or village.
+    id_ends_index = IdEndsIndexField(source="id_number")
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("date of birth"))
     # A GB/T 3304 code (ethnic_groups.py); the pages show the group's name.
@@ -252,6 +257,20 @@ class Person(models.Model):
             # Name search is by prefix; varchar_pattern_ops serves `LIKE '张%'` in any locale.
             models.Index(
                 fields=["name"], name="person_name_idx", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(fields=["id_ends_index"], name="person_id_ends_idx"),
+            # The search sorts households by their living head's name: these few columns of the
+            # heads alone, instead of a scan of every person.
+            models.Index(
+                fields=["household", "name_sort"],
+                condition=Q(relation="head", death_date__isnull=True),
+                name="person_living_head_idx",
+            ),
+            # "A member with a disability": the few disabled people, not a scan of everyone.
+            models.Index(
+                fields=["household", "disability_grade"],
+                condition=Q(disability_category__isnull=False, death_date__isnull=True),
+                name="person_living_disabled_idx",
             ),
         ]
 

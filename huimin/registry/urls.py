@@ -6,6 +6,7 @@ app_name = "registry"
 
 urlpatterns: list = [
     path("", views.search, name="search"),
+    path("villages/", views.villages, name="villages"),
     path("households/new/", views.household_create, name="household-create"),
     path("households/<int:household_id>/", views.household_detail, name="household"),
     path("households/<int:household_id>/edit/", views.household_edit, name="household-edit"),

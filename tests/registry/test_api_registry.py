@@ -20,12 +20,18 @@ def test_search_lists_households_with_pinned_queries(
     make_household(caseworker_b, VILLAGE_B, head="张远")
     auth = bearer(caseworker_a)
     client.get("/api/v1/registry/households", {"q": "张"}, **auth)
-    # token, permissions (2), jurisdiction, households with payees; the token's last use was
-    # written by the first call and is not written again within a minute
-    with django_assert_num_queries(5):
+    # token, permissions (2), jurisdiction, the count, households with payees, their members,
+    # village names; the token's last use was written by the first call and is not written
+    # again within a minute
+    with django_assert_num_queries(8):
         response = client.get("/api/v1/registry/households", {"q": "张"}, **auth)
     body = response.json()
     assert sorted(h["payee_name"] for h in body) == ["张0", "张1", "张2"]
+    assert [h["head_name"] for h in body] == ["张0", "张1", "张2"]  # pinyin order of the head
+    assert response["X-Total-Count"] == "3"
+    assert [m["name"] for m in body[0]["members"]] == ["张0", "李梅"]
+    assert body[0]["members"][0]["id_number_masked"].startswith("5329****")
+    assert body[0]["member_count"] == 2
     by_village = client.get("/api/v1/registry/households", {"village": VILLAGE_B}, **auth)
     assert by_village.json() == []
 
@@ -110,3 +116,19 @@ def test_roles_without_the_permission_are_refused(client, caseworker_a, nobody):
     )
     assert response.status_code == 403
     assert member(household, "张三").household == household
+
+
+def test_search_takes_the_masked_number_and_the_filters(client, caseworker_a):
+    family = make_household(caseworker_a, head="张三")
+    make_household(caseworker_a, head="张四", residence_type="urban")
+    auth = bearer(caseworker_a)
+    number = member(family, "李梅").id_number
+    url = "/api/v1/registry/households"
+    found = client.get(url, {"q": f"{number[:4]} {number[-4:]} 李梅"}, **auth)
+    assert [h["head_name"] for h in found.json()] == ["张三"]
+    assert [m["matched"] for m in found.json()[0]["members"]] == [False, True]
+    alone = client.get(url, {"q": f"{number[:4]}**********{number[-4:]}"}, **auth)
+    assert alone.status_code == 400
+    urban = client.get(url, {"q": "张", "residence_type": "urban"}, **auth)
+    assert [h["head_name"] for h in urban.json()] == ["张四"]
+    assert urban["X-Total-Count"] == "1"

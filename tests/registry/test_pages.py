@@ -18,7 +18,7 @@ def en(client):
     client.cookies["django_language"] = "en"
 
 
-def test_the_search_page_finds_people_with_a_fixed_number_of_queries(
+def test_the_search_page_finds_households_with_a_fixed_number_of_queries(
     client, caseworker_a, django_assert_num_queries
 ):
     for n in range(3):
@@ -26,20 +26,22 @@ def test_the_search_page_finds_people_with_a_fixed_number_of_queries(
     client.force_login(caseworker_a)
     en(client)
     client.get("/registry/")  # warm the session and permission caches
-    with django_assert_num_queries(7):
+    # session, user, permissions (2), jurisdiction, townships; count, page, members, villages
+    with django_assert_num_queries(10):
         response = client.get("/registry/", {"q": "张"})
     body = response.content.decode()
     assert "张0" in body and "张2" in body
-    with django_assert_num_queries(7):
-        client.get("/registry/", {"q": "", "village": VILLAGE_A})
+    # and the chosen township's villages
+    with django_assert_num_queries(11):
+        client.get("/registry/", {"q": "", "township": VILLAGE_A[:9], "village": VILLAGE_A})
 
 
 def test_the_search_page_explains_what_to_do_before_and_after_a_search(client, caseworker_a):
     client.force_login(caseworker_a)
     en(client)
-    assert "Type an identity number" in client.get("/registry/").content.decode()
+    assert "Type a name" in client.get("/registry/").content.decode()
     body = client.get("/registry/", {"q": "不存在的人"}).content.decode()
-    assert "No one in your area matches" in body
+    assert "No household in your area matches" in body
     zh(client)
     body = client.get("/registry/", {"q": "不存在的人"}).content.decode()
     assert "您辖区内没有" in body

@@ -83,3 +83,13 @@ def test_village_prefix_uses_the_region_index(caseworker_a, household):
     text = plan(queries.household_search(caseworker_a, search))
     assert "household_region_idx" in text, text
     assert "Seq Scan" not in text
+
+
+def test_the_masked_number_uses_its_keyed_hash_index(caseworker_a, household):
+    from huimin.core.pii import mask
+
+    number = member(household, "张三").id_number
+    # With a village (not a name, whose own index could serve as well), only the keyed hash can.
+    search = queries.search_parse(mask(number), village=household.region_code)
+    text = plan(queries.household_search(caseworker_a, search))
+    assert "person_id_ends_idx" in text, text

@@ -7,6 +7,7 @@ Text cells that a spreadsheet would run as a formula are neutralised (OWASP's CS
 """
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -37,7 +38,7 @@ from huimin.registry.bulk.columns import (
 from huimin.registry.bulk.template import rows_to_csv
 from huimin.registry.ethnic_groups import CHINESE_NAMES
 from huimin.registry.models import Asset, Household, IncomeRecord, Person
-from huimin.registry.queries import person_search, search_parse
+from huimin.registry.queries import Filters, Search, household_matches, search_parse
 
 EXPORT_MAX_ROWS = 200_000
 BATCH = 5000
@@ -65,15 +66,49 @@ class ExportFile:
     rows: int
 
 
-def registry_export(
+@dataclass
+class PreparedExport:
+    """What an export will write: checked, parsed, and the people it holds, in order."""
+
+    search: Search
+    person_ids: list[int]
+    q: str
+    village: str
+    file_format: str
+    reveal: bool
+    contains: bool = False
+
+    @property
+    def rows(self) -> int:
+        return len(self.person_ids)
+
+    def arguments(self) -> dict[str, object]:
+        """What a job needs to make the same export again (JSON)."""
+        filters = self.search.filters
+        return {
+            "q": self.q,
+            "village": self.village,
+            "file_format": self.file_format,
+            "reveal": self.reveal,
+            "contains": self.contains,
+            "age_band": filters.age_band,
+            "disability": filters.disability,
+            "residence_type": filters.residence_type,
+        }
+
+
+def export_prepare(
     *,
     user: User,
     q: str,
     village: str,
     file_format: str,
     reveal: bool = False,
-    request: HttpRequest | None = None,
-) -> ExportFile:
+    filters: Filters | None = None,
+    contains: bool = False,
+) -> PreparedExport:
+    """Check the user may export this, and list the members of the households the search finds
+    (the same households as the search page, within the user's jurisdiction)."""
     # An export shows what the registry pages show, so it needs their permission as well.
     if not user.has_perms(EXPORT_PERMISSIONS):
         raise NotAllowed(_("Your role may not export from the registry."))
@@ -81,12 +116,14 @@ def registry_export(
         raise NotAllowed(_("Your role may not reveal personal data; export it masked."))
     if file_format not in FORMATS:
         raise ValidationFailed(_("Choose CSV or Excel."), field="format")
-    search = search_parse(q, village=village)
+    search = search_parse(q, village=village, contains=contains, filters=filters)
     if search.empty:
         raise ValidationFailed(
             _("Search for something, or choose a village, before exporting."), field="q"
         )
-    people = person_search(user, search).order_by("household__household_no", "pk")
+    people = Person.objects.filter(household__in=household_matches(user, search)).order_by(
+        "household__household_no", "pk"
+    )
     ids = list(people.values_list("pk", flat=True)[: EXPORT_MAX_ROWS + 1])
     if len(ids) > EXPORT_MAX_ROWS:
         raise ValidationFailed(
@@ -94,25 +131,71 @@ def registry_export(
             % {"n": EXPORT_MAX_ROWS},
             field="q",
         )
+    return PreparedExport(search, ids, q, village, file_format, reveal, contains=search.contains)
+
+
+def registry_export(
+    *,
+    user: User,
+    q: str,
+    village: str,
+    file_format: str,
+    reveal: bool = False,
+    filters: Filters | None = None,
+    request: HttpRequest | None = None,
+) -> ExportFile:
+    """An export made at once (the page's small exports, and the tests)."""
+    prepared = export_prepare(
+        user=user, q=q, village=village, file_format=file_format, reveal=reveal, filters=filters
+    )
+    return export_write(user=user, prepared=prepared, request=request)
+
+
+def export_write(
+    *,
+    user: User,
+    prepared: PreparedExport,
+    request: HttpRequest | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    job_id: int | None = None,
+) -> ExportFile:
+    """Write the file and its audit event; `progress(done, total)` after each batch of rows."""
     # The reads run in autocommit, batch by batch, outside any transaction: on SQLite every
     # transaction here begins IMMEDIATE and would hold the database's only write lock for the
     # whole export. Only the audit event below needs a (short) transaction.
+    file_format, search = prepared.file_format, prepared.search
     region_codes: set[str] = set()
-    rows = list(_rows(ids, reveal=reveal, as_csv=file_format == "csv", regions=region_codes))
+    rows = []
+    for row in _rows(
+        prepared.person_ids,
+        reveal=prepared.reveal,
+        as_csv=file_format == "csv",
+        regions=region_codes,
+    ):
+        rows.append(row)
+        if progress is not None and len(rows) % BATCH == 0:
+            progress(len(rows), prepared.rows)
     headers = [c.label_zh for c in COLUMNS]
+    changes: dict[str, object] = {
+        "q": prepared.q if search.kind not in ("id_number", "masked") else "<identity number>",
+        "village": prepared.village,
+        "rows": len(rows),
+        "format": file_format,
+        "reveal": prepared.reveal,
+    }
+    if search.filters.any:
+        changes["filters"] = {
+            k: v for k, v in prepared.arguments().items() if k in FILTER_KEYS and v
+        }
+    if job_id is not None:
+        changes["job"] = job_id
     with transaction.atomic():
         audit_record(
             actor=user,
             action="registry.export",
             object_type="export",
             region_code=_export_region(user, region_codes, village=search.village),
-            changes={
-                "q": q if search.kind != "id_number" else "<identity number>",
-                "village": village,
-                "rows": len(rows),
-                "format": file_format,
-                "reveal": reveal,
-            },
+            changes=changes,
             request=request,
         )
     if file_format == "csv":
@@ -125,6 +208,9 @@ def registry_export(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         len(rows),
     )
+
+
+FILTER_KEYS = ("age_band", "disability", "residence_type")
 
 
 def _export_region(user: User, exported: set[str], *, village: str) -> str:

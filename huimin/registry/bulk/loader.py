@@ -35,6 +35,7 @@ from huimin.registry.models import (
     Membership,
     Person,
 )
+from huimin.registry.search_keys import id_ends_index_many, name_sort_many
 
 MODELS = (Household, Person, Membership, IncomeRecord, Asset, HouseholdSnapshot)
 SQLITE_BATCH = 2000
@@ -275,6 +276,11 @@ def _insert_persons(persons: pl.DataFrame, now: datetime) -> None:
             *(c for c in columns if c != "id_number"),
             id_number=_encrypted(persons["id_number"]),
             id_number_index=_indexed(persons["id_number"]),
+            # COPY runs no pre_save: the search's keys are computed here (search_keys.py).
+            name_sort=pl.Series(name_sort_many(persons["name"].to_list()), dtype=pl.Utf8),
+            id_ends_index=pl.Series(
+                id_ends_index_many(persons["id_number"].to_list()), dtype=pl.Utf8
+            ),
         )
         _copy(Person, prepared, now)
     else:

@@ -4,7 +4,8 @@ An uploaded file holds thousands of identity numbers. It is encrypted with the d
 (AES-GCM, as the personal-data fields) while it waits between the check and the import, and
 deleted when an import of it ends. The rejected rows are encrypted the same way. Every file is
 created 0600 in a 0700 folder, and deleted after `IMPORT_FILES_RETENTION_DAYS` by `files_purge`
-(run at every upload and by `huimin purge_import_files`).
+(run at every upload and by `huimin purge_import_files`). A large export made by a job is kept
+the same way (`export-<uuid>.<format>.enc`) for `EXPORT_FILES_RETENTION_HOURS`.
 
 The importer reads a clear copy that exists only while the job runs, in a private temporary
 folder under VAR_DIR/tmp that is removed when the job ends, whether it succeeds or fails.
@@ -72,6 +73,23 @@ def rejected_save(clear: Path, *, upload: Path) -> Path:
     return path
 
 
+EXPORT_PREFIX = "export-"
+
+
+def export_save(content: bytes, *, file_format: str) -> Path:
+    """Store an export made by a job, encrypted, until its owner downloads it or it expires."""
+    path = uploads_dir() / f"{EXPORT_PREFIX}{uuid.uuid4().hex}.{file_format}{SEALED_SUFFIX}"
+    _seal(path, [content[i : i + SEGMENT_BYTES] for i in range(0, len(content), SEGMENT_BYTES)])
+    return path
+
+
+def retention_seconds(path: Path) -> int:
+    """Exports are kept hours (a download link), imports days (a check waits for a choice)."""
+    if path.name.startswith(EXPORT_PREFIX):
+        return settings.EXPORT_FILES_RETENTION_HOURS * 3600
+    return settings.IMPORT_FILES_RETENTION_DAYS * 86400
+
+
 def file_format_of_stored(path: Path) -> str:
     """'csv' or 'xlsx', from a stored file's name (uuid.csv.enc)."""
     name = path.name.removesuffix(SEALED_SUFFIX)
@@ -108,7 +126,7 @@ def is_current(path: Path, *, now: float | None = None) -> bool:
         age = (now if now is not None else time.time()) - path.stat().st_mtime
     except FileNotFoundError:
         return False
-    return age < settings.IMPORT_FILES_RETENTION_DAYS * 86400
+    return age < retention_seconds(path)
 
 
 def files_purge(*, now: float | None = None) -> int:

@@ -12,4 +12,6 @@ urlpatterns: list = [
     path("import/<int:job_id>/rejected/", views.import_rejected, name="import-rejected"),
     path("export/", views.export_page, name="export"),
     path("export/download/", views.export_download, name="export-download"),
+    path("export/<int:export_id>/", views.export_result, name="export-result"),
+    path("export/<int:export_id>/file/", views.export_file, name="export-file"),
 ]

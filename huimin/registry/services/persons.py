@@ -57,6 +57,16 @@ def person_add(
     return person
 
 
+def _derived(changed: list[str]) -> list[str]:
+    """The columns computed from changed ones: `save(update_fields=...)` runs only their pre_save."""
+    derived = []
+    if "name" in changed:
+        derived.append("name_sort")
+    if "id_number" in changed:
+        derived += ["id_number_index", "id_ends_index"]
+    return derived
+
+
 def _id_refused(problems: Problems) -> bool:
     return any(field == "id_number" for found in problems.found for field, _m in found.errors)
 
@@ -86,7 +96,7 @@ def person_update(
         check_heads_after(household, person=facts, relation=facts.relation, pk=person.pk)
     for name in changed:
         setattr(person, name, after[name])
-    person.save(update_fields=[*changed, "updated_at"])
+    person.save(update_fields=[*changed, *_derived(changed), "updated_at"])
     if "relation" in changed:
         Membership.objects.filter(person=person, valid_to__isnull=True).update(
             relation=person.relation

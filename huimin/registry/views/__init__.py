@@ -15,7 +15,7 @@ from huimin.registry.views.households import (
 from huimin.registry.views.incomes_assets import asset_add, asset_end, income_add, income_end
 from huimin.registry.views.persons import person_add, person_death, person_edit, person_transfer
 from huimin.registry.views.reveal import household_reveal, person_reveal
-from huimin.registry.views.search import search
+from huimin.registry.views.search import search, villages
 
 __all__ = [
     "GET_POST",
@@ -37,4 +37,5 @@ __all__ = [
     "person_reveal",
     "person_transfer",
     "search",
+    "villages",
 ]

@@ -35,6 +35,38 @@ def places(request: HttpRequest, *, villages_only: bool) -> tuple[list, dict[str
     return choices, names
 
 
+def township_choices(request: HttpRequest) -> list[tuple[str, str]]:
+    """The townships in the user's jurisdiction, named with their county (names repeat)."""
+    english = (get_language() or "").startswith("en")
+    rows = core_access.scope(
+        Region.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP]),
+        request.user,
+        field="code",
+    ).values_list("code", "level", "name_zh", "name_en")
+    names = {code: (en or zh if english else zh) for code, _level, zh, en in rows}
+    counties = {code[:6] for code, level, _zh, _en in rows if level == RegionLevel.COUNTY}
+    choices = []
+    for code, level, _zh, _en in sorted(rows):
+        if level != RegionLevel.TOWNSHIP:
+            continue
+        county = names.get(code[:6], "") if len(counties) > 1 else ""
+        choices.append((code, f"{county} · {names[code]}" if county else names[code]))
+    return choices
+
+
+def village_choices(request: HttpRequest, township: str) -> list[tuple[str, str]]:
+    """The villages of one township that are in the user's jurisdiction (none for no township)."""
+    if not (township.isdigit() and len(township) == 9):
+        return []
+    english = (get_language() or "").startswith("en")
+    rows = core_access.scope(
+        Region.objects.filter(level=RegionLevel.VILLAGE, code__startswith=township),
+        request.user,
+        field="code",
+    ).values_list("code", "name_zh", "name_en")
+    return [(code, (en or zh) if english else zh) for code, zh, en in sorted(rows)]
+
+
 def region_names(codes: list[str]) -> dict[str, str]:
     english = (get_language() or "").startswith("en")
     rows = Region.objects.filter(code__in=codes).values_list("code", "name_zh", "name_en")

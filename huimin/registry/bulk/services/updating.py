@@ -12,6 +12,7 @@ from huimin.registry.bulk import loader
 from huimin.registry.bulk.batches import batched, bulk_update_batch
 from huimin.registry.bulk.services.new_records import person_defaults
 from huimin.registry.models import Household, Membership, Person
+from huimin.registry.search_keys import name_sort_key
 from huimin.registry.services._common import PERSONAL_FIELDS
 from huimin.registry.services.households import HOUSEHOLD_FIELDS
 from huimin.registry.services.snapshots import snapshot_take_many
@@ -114,13 +115,15 @@ def update_persons(known: pl.DataFrame, changes: Changes) -> set[int]:
                 setattr(person, name, after[name])
             if "relation" in differing:
                 relation_changed.setdefault(person.relation, []).append(person.pk)
+            # bulk_update does not run pre_save: the pinyin sort key is set here.
+            person.name_sort = name_sort_key(person.name)
             person.updated_at = timezone.now()
             changed.append(person)
             persons = changes.setdefault(person.household_id, {}).setdefault("persons", {})
             persons[f"{person.name} ({person.pk})"] = field_changes(
                 before, after, personal=PERSONAL_FIELDS
             )
-    fields = [*PERSON_UPDATABLE, "updated_at"]
+    fields = [*PERSON_UPDATABLE, "name_sort", "updated_at"]
     Person.objects.bulk_update(changed, fields, batch_size=bulk_update_batch(len(fields)))
     for relation, pks in relation_changed.items():
         for batch in batched(pks):
