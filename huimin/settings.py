@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "huimin.core",
     "huimin.registry",
     "huimin.programs",
+    "huimin.simulation",
     "huimin.api",
     "huimin.core.admin_apps.HuiminAdminConfig",
     "django.contrib.auth",
@@ -242,6 +243,13 @@ TASKS = {
 HUIMIN_JOB_LEASE_SECONDS = env_int("HUIMIN_JOB_LEASE_SECONDS", 600)
 if HUIMIN_JOB_LEASE_SECONDS < 1:
     raise ImproperSetting("HUIMIN_JOB_LEASE_SECONDS", "must be at least 1")
+
+# Simulation: a Dask scheduler (tcp://host:port) to partition runs on; empty runs them here. The
+# smallest table cell shown outside the reader's own jurisdiction (a scenario may ask for more).
+HUIMIN_SIMULATION_DASK = env_str("HUIMIN_SIMULATION_DASK", "")
+HUIMIN_SIMULATION_MIN_CELL = env_int("HUIMIN_SIMULATION_MIN_CELL", 10)
+if HUIMIN_SIMULATION_MIN_CELL < 1:
+    raise ImproperSetting("HUIMIN_SIMULATION_MIN_CELL", "must be at least 1")
 
 LOGGING = {
     "version": 1,
