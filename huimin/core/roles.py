@@ -41,8 +41,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     VILLAGE_HELPER: [*_REGISTRY_READ, "registry.add_household", "registry.add_person"],
     APPROVER: [*_REGISTRY_READ, "core.reveal_pii"],
     FINANCE: [*_REGISTRY_READ, "core.reveal_pii"],
-    AUDITOR: [*_REGISTRY_READ, "core.view_audit", "registry.export_registry"],
-    ANALYST: ["registry.export_registry"],
+    AUDITOR: [
+        *_REGISTRY_READ,
+        "core.view_audit",
+        "registry.export_registry",
+        "simulation.view_scenario",
+    ],
+    ANALYST: ["registry.export_registry", "simulation.run_simulation"],
     ADMINISTRATOR: [
         "core.add_user",
         "core.change_user",
