@@ -44,7 +44,7 @@ def decile_of(y: np.ndarray, w: np.ndarray, groups: int = GROUPS) -> np.ndarray:
     total = w.sum()
     if total <= 0:
         return np.ones(len(y), dtype=np.int64)
-    order = np.argsort(y, kind="stable")
+    order = np.argsort(y)  # ties are placed by value below, whatever their order
     sorted_y = y[order]
     cumulative = np.cumsum(w[order])
     # weight strictly below each distinct value: the cumulative weight before its first unit
@@ -72,7 +72,7 @@ def lorenz(y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Cumulative shares of persons and of income at every unit, poorest first, from (0, 0)."""
     y = np.asarray(y, dtype=np.float64)
     w = np.asarray(w, dtype=np.float64)
-    order = np.argsort(y, kind="stable")
+    order = np.argsort(y)  # the order among equal incomes does not change the curve
     weights, incomes = w[order], y[order] * w[order]
     people = np.concatenate([[0.0], np.cumsum(weights)])
     money = np.concatenate([[0.0], np.cumsum(incomes)])
@@ -82,7 +82,10 @@ def lorenz(y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def gini(y: np.ndarray, w: np.ndarray) -> float | None:
-    p, share = lorenz(y, w)
+    return _gini_of(*lorenz(y, w))
+
+
+def _gini_of(p: np.ndarray, share: np.ndarray) -> float | None:
     if len(p) < 2 or share[-1] <= 0:
         return None
     area = float(np.sum((p[1:] - p[:-1]) * (share[1:] + share[:-1])))
@@ -91,7 +94,10 @@ def gini(y: np.ndarray, w: np.ndarray) -> float | None:
 
 def lorenz_points(y: np.ndarray, w: np.ndarray, points: int = GROUPS) -> list[list[float]]:
     """The curve at population shares 0, 1/points, ..., 1 (linear between units)."""
-    p, share = lorenz(y, w)
+    return _points_of(*lorenz(y, w), points)
+
+
+def _points_of(p: np.ndarray, share: np.ndarray, points: int = GROUPS) -> list[list[float]]:
     grid = np.linspace(0.0, 1.0, points + 1)
     values = np.interp(grid, p, share) if share[-1] > 0 else np.zeros_like(grid)
     return [[round(float(a), 6), round(float(b), 6)] for a, b in zip(grid, values, strict=True)]
@@ -161,7 +167,8 @@ def cost(outcomes: pl.DataFrame, programs: Sequence[str], months: int = 1) -> di
 
 def with_distribution(outcomes: pl.DataFrame) -> pl.DataFrame:
     """Households with members, with per-capita incomes, person weights and deciles."""
-    people = outcomes.filter(pl.col("members") > 0)
+    wanted = ["weight", "members", "income_fen", "household_type", "base_fen", "reform_fen"]
+    people = outcomes.select(wanted).filter(pl.col("members") > 0)
     members = pl.col("members").cast(pl.Float64)
     people = people.with_columns(
         (pl.col("weight") * members).alias("person_weight"),
@@ -224,10 +231,10 @@ def inequality(people: pl.DataFrame) -> dict[str, Any]:
         ("baseline", "pc_base"),
         ("reform", "pc_reform"),
     ):
-        y = people[column].to_numpy()
-        value = gini(y, w)
+        curve = lorenz(people[column].to_numpy(), w)
+        value = _gini_of(*curve)
         out["gini"][label] = None if value is None else round(value, 8)
-        out["lorenz"][label] = lorenz_points(y, w)
+        out["lorenz"][label] = _points_of(*curve)
     return out
 
 

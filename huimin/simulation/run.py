@@ -101,7 +101,9 @@ def household_frame(population: Population, period: Period, weights: np.ndarray)
             "weight": np.asarray(weights, dtype=np.float64),
             "members": members.astype(np.int64),
             "income_fen": income,
-            "household_type": pl.Series(np.array(HOUSEHOLD_TYPES)[household_type]),
+            "household_type": pl.Series(HOUSEHOLD_TYPES).gather(
+                pl.Series(household_type.astype(np.uint32))
+            ),
         }
     )
 
