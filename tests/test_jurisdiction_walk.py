@@ -58,6 +58,27 @@ def import_job(other: User) -> int:
     return job.pk
 
 
+def simulation_scenario(other: User):  # type: ignore[no-untyped-def]
+    from huimin.simulation.services import scenario_create
+
+    raw = {
+        "name": MARKER,
+        "period": "2026-03",
+        "population": {"source": "registry", "region": VILLAGE_B[:6]},
+        "metrics": {"poverty_line_fen": 60000},
+    }
+    return scenario_create(actor=other, raw=raw)
+
+
+def simulation_run(other: User):  # type: ignore[no-untyped-def]
+    from huimin.simulation.models import SimulationRun
+
+    scenario = simulation_scenario(other)
+    return SimulationRun.objects.create(
+        version=scenario.latest, region_code=scenario.region_code, started_by=other
+    )
+
+
 # id kind in the URL -> a function that makes such a record for the other county's user
 SAMPLES: dict[str, Callable[[User], object]] = {
     "job_id": import_job,
@@ -66,6 +87,8 @@ SAMPLES: dict[str, Callable[[User], object]] = {
     "person_id": lambda other: registry_samples.person(other, MARKER).pk,
     "income_id": lambda other: registry_samples.income(other, MARKER).pk,
     "asset_id": lambda other: registry_samples.asset(other, MARKER).pk,
+    "scenario_id": lambda other: simulation_scenario(other).pk,
+    "run_id": lambda other: simulation_run(other).pk,
 }
 
 
@@ -133,6 +156,12 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "registry/export/": NoRecords("the export form"),
     "registry/export/download/": Visit(query={"q": MARKER[:4], "format": "csv"}),
     "programs/households/<int:household_id>/": FINDS,
+    "simulation/": Visit(),  # lists the scenarios within reach
+    "simulation/scenarios/<int:scenario_id>/": Visit(),
+    "simulation/scenarios/<int:scenario_id>/run": ACTION,
+    "simulation/runs/<int:run_id>/": Visit(),
+    "simulation/runs/<int:run_id>/export.xlsx": FINDS,
+    "simulation/runs/<int:run_id>/export.csv": FINDS,
     "api/v1/openapi.json": NoRecords("the API's schema"),
     "api/v1/docs": NoRecords("the API's documentation page"),
     "api/v1/": NoRecords("the API's index"),

@@ -47,7 +47,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "registry.export_registry",
         "simulation.view_scenario",
     ],
-    ANALYST: ["registry.export_registry", "simulation.run_simulation"],
+    ANALYST: [
+        "registry.export_registry",
+        "simulation.run_simulation",
+        "simulation.view_scenario",
+    ],
     ADMINISTRATOR: [
         "core.add_user",
         "core.change_user",

@@ -69,7 +69,7 @@ def test_it_runs_a_version_as_a_job_over_the_registry(  # type: ignore[no-untype
     run = SimulationRun.objects.get(pk=run.pk)
     assert run.status == RunStatus.DONE, run.message
     assert run.figures["households"] == 3
-    job = Job.objects.get(pk=run.job_id)
+    job = Job.objects.get(pk=run.job.pk if run.job else 0)
     assert job.status == "succeeded" and job.outcome == {"run_id": run.pk}
     assert AuditEvent.objects.filter(action="simulation.run_finish", object_id=str(run.pk)).exists()
 
