@@ -54,7 +54,10 @@ def tables(figures: dict[str, Any]) -> dict[str, Any]:
         "recipients": [
             dict(row, title=program_title(row["program"])) for row in figures["recipients"]
         ],
-        "deciles": figures["winners_losers"]["by_decile"],
+        "deciles": [
+            dict(row, mean_change=_yuan(row.get("mean_change_fen")))
+            for row in figures["winners_losers"]["by_decile"]
+        ],
         "types": [
             dict(row, label=HOUSEHOLD_TYPE_LABELS[row["household_type"]])
             for row in figures["winners_losers"]["by_household_type"]

@@ -19,7 +19,7 @@
       title: { text: L.cost_by_region, textStyle: { fontSize: 14 } },
       tooltip: tooltip,
       legend: { bottom: 0 },
-      grid: { left: 70, right: 10, top: 40, bottom: 50 },
+      grid: { left: 70, right: 10, top: 40, bottom: 90 },
       xAxis: { type: "category", data: d.regions, axisLabel: { rotate: 45 } },
       yAxis: { type: "value" },
       series: [
@@ -39,9 +39,9 @@
       title: { text: L.lorenz, textStyle: { fontSize: 14 } },
       tooltip: tooltip,
       legend: { bottom: 0 },
-      grid: { left: 50, right: 20, top: 40, bottom: 60 },
+      grid: { left: 55, right: 20, top: 40, bottom: 70 },
       xAxis: { type: "value", min: 0, max: 1, name: L.population_share, nameLocation: "middle", nameGap: 25 },
-      yAxis: { type: "value", min: 0, max: 1, name: L.income_share },
+      yAxis: { type: "value", min: 0, max: 1, name: L.income_share, nameLocation: "middle", nameGap: 35 },
       series: [
         { name: L.equality, type: "line", data: [[0, 0], [1, 1]], symbol: "none", lineStyle: { type: "dashed" } },
         { name: L.baseline, type: "line", data: d.lorenz_baseline },
