@@ -64,8 +64,12 @@ def snapshot_write(*, user: User, region: str, period: Period, directory: Path) 
             actor=user,
             action="simulation.snapshot",
             object_type="snapshot",
-            object_id=str(directory),
+            object_id=directory.name[:64],
             region_code=region,
-            changes={"period": period.label, "households": population.n_households},
+            changes={
+                "period": period.label,
+                "households": population.n_households,
+                "path": str(directory),
+            },
         )
     return population.n_households
