@@ -19,7 +19,7 @@ from huimin.rules.errors import ParameterNotFound, RulesError
 from huimin.rules.parameters import Change, ParameterSet, scale, set_to
 from huimin.rules.periods import Period
 from huimin.rules.program import Program
-from huimin.simulation.scenario import ParameterChange, ReformModule
+from huimin.simulation.scenario import ParameterChange, ReformModule, _
 
 EARLIEST = dt.date(1900, 1, 1)
 
@@ -37,9 +37,12 @@ def check_value(parameters: ParameterSet, change: ParameterChange) -> str:
         if unit.startswith("fen") and (
             isinstance(value, bool) or not isinstance(value, int) or value < 0
         ):
-            return f"{value!r} is not a whole number of fen (unit {unit})"
+            return _("%(value)s is not a whole number of fen (unit %(unit)s)") % {
+                "value": repr(value),
+                "unit": unit,
+            }
         if unit == "flag" and not isinstance(value, bool):
-            return f"{value!r} is not true or false"
+            return _("%(value)s is not true or false") % {"value": repr(value)}
         try:
             parameters.with_overrides(
                 [{"name": name, "start": EARLIEST, "region": "", "value": value, "source": "check"}]

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from django.core.exceptions import ImproperlyConfigured
 
 from huimin.rules.errors import RulesError
 from huimin.rules.parameters import REGION_LENGTHS, ParameterSet, load_parameters
@@ -42,6 +43,17 @@ SCALABLE_UNITS = ("ratio", "count", "years", "months", "days")
 MAX_SYNTHETIC_PERSONS = 20_000_000
 
 
+def _(message: str) -> str:
+    """The message in the reader's language where Django is set up (pages, commands, jobs);
+    as written elsewhere (a Dask worker, a script)."""
+    try:
+        from django.utils.translation import gettext
+
+        return gettext(message)
+    except ImproperlyConfigured:
+        return message
+
+
 class ScenarioInvalid(Exception):
     """A scenario that cannot run: `problems` are (line or None, what, message)."""
 
@@ -51,7 +63,9 @@ class ScenarioInvalid(Exception):
 
     def text(self) -> str:
         return "; ".join(
-            (f"line {line}: " if line else "") + (f"{what}: " if what else "") + message
+            (_("line %(line)s: ") % {"line": line} if line else "")
+            + (f"{what}: " if what else "")
+            + message
             for line, what, message in self.problems
         )
 
@@ -149,7 +163,14 @@ def load_yaml(text: str) -> Any:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         raise ScenarioInvalid(
-            [(line, "", f"not valid YAML ({getattr(error, 'problem', error)})")]
+            [
+                (
+                    line,
+                    "",
+                    _("not valid YAML (%(problem)s)")
+                    % {"problem": getattr(error, "problem", error)},
+                )
+            ]
         ) from None
     return _plain(node) if node is not None else {}
 
@@ -198,15 +219,20 @@ def check_scenario(raw: Any, parameters: ParameterSet | None = None) -> Scenario
     check = _Checker(parameters or load_parameters())
     if not isinstance(raw, Mapping):
         raise ScenarioInvalid(
-            [(None, "", "a scenario is a mapping of name, period, population, reform")]
+            [(None, "", _("a scenario is a mapping of name, period, population, reform"))]
         )
     known = {"name", "period", "population", "reform", "metrics", "programs"}
     for key in raw:
         if key not in known:
-            check.fail(raw, key, key, f"unknown key (known: {', '.join(sorted(known))})")
+            check.fail(
+                raw,
+                key,
+                key,
+                _("unknown key (known: %(known)s)") % {"known": ", ".join(sorted(known))},
+            )
     name = str(raw.get("name") or "").strip()
     if not name:
-        check.fail(raw, "name", "name", "a scenario needs a name")
+        check.fail(raw, "name", "name", _("a scenario needs a name"))
     periods = _periods(check, raw)
     population = _population(check, raw)
     changes, module = _reform(check, raw)
@@ -232,14 +258,19 @@ def _period(check: _Checker, where: Any, key: str, value: Any) -> Period | None:
     try:
         return parse_period(str(value))
     except RulesError:
-        check.fail(where, key, "period", f"{value!r} is not a month written YYYY-MM")
+        check.fail(
+            where,
+            key,
+            "period",
+            _("%(value)s is not a month written YYYY-MM") % {"value": repr(value)},
+        )
         return None
 
 
 def _periods(check: _Checker, raw: Mapping[str, Any]) -> tuple[Period, ...]:
     value = raw.get("period")
     if value is None:
-        check.fail(raw, "period", "period", "a scenario needs a period: a month or {from, to}")
+        check.fail(raw, "period", "period", _("a scenario needs a period: a month or {from, to}"))
         return ()
     if isinstance(value, Mapping):
         first = _period(check, value, "from", value.get("from"))
@@ -248,10 +279,10 @@ def _periods(check: _Checker, raw: Mapping[str, Any]) -> tuple[Period, ...]:
             return ()
         start, end = first.year * 12 + first.month - 1, last.year * 12 + last.month - 1
         if end < start:
-            check.fail(value, "to", "period", "the last month is before the first")
+            check.fail(value, "to", "period", _("the last month is before the first"))
             return ()
         if end - start + 1 > MAX_MONTHS:
-            check.fail(value, "to", "period", f"at most {MAX_MONTHS} months")
+            check.fail(value, "to", "period", _("at most %(n)s months") % {"n": MAX_MONTHS})
             return ()
         return tuple(Period(i // 12, i % 12 + 1) for i in range(start, end + 1))
     period = _period(check, raw, "period", value)
@@ -262,7 +293,11 @@ def _region(check: _Checker, where: Any, key: str, value: Any, what: str) -> str
     region = "" if value is None else str(value)
     if len(region) not in REGION_LENGTHS or (region and not region.isdigit()):
         check.fail(
-            where, key, what, f"region {region!r} is not a code prefix (2, 4, 6, 9 or 12 digits)"
+            where,
+            key,
+            what,
+            _("region %(region)s is not a code prefix (2, 4, 6, 9 or 12 digits)")
+            % {"region": repr(region)},
         )
     return region
 
@@ -270,12 +305,18 @@ def _region(check: _Checker, where: Any, key: str, value: Any, what: str) -> str
 def _population(check: _Checker, raw: Mapping[str, Any]) -> PopulationSpec | None:
     spec = raw.get("population")
     if not isinstance(spec, Mapping):
-        check.fail(raw, "population", "population", "a scenario needs a population: {source: ...}")
+        check.fail(
+            raw, "population", "population", _("a scenario needs a population: {source: ...}")
+        )
         return None
     source = spec.get("source")
     if source not in SOURCES:
         check.fail(
-            spec, "source", "population.source", f"{source!r} is not one of {', '.join(SOURCES)}"
+            spec,
+            "source",
+            "population.source",
+            _("%(value)s is not one of %(known)s")
+            % {"value": repr(source), "known": ", ".join(SOURCES)},
         )
         return None
     region = _region(check, spec, "region", spec.get("region"), "population.region")
@@ -284,16 +325,17 @@ def _population(check: _Checker, raw: Mapping[str, Any]) -> PopulationSpec | Non
         persons = _integer(check, spec, "persons", "population.persons", 1, MAX_SYNTHETIC_PERSONS)
         seed = _integer(check, spec, "seed", "population.seed", 0, 2**31, default=1)
         if not region:
-            check.fail(
-                spec, "region", "population.region", "the synthetic population needs a region"
-            )
+            check.fail(spec, "region", "population.region", _("this population needs a region"))
     elif source == "registry":
         if not region:
-            check.fail(
-                spec, "region", "population.region", "the registry population needs a region"
-            )
+            check.fail(spec, "region", "population.region", _("this population needs a region"))
     elif not path:
-        check.fail(spec, "path", "population.path", f"a {source} population needs a path")
+        check.fail(
+            spec,
+            "path",
+            "population.path",
+            _("a %(source)s population needs a path") % {"source": source},
+        )
     return PopulationSpec(source=str(source), region=region, persons=persons, seed=seed, path=path)
 
 
@@ -303,7 +345,13 @@ def _integer(
 ) -> int:  # fmt: skip
     value = where.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        check.fail(where, key, what, f"{value!r} is not a whole number from {low} to {high}")
+        check.fail(
+            where,
+            key,
+            what,
+            _("%(value)s is not a whole number from %(low)s to %(high)s")
+            % {"value": repr(value), "low": low, "high": high},
+        )
         return low
     return value
 
@@ -313,12 +361,12 @@ def _reform(
 ) -> tuple[list[ParameterChange], ReformModule | None]:
     reform = raw.get("reform") or {}
     if not isinstance(reform, Mapping):
-        check.fail(raw, "reform", "reform", "the reform is a mapping of parameters and module")
+        check.fail(raw, "reform", "reform", _("the reform is a mapping of parameters and module"))
         return [], None
     changes = []
     items = reform.get("parameters") or []
     if not isinstance(items, list):
-        check.fail(reform, "parameters", "reform.parameters", "a list of parameter changes")
+        check.fail(reform, "parameters", "reform.parameters", _("a list of parameter changes"))
         items = []
     for item in items:
         change = _change(check, reform, item)
@@ -335,7 +383,8 @@ def _reform(
                 spec if isinstance(spec, Mapping) else reform,
                 "name" if isinstance(spec, Mapping) else "module",
                 "reform.module",
-                f"{name!r} is not a reform module (known: {', '.join(sorted(REFORM_MODULES))})",
+                _("%(value)s is not a reform module (known: %(known)s)")
+                % {"value": repr(name), "known": ", ".join(sorted(REFORM_MODULES))},
             )
         else:
             options = spec.get("options") or {} if isinstance(spec, Mapping) else {}
@@ -350,7 +399,10 @@ def _reform(
 def _change(check: _Checker, reform: Any, item: Any) -> ParameterChange | None:
     if not isinstance(item, Mapping):
         check.fail(
-            reform, "parameters", "reform.parameters", f"{item!r} is not {{name, scale or value}}"
+            reform,
+            "parameters",
+            "reform.parameters",
+            _("%(value)s is not {name, scale or value}") % {"value": repr(item)},
         )
         return None
     name = item.get("name")
@@ -361,29 +413,39 @@ def _change(check: _Checker, reform: Any, item: Any) -> ParameterChange | None:
                 item,
                 key,
                 str(name or key),
-                f"unknown key {key!r} (known: {', '.join(sorted(known))})",
+                _("unknown key %(key)s (known: %(known)s)")
+                % {"key": repr(key), "known": ", ".join(sorted(known))},
             )
     from huimin.simulation.reform import matching_names
 
     names = matching_names(check.parameters, name) if isinstance(name, str) else []
     if not isinstance(name, str) or not names:
-        check.fail(item, "name", str(name), "no parameter of that name")
+        check.fail(item, "name", str(name), _("no parameter of that name"))
         return None
     units = {check.parameters.definitions[n].unit for n in names}
     has_scale, has_value = "scale" in item, "value" in item
     if has_scale == has_value:
-        check.fail(item, "name", name, "give either scale (a factor) or value (the new value)")
+        check.fail(item, "name", name, _("give either scale (a factor) or value (the new value)"))
         return None
     factor = None
     if has_scale:
         factor = item["scale"]
         if isinstance(factor, bool) or not isinstance(factor, int | float) or factor < 0:
-            check.fail(item, "scale", name, f"scale {factor!r} is not a factor of 0 or more")
+            check.fail(
+                item,
+                "scale",
+                name,
+                _("scale %(value)s is not a factor of 0 or more") % {"value": repr(factor)},
+            )
             return None
         for unit in sorted(units):
             if not (unit.startswith("fen") or unit in SCALABLE_UNITS):
                 check.fail(
-                    item, "scale", name, f"a parameter in {unit!r} cannot be scaled: give value"
+                    item,
+                    "scale",
+                    name,
+                    _("a parameter in %(unit)s cannot be scaled: give value")
+                    % {"unit": repr(unit)},
                 )
                 return None
     region = _region(check, item, "region", item.get("region"), name)
@@ -396,7 +458,12 @@ def _change(check: _Checker, reform: Any, item: Any) -> ParameterChange | None:
             try:
                 start = dt.date.fromisoformat(str(raw_start))
             except ValueError:
-                check.fail(item, "from", name, f"from {raw_start!r} is not a date YYYY-MM-DD")
+                check.fail(
+                    item,
+                    "from",
+                    name,
+                    _("from %(value)s is not a date YYYY-MM-DD") % {"value": repr(raw_start)},
+                )
                 return None
     change = ParameterChange(
         name=name, scale=float(factor) if factor is not None else None,
@@ -415,12 +482,20 @@ def _change(check: _Checker, reform: Any, item: Any) -> ParameterChange | None:
 def _metrics(check: _Checker, raw: Mapping[str, Any]) -> MetricSpec | None:
     spec = raw.get("metrics")
     if not isinstance(spec, Mapping):
-        check.fail(raw, "metrics", "metrics", "a scenario needs metrics: {poverty_line_fen: ...}")
+        check.fail(
+            raw, "metrics", "metrics", _("a scenario needs metrics: {poverty_line_fen: ...}")
+        )
         return None
     line = _integer(check, spec, "poverty_line_fen", "metrics.poverty_line_fen", 1, 10**9)
     need = spec.get("need", "poverty_line")
     if need not in NEEDS:
-        check.fail(spec, "need", "metrics.need", f"{need!r} is not one of {', '.join(NEEDS)}")
+        check.fail(
+            spec,
+            "need",
+            "metrics.need",
+            _("%(value)s is not one of %(known)s")
+            % {"value": repr(need), "known": ", ".join(NEEDS)},
+        )
     min_cell = _integer(check, spec, "min_cell", "metrics.min_cell", 1, 10_000, default=10)
     bootstrap = _integer(check, spec, "bootstrap", "metrics.bootstrap", 0, 2000, default=0)
     return MetricSpec(poverty_line_fen=line, need=str(need), min_cell=min_cell, bootstrap=bootstrap)
@@ -431,9 +506,14 @@ def _programs(check: _Checker, raw: Mapping[str, Any]) -> tuple[str, ...]:
 
     names = raw.get("programs") or []
     if not isinstance(names, list):
-        check.fail(raw, "programs", "programs", "a list of program names")
+        check.fail(raw, "programs", "programs", _("a list of program names"))
         return ()
     for name in names:
         if name not in PROGRAMS:
-            check.fail(raw, "programs", str(name), f"not a program (known: {', '.join(PROGRAMS)})")
+            check.fail(
+                raw,
+                "programs",
+                str(name),
+                _("not a program (known: %(known)s)") % {"known": ", ".join(PROGRAMS)},
+            )
     return tuple(str(n) for n in names if n in PROGRAMS)

@@ -69,7 +69,7 @@ def test_it_lists_every_problem_of_the_form(client, analyst) -> None:  # type: i
     response = client.post(reverse("simulation:scenarios"), form(amount_1="-2", region="530102"))
     text = response.content.decode()
     assert response.status_code == 200 and not Scenario.objects.exists()
-    assert "errorlist" in text and "scale -2 is not a factor of 0 or more" in text
+    assert "errorlist" in text and "倍数 -2 无效" in text
 
 
 def test_it_lists_scenarios_in_few_queries(client, analyst, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]

@@ -1,9 +1,17 @@
 """A scenario file is checked whole: every problem names its line and the parameter or key."""
 
 import pytest
+from django.utils import translation
 
 from huimin.simulation.scenario import ScenarioInvalid, check_scenario, load_scenario
 from tests.rules.pinned import pinned_parameters
+
+
+@pytest.fixture(autouse=True)
+def in_english():  # type: ignore[no-untyped-def]
+    with translation.override("en"):
+        yield
+
 
 GOOD = """\
 name: Rural standard +10%
@@ -88,3 +96,11 @@ def test_it_reads_the_same_mapping_from_a_form() -> None:
     scenario = check_scenario(form, pinned_parameters())
     assert scenario.changes[0].name == "dibao.standard"  # urban and rural both
     assert scenario.metrics.min_cell == 5
+
+
+def test_it_says_it_in_chinese_too() -> None:
+    with translation.override("zh-hans"), pytest.raises(ScenarioInvalid) as refused:
+        load_scenario(
+            GOOD.replace("dibao.standard.rural", "dibao.standard.rurall"), pinned_parameters()
+        )
+    assert "第 9 行：dibao.standard.rurall: 没有这个名称的参数" in str(refused.value)

@@ -39,7 +39,7 @@ def test_it_names_the_line_of_a_bad_parameter(tmp_path) -> None:  # type: ignore
     path.write_text(
         SCENARIO.replace("dibao.standard.rural", "dibao.standard.village"), encoding="utf-8"
     )
-    with pytest.raises(CommandError, match="line 6: dibao.standard.village"):
+    with pytest.raises(CommandError, match="第 6 行：dibao.standard.village"):
         call_command("simulate", str(path))
 
 

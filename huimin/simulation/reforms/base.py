@@ -7,6 +7,7 @@ from typing import Any
 import polars as pl
 
 from huimin.rules.program import Context, Criterion, Program, Stage
+from huimin.simulation.scenario import _
 
 
 @dataclass(frozen=True)
@@ -29,16 +30,23 @@ class ReformDefinition:
 
     def check(self, options: Any) -> None:
         if not isinstance(options, Mapping):
-            raise ValueError("options are a mapping of name to whole number")
+            raise ValueError(_("options are a mapping of name to whole number"))
         for key, value in options.items():
             option = self.options.get(key)
             if option is None:
-                raise ValueError(f"unknown option {key!r} (known: {', '.join(self.options)})")
+                raise ValueError(
+                    _("unknown option %(key)s (known: %(known)s)")
+                    % {"key": repr(key), "known": ", ".join(self.options)}
+                )
             if isinstance(value, bool) or not isinstance(value, int):
-                raise ValueError(f"option {key!r}: {value!r} is not a whole number")
+                raise ValueError(
+                    _("option %(key)s: %(value)s is not a whole number")
+                    % {"key": repr(key), "value": repr(value)}
+                )
             if not option.low <= value <= option.high:
                 raise ValueError(
-                    f"option {key!r}: {value} is not from {option.low} to {option.high}"
+                    _("option %(key)s: %(value)s is not from %(low)s to %(high)s")
+                    % {"key": repr(key), "value": value, "low": option.low, "high": option.high}
                 )
 
     def with_defaults(self, options: Mapping[str, Any]) -> dict[str, int]:
