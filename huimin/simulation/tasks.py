@@ -1,5 +1,6 @@
 """Background work of simulation: a run as a job with progress. Tasks are doors onto services."""
 
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -38,7 +39,15 @@ def _run(job_id: int, run_id: int) -> None:
             job_id=job_id, done=done + 1, message=_("evaluating %(what)s") % {"what": label}
         )
 
-    result = simulate(scenario, source, baseline=parameters, on_progress=progress)
+    if settings.HUIMIN_SIMULATION_DASK:
+        from huimin.simulation.partitioned import simulate_partitioned
+
+        progress(0, total, _("on the Dask cluster"))
+        result = simulate_partitioned(
+            scenario, source, scheduler=settings.HUIMIN_SIMULATION_DASK, baseline=parameters
+        )
+    else:
+        result = simulate(scenario, source, baseline=parameters, on_progress=progress)
     simulation_run_finish(
         run_id=run_id,
         figures=result.figures,

@@ -149,4 +149,4 @@ def _money_line(label: str, row: dict[str, Any]) -> str:
 def _dask_setting() -> str:
     from django.conf import settings
 
-    return str(getattr(settings, "HUIMIN_SIMULATION_DASK", "") or "")
+    return str(settings.HUIMIN_SIMULATION_DASK or "")
