@@ -36,15 +36,18 @@ def _half_up(value: float) -> int:
 # --- distribution primitives -----------------------------------------------------------------
 
 
-def decile_of(y: np.ndarray, w: np.ndarray, groups: int = GROUPS) -> np.ndarray:
+def decile_of(
+    y: np.ndarray, w: np.ndarray, groups: int = GROUPS, order: np.ndarray | None = None
+) -> np.ndarray:
     """Group 1..groups of each unit by y, weighted by w; ties share the group of the share of
-    weight strictly below them."""
+    weight strictly below them. `order`: y's ascending order, when already known."""
     y = np.asarray(y, dtype=np.float64)
     w = np.asarray(w, dtype=np.float64)
     total = w.sum()
     if total <= 0:
         return np.ones(len(y), dtype=np.int64)
-    order = np.argsort(y)  # ties are placed by value below, whatever their order
+    if order is None:
+        order = np.argsort(y)  # ties are placed by value below, whatever their order
     sorted_y = y[order]
     cumulative = np.cumsum(w[order])
     # weight strictly below each distinct value: the cumulative weight before its first unit
@@ -68,11 +71,14 @@ def fgt(y: np.ndarray, w: np.ndarray, line: float, alpha: int) -> float:
     return float((w * terms).sum() / total)
 
 
-def lorenz(y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def lorenz(
+    y: np.ndarray, w: np.ndarray, order: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Cumulative shares of persons and of income at every unit, poorest first, from (0, 0)."""
     y = np.asarray(y, dtype=np.float64)
     w = np.asarray(w, dtype=np.float64)
-    order = np.argsort(y)  # the order among equal incomes does not change the curve
+    if order is None:
+        order = np.argsort(y)  # the order among equal incomes does not change the curve
     weights, incomes = w[order], y[order] * w[order]
     people = np.concatenate([[0.0], np.cumsum(weights)])
     money = np.concatenate([[0.0], np.cumsum(incomes)])
@@ -176,8 +182,13 @@ def with_distribution(outcomes: pl.DataFrame) -> pl.DataFrame:
         ((pl.col("income_fen") + pl.col("base_fen")) / members).alias("pc_base"),
         ((pl.col("income_fen") + pl.col("reform_fen")) / members).alias("pc_reform"),
     )
-    deciles = decile_of(people["pc_pre"].to_numpy(), people["person_weight"].to_numpy())
-    return people.with_columns(pl.Series("decile", deciles, dtype=pl.Int64))
+    pre = people["pc_pre"].to_numpy()
+    order = np.argsort(pre)
+    deciles = decile_of(pre, people["person_weight"].to_numpy(), order=order)
+    # one sort by income before assistance serves the deciles and that income's Lorenz curve
+    return people.with_columns(
+        pl.Series("decile", deciles, dtype=pl.Int64), pl.Series("pre_order", order)
+    )
 
 
 def winners_losers(people: pl.DataFrame, by: str) -> list[dict[str, Any]]:
@@ -231,7 +242,9 @@ def inequality(people: pl.DataFrame) -> dict[str, Any]:
         ("baseline", "pc_base"),
         ("reform", "pc_reform"),
     ):
-        curve = lorenz(people[column].to_numpy(), w)
+        y = people[column].to_numpy()
+        order = people["pre_order"].to_numpy() if column == "pc_pre" else None
+        curve = lorenz(y, w, order=order)
         value = _gini_of(*curve)
         out["gini"][label] = None if value is None else round(value, 8)
         out["lorenz"][label] = _points_of(*curve)
