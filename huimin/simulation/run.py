@@ -116,6 +116,22 @@ def per_household(frame: pl.DataFrame, n: int) -> np.ndarray:
     return np.rint(np.bincount(idx, weights=amount, minlength=n)).astype(np.int64)
 
 
+Summary = dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+def summarise(results: Mapping[str, pl.DataFrame], n: int) -> Summary:
+    """Per program: amounts per household, and each unit's eligibility and household (what the
+    figures need), so the engine's wide frames can go before the next evaluation."""
+    return {
+        name: (
+            per_household(frame, n),
+            frame["eligible"].to_numpy(),
+            frame["household_idx"].to_numpy(),
+        )
+        for name, frame in results.items()
+    }
+
+
 def evaluate_both(
     population: Population,
     period: Period,
@@ -123,9 +139,11 @@ def evaluate_both(
     reform: ParameterSet,
     names: Sequence[str],
     replaced: Mapping[str, Program],
-) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame]]:
-    before = evaluate(population, period, baseline, names)
-    after = evaluate(population, period, reform, names, replaced=dict(replaced))
+) -> tuple[Summary, Summary]:
+    n = population.n_households
+    # one evaluation's frames at a time: at ten million persons they are the peak of memory
+    before = summarise(evaluate(population, period, baseline, names), n)
+    after = summarise(evaluate(population, period, reform, names, replaced=dict(replaced)), n)
     return before, after
 
 
@@ -133,8 +151,8 @@ def month_outcomes(
     population: Population,
     period: Period,
     weights: np.ndarray,
-    before: Mapping[str, pl.DataFrame],
-    after: Mapping[str, pl.DataFrame],
+    before: Summary,
+    after: Summary,
 ) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
     n = population.n_households
     frame = household_frame(population, period, weights)
@@ -143,13 +161,12 @@ def month_outcomes(
     reform_total = np.zeros(n, dtype=np.int64)
     recipients = []
     for name in before:
-        b, r = per_household(before[name], n), per_household(after[name], n)
+        b, was, units = before[name]
+        r, now, _units = after[name]
         base_total += b
         reform_total += r
         columns += [pl.Series(f"base_{name}", b), pl.Series(f"reform_{name}", r)]
-        unit_weight = weights[before[name]["household_idx"].to_numpy()]
-        was = before[name]["eligible"].to_numpy()
-        now = after[name]["eligible"].to_numpy()
+        unit_weight = weights[units]
         recipients.append(
             {
                 "program": name,
