@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "huimin.core",
     "huimin.registry",
     "huimin.programs",
+    "huimin.simulation",
     "huimin.api",
     "huimin.core.admin_apps.HuiminAdminConfig",
     "django.contrib.auth",
@@ -282,6 +283,12 @@ HUIMIN_VERIFICATION_AUTHORIZATION_DAYS = env_int(
 HUIMIN_VERIFICATION_SIMULATED_SHARE = env_int("HUIMIN_VERIFICATION_SIMULATED_SHARE", 10, minimum=0)
 if HUIMIN_VERIFICATION_SIMULATED_SHARE > 100:
     raise ImproperSetting("HUIMIN_VERIFICATION_SIMULATED_SHARE", "is a percentage, at most 100")
+# Simulation: a Dask scheduler (tcp://host:port) to partition runs on; empty runs them here. The
+# smallest table cell shown outside the reader's own jurisdiction (a scenario may ask for more).
+HUIMIN_SIMULATION_DASK = env_str("HUIMIN_SIMULATION_DASK", "")
+HUIMIN_SIMULATION_MIN_CELL = env_int("HUIMIN_SIMULATION_MIN_CELL", 10)
+if HUIMIN_SIMULATION_MIN_CELL < 1:
+    raise ImproperSetting("HUIMIN_SIMULATION_MIN_CELL", "must be at least 1")
 
 LOGGING = {
     "version": 1,

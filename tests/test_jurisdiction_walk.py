@@ -92,6 +92,27 @@ def export_job(other: User) -> int:
     return job.pk
 
 
+def simulation_scenario(other: User):  # type: ignore[no-untyped-def]
+    from huimin.simulation.services import scenario_create
+
+    raw = {
+        "name": MARKER,
+        "period": "2026-03",
+        "population": {"source": "registry", "region": VILLAGE_B[:6]},
+        "metrics": {"poverty_line_fen": 60000},
+    }
+    return scenario_create(actor=other, raw=raw)
+
+
+def simulation_run(other: User):  # type: ignore[no-untyped-def]
+    from huimin.simulation.models import SimulationRun
+
+    scenario = simulation_scenario(other)
+    return SimulationRun.objects.create(
+        version=scenario.latest, region_code=scenario.region_code, started_by=other
+    )
+
+
 # id kind in the URL -> a function that makes such a record for the other county's user
 SAMPLES: dict[str, Callable[[User], object]] = {
     "job_id": import_job,
@@ -107,6 +128,8 @@ SAMPLES: dict[str, Callable[[User], object]] = {
             actor=None, username="marked", password="x", full_name=MARKER, region_codes=["532922"]
         ).pk
     ),
+    "scenario_id": lambda other: simulation_scenario(other).pk,
+    "run_id": lambda other: simulation_run(other).pk,
 }
 
 
@@ -193,6 +216,12 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "programs/parameters/proposals/<int:proposal_id>/decide/": Visit(
         method="post", data={"decision": "approve"}, shows=None
     ),
+    "simulation/": Visit(),  # lists the scenarios within reach
+    "simulation/scenarios/<int:scenario_id>/": Visit(),
+    "simulation/scenarios/<int:scenario_id>/run": ACTION,
+    "simulation/runs/<int:run_id>/": Visit(),
+    "simulation/runs/<int:run_id>/export.xlsx": FINDS,
+    "simulation/runs/<int:run_id>/export.csv": FINDS,
     "api/v1/openapi.json": NoRecords("the API's schema"),
     "api/v1/docs": NoRecords("the API's documentation page"),
     "api/v1/": NoRecords("the API's index"),

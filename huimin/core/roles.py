@@ -41,8 +41,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     VILLAGE_HELPER: [*_REGISTRY_READ, "registry.add_household", "registry.add_person"],
     APPROVER: [*_REGISTRY_READ, "core.reveal_pii", "programs.approve_parameter"],
     FINANCE: [*_REGISTRY_READ, "core.reveal_pii"],
-    AUDITOR: [*_REGISTRY_READ, "core.view_audit", "registry.export_registry"],
-    ANALYST: ["registry.export_registry"],
+    AUDITOR: [
+        *_REGISTRY_READ,
+        "core.view_audit",
+        "registry.export_registry",
+        "simulation.view_scenario",
+    ],
+    ANALYST: [
+        "registry.export_registry",
+        "simulation.run_simulation",
+        "simulation.view_scenario",
+    ],
     ADMINISTRATOR: [
         "core.add_user",
         "core.change_user",

@@ -1,7 +1,7 @@
 """evaluate(): every program's criteria and benefit for a whole population in one month."""
 
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -24,21 +24,27 @@ def evaluate(
     programs: Iterable[str] | None = None,
     *,
     details: bool = False,
+    replaced: Mapping[str, Program] | None = None,
 ) -> dict[str, pl.DataFrame]:
     """Program name -> one row per household (or person, for person-level programs) with
     `eligible`, `amount_fen`, one boolean column per criterion and the program's outputs.
     `details=True` keeps every intermediate column (criterion values and thresholds, formula
-    parts): that is what `explain` reads."""
+    parts): that is what `explain` reads. `replaced` runs another definition of a program
+    under its name (a simulated reform of its criteria or benefit)."""
     period = parse_period(period)
     context = Context(
         view=population.view(period),
         params=population.bind(parameters or load_parameters(), period),
     )
-    return evaluate_in(context, programs, details=details)
+    return evaluate_in(context, programs, details=details, replaced=replaced)
 
 
 def evaluate_in(
-    context: Context, programs: Iterable[str] | None = None, *, details: bool = False
+    context: Context,
+    programs: Iterable[str] | None = None,
+    *,
+    details: bool = False,
+    replaced: Mapping[str, Program] | None = None,
 ) -> dict[str, pl.DataFrame]:
     """`evaluate` in a context the caller keeps (explain reads its compiled criteria)."""
     wanted = list(PROGRAMS) if programs is None else list(programs)
@@ -47,7 +53,8 @@ def evaluate_in(
         # programs of a wave are independent: Polars runs their queries in parallel
         queries = []
         for name in wave:
-            query, keep = program_query(PROGRAMS[name], context)
+            program = (replaced or {}).get(name) or PROGRAMS[name]
+            query, keep = program_query(program, context)
             # selecting before collecting lets Polars skip what only explain reads
             queries.append(query if details else query.select(keep))
         frames = pl.collect_all(queries, optimizations=optimizations, engine=engine)
@@ -152,6 +159,8 @@ def _cache_key(program: Program, context: Context) -> tuple[Any, ...] | None:
     params, view = context.params, context.view
     if params.region is None:
         return None  # many regions: building expressions is negligible next to the data
+    if PROGRAMS.get(program.name) is not program:
+        return None  # a reformed definition: never confused with the shipped one
     params.read.update(program.parameters)  # the key resolves every declared parameter
     return (
         program.name,

@@ -193,6 +193,26 @@ def every_kind_of_event(
             parameter_proposal_approve(actor=checker, proposal_id=proposal.pk)
         else:
             parameter_proposal_reject(actor=checker, proposal_id=proposal.pk, reason="文号有误")
+    # Simulation: a scenario written, revised, run and a registry snapshot taken.
+    from huimin.rules.periods import parse_period
+    from huimin.simulation import services as simulation
+    from huimin.simulation.populations import snapshot_write
+
+    analyst = make_user("analyst_dali", roles.ANALYST, ["5329"])
+    raw = {
+        "name": "audit",
+        "period": "2026-03",
+        "population": {"source": "registry", "region": "532901"},
+        "reform": {"parameters": [{"name": "dibao.standard", "scale": 1.1}]},
+        "metrics": {"poverty_line_fen": 60000},
+    }
+    scenario = simulation.scenario_create(actor=analyst, raw=raw)
+    version = simulation.scenario_revise(actor=analyst, scenario=scenario, raw=raw)
+    run = simulation.simulation_run_start(actor=analyst, version=version)
+    simulation.simulation_run_finish(run_id=run.pk, figures={})
+    snapshot_write(
+        user=analyst, region="532901", period=parse_period("2026-03"), directory=tmp_path / "snap"
+    )
     # Staff and system: users, tokens, jobs, regions, key rotation.
     make_user("approver_x", roles.APPROVER, ["532901"])  # by the system (no actor)
     from huimin.core.services import user_create

@@ -1,0 +1,1 @@
+"""Policy simulation: what a reform would cost and whom it would reach, from the same rules."""
