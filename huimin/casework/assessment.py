@@ -1,0 +1,65 @@
+"""The rules engine on an application's facts: the registry as verified, plus what casework holds.
+
+The registry does not hold an emergency, a disaster's damage or who is already on dibao; the
+application does, so those columns of the household's frame come from here instead of their
+defaults.
+"""
+
+import datetime as dt
+
+import polars as pl
+from django.utils.translation import gettext as _
+
+from huimin.casework.models import Application, EntitlementStatus, Program
+from huimin.core.errors import ValidationFailed
+from huimin.programs.evaluation import period_from
+from huimin.programs.frames import population_from_registry
+from huimin.programs.parameters import live_parameters
+from huimin.registry.models import Household
+from huimin.rules import Population, RulesError, explain
+from huimin.rules.explain import ProgramExplanation
+
+
+def application_frame_columns(application: Application) -> dict[str, object]:
+    on_dibao = application.household.entitlements.filter(
+        program=Program.DIBAO,
+        status__in=[EntitlementStatus.ACTIVE, EntitlementStatus.GRADUAL_EXIT],
+    ).exists()
+    return {
+        "on_dibao": on_dibao,
+        "emergency_kind": application.emergency_kind,
+        "emergency_expense_fen": application.emergency_expense_fen,
+        "disaster_deaths": application.disaster_deaths,
+        "disaster_home_destroyed": application.disaster_home_destroyed,
+        "disaster_transitional_days": application.disaster_transitional_days,
+    }
+
+
+def application_explain(*, application: Application, on: dt.date) -> ProgramExplanation:
+    """The program's explanation for this application in the month of `on`."""
+    month = period_from(on.strftime("%Y-%m"))
+    population = population_from_registry(
+        Household.objects.filter(pk=application.household_id), as_of=month.end
+    )
+    if population.n_households == 0:
+        raise ValidationFailed(_("The household is closed: there is no one to assess."))
+    columns = application_frame_columns(application)
+    households = population.households.with_columns(
+        [
+            pl.lit(value).cast(population.households.schema[name]).alias(name)
+            for name, value in columns.items()
+        ]
+    )
+    population = Population(households, population.persons, population.incomes)
+    try:
+        explanation = explain(population, month, live_parameters(), programs=[application.program])
+    except RulesError as error:
+        raise ValidationFailed(str(error)) from error
+    entries = explanation.programs[application.program]
+    for entry in entries:
+        if entry.person_id in (None, application.applicant_id):
+            return entry
+    raise ValidationFailed(
+        _("The rules give no result for %(name)s in this program.")
+        % {"name": application.applicant.name}
+    )
