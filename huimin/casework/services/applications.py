@@ -85,7 +85,9 @@ def application_create(
     if channel not in Channel.values:
         raise ValidationFailed(_("Say how the application was taken."), field="channel")
     if applicant.household_id != household.pk:
-        raise ValidationFailed(_("The applicant must be a member of the household."), "applicant")
+        raise ValidationFailed(
+            _("The applicant must be a member of the household."), field="applicant"
+        )
     registry.person_assert_alive_for_application(applicant)
     if not statement.strip():
         raise ValidationFailed(_("Write down what the applicant says."), field="statement")

@@ -97,7 +97,7 @@ def authorization_record(
             _("Attach the scanned authorization to this application first."), field="document"
         )
     if signed_on > _today():
-        raise ValidationFailed(_("The date of signing cannot be in the future."), "signed_on")
+        raise ValidationFailed(_("The date of signing cannot be in the future."), field="signed_on")
     adults = _adult_members(application.household, on=signed_on)
     signer_ids = {p.pk for p in signers}
     missing = [p.name for p in adults if p.pk not in signer_ids]
