@@ -244,6 +244,12 @@ HUIMIN_JOB_LEASE_SECONDS = env_int("HUIMIN_JOB_LEASE_SECONDS", 600)
 if HUIMIN_JOB_LEASE_SECONDS < 1:
     raise ImproperSetting("HUIMIN_JOB_LEASE_SECONDS", "must be at least 1")
 
+# The office's own working-days file (core/workdays.py): the State Council's arrangement of a year
+# that the shipped calendar does not know yet. Empty: none.
+HUIMIN_WORKDAYS_FILE = env_str("HUIMIN_WORKDAYS_FILE", "")
+if HUIMIN_WORKDAYS_FILE and not Path(HUIMIN_WORKDAYS_FILE).is_file():
+    raise ImproperSetting("HUIMIN_WORKDAYS_FILE", f"{HUIMIN_WORKDAYS_FILE} is not a readable file")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
