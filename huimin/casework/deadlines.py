@@ -1,26 +1,16 @@
-"""Due dates in working days: the one place casework counts them.
+"""Due dates in working days: the one place casework counts them, on the official calendar.
 
-The official calendar (holidays and make-up working days) is `huimin.core.workdays`, built
-beside this app; until it is merged this counts Monday to Friday only and marks every date
-provisional, so that no page shows a guessed date as a firm one.
+`huimin.core.workdays` knows the holidays and make-up working days; a date that counts a day of
+a year not yet published is marked provisional, and the pages show it so.
 """
 
 import datetime as dt
-from dataclasses import dataclass
 
+from huimin.core.workdays import DueDate, add_working_days
 
-@dataclass(frozen=True)
-class DueDate:
-    day: dt.date
-    provisional: bool
+__all__ = ["DueDate", "due_date"]
 
 
 def due_date(start: dt.date, days: int) -> DueDate:
     """The working day `days` working days after `start`."""
-    day = start
-    remaining = days
-    while remaining > 0:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            remaining -= 1
-    return DueDate(day=day, provisional=True)
+    return add_working_days(start, days)

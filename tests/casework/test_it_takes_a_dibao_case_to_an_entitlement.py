@@ -1,15 +1,8 @@
 import datetime as dt
 
-import pytest
-
 from huimin.casework import services
 from huimin.casework.models import ApplicationStatus, EntitlementStatus, StepKind, StepStatus
 from tests.casework import cases
-
-
-@pytest.fixture
-def cast(caseworker_a):
-    return cases.staff()
 
 
 def test_it_moves_through_every_step_in_order(caseworker_a, approver_a, cast):
