@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from huimin.casework import services
 from huimin.casework.models import (
@@ -31,7 +32,7 @@ def deciding(caseworker_a, cast, settings, tmp_path):
 def test_the_approved_amount_is_the_rules_amount(approver_a, deciding):
     from huimin.casework.assessment import application_explain
 
-    expected = application_explain(application=deciding, on=dt.date.today())
+    expected = application_explain(application=deciding, on=timezone.localdate())
     decision = services.decision_approve(actor=approver_a, application=deciding)
     assert decision.outcome == DecisionOutcome.APPROVED
     assert decision.amount_fen == expected.amount_fen > 0
@@ -47,7 +48,7 @@ def test_whoever_prepared_a_step_cannot_decide(caseworker_a, cast, approver_a, d
     services.appraisal_record(
         actor=cast["helper"],
         application=application,
-        held_on=dt.date.today(),
+        held_on=timezone.localdate(),
         present=3,
         in_favour=3,
     )
@@ -57,7 +58,7 @@ def test_whoever_prepared_a_step_cannot_decide(caseworker_a, cast, approver_a, d
     notice = services.notice_publish(
         actor=cast["helper"],
         village_code=application.region_code,
-        starts_on=dt.date.today() - dt.timedelta(days=8),
+        starts_on=timezone.localdate() - dt.timedelta(days=8),
     )
     services.notice_close(actor=cast["helper"], notice=notice)
     for preparer in (both, caseworker_a):

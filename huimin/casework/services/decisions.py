@@ -48,7 +48,7 @@ from huimin.core.models import User
 
 def preparers_of(application: Application) -> set[int]:
     """Everyone who did any part of the case: none of them may decide it."""
-    ids = {application.created_by_id}
+    ids: set[int | None] = {application.created_by_id}
     for done_by, second in application.steps.filter(status=StepStatus.DONE).values_list(
         "done_by", "second_staff"
     ):
@@ -57,8 +57,7 @@ def preparers_of(application: Application) -> set[int]:
     ids |= set(
         Finding.objects.filter(step__application=application).values_list("decided_by", flat=True)
     )
-    ids.discard(None)
-    return ids  # type: ignore[return-value]
+    return {pk for pk in ids if pk is not None}
 
 
 def _deciding_step(actor: User, application: Application) -> Step:
