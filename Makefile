@@ -53,14 +53,17 @@ bench-smoke: $(STAMP) messages
 
 # The end-to-end tests drive Debian's chromium; install it when we may (root), else they skip.
 # Chinese pages (screenshots, PDFs) need a CJK font: fonts-noto-cjk, unless one is there already.
+# WeasyPrint (PDF documents) needs Pango.
 browser:
-	@command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q . || { \
+	@command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q . \
+	  && ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || { \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	      $$(command -v chromium >/dev/null 2>&1 || echo chromium) \
-	      $$(fc-list :lang=zh 2>/dev/null | grep -q . || echo fonts-noto-cjk fontconfig) >/dev/null; \
+	      $$(fc-list :lang=zh 2>/dev/null | grep -q . || echo fonts-noto-cjk fontconfig) \
+	      $$(ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || echo libpango-1.0-0 libpangoft2-1.0-0) >/dev/null; \
 	  else \
-	    echo "chromium or a Chinese font (fonts-noto-cjk) is missing and cannot be installed here:"; \
+	    echo "chromium, a Chinese font (fonts-noto-cjk) or Pango is missing and cannot be installed here:"; \
 	    echo "browser tests will be skipped or their screenshots show boxes for Chinese text"; \
 	  fi; }
 
