@@ -6,18 +6,20 @@ defaults.
 """
 
 import datetime as dt
+from typing import Any
 
 import polars as pl
 from django.utils.translation import gettext as _
 
-from huimin.casework.models import Application, EntitlementStatus, Program
+from huimin.casework.models import Application, Decision, EntitlementStatus, Program
 from huimin.core.errors import ValidationFailed
 from huimin.programs.evaluation import period_from
 from huimin.programs.frames import population_from_registry
 from huimin.programs.parameters import live_parameters
 from huimin.registry.models import Household
 from huimin.rules import Population, RulesError, explain
-from huimin.rules.explain import ProgramExplanation
+from huimin.rules.explain import CriterionResult, ParameterUse, ProgramExplanation
+from huimin.rules.letters import render_letter
 
 
 def application_frame_columns(application: Application) -> dict[str, object]:
@@ -62,4 +64,36 @@ def application_explain(*, application: Application, on: dt.date) -> ProgramExpl
     raise ValidationFailed(
         _("The rules give no result for %(name)s in this program.")
         % {"name": application.applicant.name}
+    )
+
+
+def _use(raw: dict[str, Any]) -> ParameterUse:
+    return ParameterUse(**{**raw, "start": dt.date.fromisoformat(str(raw["start"]))})
+
+
+def stored_explanation(raw: dict[str, Any]) -> ProgramExplanation:
+    """A decision's explanation as it was stored (JSON) back as the rules' object, for its letter."""
+    criteria = tuple(
+        CriterionResult(**{**c, "parameters": tuple(_use(p) for p in c["parameters"])})
+        for c in raw["criteria"]
+    )
+    return ProgramExplanation(
+        **{
+            **raw,
+            "criteria": criteria,
+            "parameters": tuple(_use(p) for p in raw["parameters"]),
+        }
+    )
+
+
+def letter_text(decision: Decision, lang: str) -> str:
+    """The decision letter, from the explanation frozen with the decision."""
+    application = decision.application
+    return render_letter(
+        stored_explanation(decision.explanation),
+        lang,
+        office=decision.office_name,
+        date=decision.decided_on,
+        number=decision.letter_number,
+        addressee=application.applicant.name,
     )

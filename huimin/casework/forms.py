@@ -57,7 +57,9 @@ class ApplicationForm(CaseForm):
         try:
             return parse_yuan(text, field="emergency_expense_yuan")
         except ValidationFailed as error:
-            raise forms.ValidationError(_("Enter an amount in yuan, e.g. 1200 or 1200.50")) from error
+            raise forms.ValidationError(
+                _("Enter an amount in yuan, e.g. 1200 or 1200.50")
+            ) from error
 
 
 class DocumentForm(CaseForm):

@@ -60,7 +60,7 @@ def test_a_home_visit_records_every_item_and_both_confirmations(caseworker_a, ca
 
 
 def test_a_step_out_of_order_is_refused(caseworker_a, cast, visiting):
-    with pytest.raises(Conflict, match="Home visit"):
+    with pytest.raises(Conflict, match="入户调查"):
         services.township_opinion_record(
             actor=caseworker_a, application=visiting, recommend=True, note="同意"
         )
