@@ -174,7 +174,10 @@ AXES_VERBOSE = False
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 # Apps keep their own locale/; sub-packages with pages of their own add theirs here.
-LOCALE_PATHS = [BASE_DIR / "huimin" / "registry" / "bulk" / "locale"]
+LOCALE_PATHS = [
+    BASE_DIR / "huimin" / "registry" / "bulk" / "locale",
+    BASE_DIR / "huimin" / "casework" / "verification" / "locale",
+]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -249,6 +252,20 @@ if HUIMIN_JOB_LEASE_SECONDS < 1:
 HUIMIN_WORKDAYS_FILE = env_str("HUIMIN_WORKDAYS_FILE", "")
 if HUIMIN_WORKDAYS_FILE and not Path(HUIMIN_WORKDAYS_FILE).is_file():
     raise ImproperSetting("HUIMIN_WORKDAYS_FILE", f"{HUIMIN_WORKDAYS_FILE} is not a readable file")
+
+# Household economic verification (casework/verification): which adapter answers for each other
+# registry (`simulated`, `<source>=<dotted.path>`, `<source>=none`; see its README), how many
+# days a signed authorization stays good, and the percentage of households a simulated source
+# seeds with a discrepancy.
+HUIMIN_VERIFICATION_ADAPTERS = env_list(
+    "HUIMIN_VERIFICATION_ADAPTERS", ["simulated"] if _WELL_KNOWN else []
+)
+HUIMIN_VERIFICATION_AUTHORIZATION_DAYS = env_int(
+    "HUIMIN_VERIFICATION_AUTHORIZATION_DAYS", 180, minimum=1
+)
+HUIMIN_VERIFICATION_SIMULATED_SHARE = env_int("HUIMIN_VERIFICATION_SIMULATED_SHARE", 10, minimum=0)
+if HUIMIN_VERIFICATION_SIMULATED_SHARE > 100:
+    raise ImproperSetting("HUIMIN_VERIFICATION_SIMULATED_SHARE", "is a percentage, at most 100")
 
 LOGGING = {
     "version": 1,
