@@ -30,6 +30,11 @@ urlpatterns = [
     ),
     path("applications/<int:application_id>/decision/", decisions.decision, name="decision"),
     path("applications/<int:application_id>/letter/", decisions.letter, name="letter"),
+    path(
+        "applications/<int:application_id>/verification/",
+        applications.verification_run,
+        name="verification",
+    ),
     path("findings/<int:finding_id>/", applications.finding_decide, name="finding"),
     path("documents/<int:document_id>/", applications.document_download, name="document"),
     path("notices/", notices.notice_list, name="notices"),

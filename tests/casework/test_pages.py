@@ -73,11 +73,10 @@ def test_the_pages_take_a_case_from_intake_to_entitlement(caseworker_a, cast, pa
             },
         )
     )
-    from huimin.casework import services
-
-    services.findings_record(
-        actor=caseworker_a, application=application, purpose="低保审核", found={"deaths": []}
-    )
+    assert "开始核对" in ok(pages["caseworker"].get(url), 200).content.decode()
+    ok(pages["caseworker"].post(url + "verification/"))
+    for finding in application.steps.get(kind=StepKind.VERIFICATION).found.all():
+        ok(pages["caseworker"].post(f"/casework/findings/{finding.pk}/", {"reason": "已核实"}))
     ok(pages["caseworker"].post(url + "step/"))  # closes the verification
     assert cases.open_kind(application) == StepKind.HOME_VISIT
     visit = {f"item_{k}": v for k, v in cases.VISIT_ITEMS.items()}

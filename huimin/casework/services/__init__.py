@@ -43,6 +43,7 @@ from huimin.casework.services.verification import (
     findings_record,
     has_authorization,
     verification_complete,
+    verification_run,
 )
 
 __all__ = [
@@ -73,4 +74,5 @@ __all__ = [
     "procedure_suspend",
     "township_opinion_record",
     "verification_complete",
+    "verification_run",
 ]

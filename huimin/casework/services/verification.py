@@ -28,10 +28,18 @@ from huimin.casework.services._common import (
     _today,
     audit,
 )
+from huimin.casework.verification import (
+    Authorization,
+    Unit,
+    verification_request_for,
+    verify_household,
+)
+from huimin.casework.verification import Finding as SourceFinding
 from huimin.core.errors import Conflict, NotAllowed, ValidationFailed
 from huimin.core.models import User
+from huimin.core.money import format_yuan
 from huimin.registry import services as registry
-from huimin.registry.models import Household, Person
+from huimin.registry.models import AssetKind, Household, IncomeType, Person
 
 # Documents and the verification ---------------------------------------------------------------
 
@@ -179,6 +187,101 @@ def findings_record(
     return rows
 
 
+# What each kind of source finding becomes in the registry when a caseworker accepts it.
+_ASSET_KINDS = {
+    "vehicle": AssetKind.VEHICLE,
+    "real_estate": AssetKind.HOME,
+    "deposit": AssetKind.DEPOSIT,
+}
+_INCOME_TYPES = {
+    "wages": IncomeType.WAGES,
+    "provident_fund_base": IncomeType.WAGES,
+    "pension": IncomeType.PENSION_OTHER,
+    "business": IncomeType.BUSINESS,
+}
+
+
+def _as_row(found: SourceFinding, *, on: dt.date) -> dict[str, Any]:
+    """A source's finding as the record a caseworker accepts or dismisses."""
+    difference = (
+        found.found - found.registry
+        if isinstance(found.found, int) and isinstance(found.registry, int)
+        else None
+    )
+    data: dict[str, Any] = {**found.as_dict(), "valid_from": on.replace(day=1).isoformat()}
+    if found.kind == "death":
+        kind = "death"
+        data["death_date"] = data["found"]
+        summary = _("The source records a death on %(date)s.") % {"date": data["found"]}
+    elif found.kind in _ASSET_KINDS:
+        kind = "asset"
+        data["asset_kind"] = _ASSET_KINDS[found.kind]
+        # a deposit is an amount; a vehicle or a property is counted, its value asked for
+        data["value_fen"] = difference if found.unit == Unit.FEN else None
+        summary = _("The source holds %(found)s, the registry %(registry)s.") % {
+            "found": _shown(found.found, found.unit),
+            "registry": _shown(found.registry, found.unit),
+        }
+    else:
+        kind = "income"
+        data["income_type"] = _INCOME_TYPES.get(found.kind, IncomeType.OTHER)
+        data["monthly_fen"] = difference if found.unit == Unit.FEN else None
+        summary = _("The source holds %(found)s, the registry %(registry)s.") % {
+            "found": _shown(found.found, found.unit),
+            "registry": _shown(found.registry, found.unit),
+        }
+    return {"kind": kind, "summary": f"{found.kind}: {summary}", "data": data}
+
+
+def _shown(value: object, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == Unit.FEN and isinstance(value, int):
+        return _("%(yuan)s yuan") % {"yuan": format_yuan(value)}
+    return str(value)
+
+
+@transaction.atomic
+def verification_run(
+    *,
+    actor: User,
+    application: Application,
+    on: dt.date | None = None,
+    request: HttpRequest | None = None,
+) -> list[Finding]:
+    """Ask every connected source (with the signed authorization) and record what differs."""
+    _require(actor, "casework.prepare_application")
+    application = _lock(application)
+    _open_step(application, StepKind.VERIFICATION)
+    on = on or _today()
+    signed = application.authorizations.order_by("-signed_on", "-pk").first()
+    authorization = (
+        Authorization(
+            signed_by=frozenset(signed.signers.values_list("pk", flat=True)),
+            signed_on=signed.signed_on,
+            document_ref=f"document {signed.document_id}",
+        )
+        if signed is not None
+        else None
+    )
+    purpose = _("%(program)s application %(id)s") % {
+        "program": application.get_program_display(),
+        "id": application.pk,
+    }
+    checked = verify_household(
+        verification_request_for(
+            application.household, purpose=purpose, authorization=authorization, as_of=on
+        )
+    )
+    found = {
+        str(source): [_as_row(f, on=on) for f in findings if f.differs]
+        for source, findings in checked.items()
+    }
+    return findings_record(
+        actor=actor, application=application, purpose=purpose, found=found, request=request
+    )
+
+
 def _lock_finding(finding: Finding) -> tuple[Application, Finding]:
     application = _lock(finding.step.application)
     finding = Finding.objects.select_for_update().select_related("step").get(pk=finding.pk)
@@ -188,7 +291,13 @@ def _lock_finding(finding: Finding) -> tuple[Application, Finding]:
 
 
 @transaction.atomic
-def finding_accept(*, actor: User, finding: Finding, request: HttpRequest | None = None) -> Finding:
+def finding_accept(
+    *,
+    actor: User,
+    finding: Finding,
+    value_fen: int | None = None,
+    request: HttpRequest | None = None,
+) -> Finding:
     """Take a finding into the registry, through the registry's own services."""
     _require(actor, "casework.prepare_application")
     _require(actor, "registry.change_household")
@@ -207,7 +316,7 @@ def finding_accept(*, actor: User, finding: Finding, request: HttpRequest | None
             actor=actor,
             household=application.household,
             kind=data["asset_kind"],
-            value_fen=int(data["value_fen"]),
+            value_fen=_amount(data.get("value_fen"), value_fen),
             valid_from=dt.date.fromisoformat(data["valid_from"]),
             description=str(data.get("description", ""))[:200],
             request=request,
@@ -217,7 +326,7 @@ def finding_accept(*, actor: User, finding: Finding, request: HttpRequest | None
             actor=actor,
             person=application.household.members.get(pk=data["person_id"]),
             income_type=data["income_type"],
-            monthly_fen=int(data["monthly_fen"]),
+            monthly_fen=_amount(data.get("monthly_fen"), value_fen),
             valid_from=dt.date.fromisoformat(data["valid_from"]),
             verified=True,
             note=finding.source,
@@ -235,6 +344,25 @@ def finding_accept(*, actor: User, finding: Finding, request: HttpRequest | None
     finding.save(update_fields=["status", "decided_by", "decided_at"])
     audit(actor, "casework.finding_accept", application, {"source": finding.source}, request)
     return finding
+
+
+def _amount(found: int | None, given: int | None) -> int:
+    """The amount the finding adds: what the source holds beyond the registry, or, for a thing
+    the source only counts (a vehicle, a property, a business), the value the caseworker gives."""
+    amount = found if found is not None else given
+    if amount is None:
+        raise ValidationFailed(
+            _("The source gives no amount: enter the value found."), field="value_fen"
+        )
+    if amount <= 0:
+        raise ValidationFailed(
+            _(
+                "The registry holds more than the source: correct the registry's record itself, "
+                "or note why the finding does not apply."
+            ),
+            field="value_fen",
+        )
+    return amount
 
 
 @transaction.atomic

@@ -30,8 +30,10 @@ from huimin.casework.models import (
     StepKind,
     StepStatus,
 )
+from huimin.casework.verification import adapters, sources_not_connected
 from huimin.casework.views._common import GET_POST, refused, staff_covering, user_of
 from huimin.core.errors import HuiminError, NotAllowed
+from huimin.core.money import parse_yuan
 from huimin.registry.access import get_household_for
 from huimin.registry.forms import RegistryForm
 
@@ -119,6 +121,8 @@ def _context(request: HttpRequest, application: Application, **extra: Any) -> di
     if current is not None and current.kind == StepKind.VERIFICATION:
         context.setdefault("document_form", DocumentForm())
         context.setdefault("authorization_form", AuthorizationForm(application=application))
+        context["verification_available"] = bool(adapters())
+        context["not_connected"] = [source.label for source in sources_not_connected()]
     context.update(extra)
     return context
 
@@ -255,12 +259,38 @@ def authorization_add(request: HttpRequest, application_id: int) -> HttpResponse
 @login_required
 @permission_required("casework.prepare_application", raise_exception=True)
 @require_POST
+def verification_run(request: HttpRequest, application_id: int) -> HttpResponse:
+    """Ask the other registries; what differs from the registry is listed to accept or not."""
+    application = get_application_for(request.user, application_id)
+    try:
+        found = services.verification_run(
+            actor=user_of(request), application=application, request=request
+        )
+    except HuiminError as error:
+        refused(request, error)
+    else:
+        messages.success(
+            request,
+            _("The checks are done: %(n)s findings to look at.") % {"n": len(found)},
+        )
+    return redirect("casework:application", application_id=application.pk)
+
+
+@login_required
+@permission_required("casework.prepare_application", raise_exception=True)
+@require_POST
 def finding_decide(request: HttpRequest, finding_id: int) -> HttpResponse:
     finding = get_finding_for(request.user, finding_id)
     application_id = finding.step.application_id
     try:
         if request.POST.get("action") == "accept":
-            services.finding_accept(actor=user_of(request), finding=finding, request=request)
+            value = request.POST.get("value_yuan", "").strip()
+            services.finding_accept(
+                actor=user_of(request),
+                finding=finding,
+                value_fen=parse_yuan(value, field="value_fen") if value else None,
+                request=request,
+            )
         else:
             services.finding_dismiss(
                 actor=user_of(request),
