@@ -32,6 +32,7 @@ from huimin.core.services import api_token_create, job_create
 from huimin.registry.bulk import storage
 from huimin.registry.bulk.views import IMPORT_KIND
 from tests.conftest import VILLAGE_B
+from tests.casework import samples as casework_samples
 from tests.registry import samples as registry_samples
 
 MARKER = "乙县专用标记"  # appears in every record made for the other county
@@ -66,6 +67,17 @@ SAMPLES: dict[str, Callable[[User], object]] = {
     "person_id": lambda other: registry_samples.person(other, MARKER).pk,
     "income_id": lambda other: registry_samples.income(other, MARKER).pk,
     "asset_id": lambda other: registry_samples.asset(other, MARKER).pk,
+    **{
+        kind: (lambda other, kind=kind: casework_samples.case(other, MARKER)[kind])
+        for kind in (
+            "application_id",
+            "document_id",
+            "finding_id",
+            "notice_id",
+            "objection_id",
+            "entitlement_id",
+        )
+    },
 }
 
 
@@ -133,6 +145,24 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "registry/export/": NoRecords("the export form"),
     "registry/export/download/": Visit(query={"q": MARKER[:4], "format": "csv"}),
     "programs/households/<int:household_id>/": FINDS,
+    "casework/": Visit(),  # the worklist: open steps of the area
+    "casework/households/<int:household_id>/apply/": Visit(),  # offers the members
+    "casework/applications/<int:application_id>/": Visit(),
+    "casework/applications/<int:application_id>/step/": ACTION,
+    "casework/applications/<int:application_id>/documents/": ACTION,
+    "casework/applications/<int:application_id>/authorization/": ACTION,
+    "casework/applications/<int:application_id>/procedure/": ACTION,
+    "casework/applications/<int:application_id>/decision/": Visit(),
+    "casework/applications/<int:application_id>/letter/": Visit(),
+    "casework/applications/<int:application_id>/verification/": ACTION,
+    "casework/findings/<int:finding_id>/": ACTION,
+    "casework/documents/<int:document_id>/": Visit(),  # the attachment itself
+    "casework/notices/": Visit(shows=OTHER_VILLAGE_NAME),
+    "casework/notices/<int:notice_id>/": Visit(shows=OTHER_VILLAGE_NAME),  # names are masked
+    "casework/notices/<int:notice_id>/close/": ACTION,
+    "casework/notices/<int:notice_id>/objections/": ACTION,
+    "casework/objections/<int:objection_id>/answer/": ACTION,
+    "casework/entitlements/<int:entitlement_id>/": Visit(),
     "api/v1/openapi.json": NoRecords("the API's schema"),
     "api/v1/docs": NoRecords("the API's documentation page"),
     "api/v1/": NoRecords("the API's index"),

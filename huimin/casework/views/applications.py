@@ -75,7 +75,7 @@ def _step_form(request: HttpRequest, application: Application, kind: str) -> Reg
     data = request.POST if request.method == "POST" else None
     if kind == StepKind.HOME_VISIT:
         colleagues = staff_covering(application.region_code, "casework.prepare_application")
-        return HomeVisitForm(data, colleagues=list(colleagues.exclude(pk=request.user.pk)))
+        return HomeVisitForm(data, colleagues=list(colleagues.exclude(pk=user_of(request).pk)))
     if kind == StepKind.APPRAISAL:
         return AppraisalForm(data)
     if kind == StepKind.TOWNSHIP_OPINION:

@@ -20,7 +20,7 @@ from huimin.core.errors import HuiminError
 
 
 @login_required
-@permission_required("casework.decide_application", raise_exception=True)
+@permission_required("casework.view_application", raise_exception=True)
 @require_http_methods(GET_POST)
 def decision(request: HttpRequest, application_id: int) -> HttpResponse:
     """What the rules find on the facts as verified, what each step found, and the decision."""
@@ -50,6 +50,7 @@ def decision(request: HttpRequest, application_id: int) -> HttpResponse:
         "form": form,
         "deciding": deciding,
         "preparer": user_of(request).pk in services.preparers_of(application),
+        "may_decide": request.user.has_perm("casework.decide_application"),
         "steps": list(
             application.steps.filter(status=StepStatus.DONE).select_related(
                 "done_by", "second_staff"

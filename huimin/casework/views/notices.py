@@ -82,7 +82,7 @@ def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("casework.record_appraisal", raise_exception=True)
+@permission_required("casework.view_notice", raise_exception=True)
 @require_POST
 def notice_close(request: HttpRequest, notice_id: int) -> HttpResponse:
     notice = get_notice_for(request.user, notice_id)
@@ -96,7 +96,7 @@ def notice_close(request: HttpRequest, notice_id: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("casework.record_appraisal", raise_exception=True)
+@permission_required("casework.view_notice", raise_exception=True)
 @require_POST
 def objection_add(request: HttpRequest, notice_id: int) -> HttpResponse:
     notice = get_notice_for(request.user, notice_id)
