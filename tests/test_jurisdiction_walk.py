@@ -31,8 +31,8 @@ from huimin.core.models import User
 from huimin.core.services import api_token_create, job_create
 from huimin.registry.bulk import storage
 from huimin.registry.bulk.views import IMPORT_KIND
-from tests.conftest import VILLAGE_B
 from tests.casework import samples as casework_samples
+from tests.conftest import VILLAGE_B
 from tests.registry import samples as registry_samples
 
 MARKER = "乙县专用标记"  # appears in every record made for the other county
