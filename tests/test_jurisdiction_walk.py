@@ -176,6 +176,11 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "api/v1/programs/evaluate": NoRecords("evaluates the facts it is sent"),
     "api/v1/programs/evaluate-batch": NoRecords("evaluates the facts it is sent"),
     "api/v1/programs/households/<household_id>/explain": FINDS,
+    "api/v1/casework/applications": NoRecords("takes the application it is sent"),
+    "api/v1/casework/applications/<application_id>": FINDS,
+    "api/v1/casework/applications/<application_id>/step": ACTION,
+    "api/v1/casework/entitlements": Visit(shows=None),
+    "api/v1/casework/entitlements/<entitlement_id>": FINDS,
 }
 
 
@@ -239,6 +244,10 @@ def request(clients: dict[str, Client], route: str, url: str, method: str, visit
     with transaction.atomic():
         if method == "get":
             response = client.get(url, visit.query)
+        elif route.startswith(API_PREFIX):  # the API reads JSON bodies
+            response = client.post(
+                url + _query_string(visit.query), visit.data, content_type="application/json"
+            )
         else:
             response = client.post(url + _query_string(visit.query), visit.data)
         transaction.set_rollback(True)
