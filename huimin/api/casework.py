@@ -6,17 +6,20 @@ open one answers 409.
 """
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
 from huimin.api.schema import Text, as_long_as, at_most, errors
 from huimin.casework import services
 from huimin.casework.access import get_application_for, get_entitlement_for
 from huimin.casework.models import (
     Application,
+    Channel,
+    EmergencyKind,
     Entitlement,
     EntitlementStatus,
     Program,
@@ -32,6 +35,7 @@ router = Router(tags=["casework"])
 PAGE_SIZE = 50
 MAX_PAGE = 10_000
 STATEMENT_LENGTH = 2000
+MAX_ID = 2**63 - 1  # the largest id the databases hold
 
 
 class StepOut(Schema):
@@ -68,14 +72,14 @@ class ApplicationOut(Schema):
 
 
 class ApplicationIn(Schema):
-    household_id: int
-    applicant_id: int
+    household_id: Annotated[int, Field(ge=1, le=MAX_ID)]
+    applicant_id: Annotated[int, Field(ge=1, le=MAX_ID)]
     program: Program
-    channel: str = "window"
+    channel: Channel = Channel.WINDOW
     statement: Annotated[Text, at_most(STATEMENT_LENGTH)]
     help_first: bool = False
-    emergency_kind: str = "none"
-    emergency_expense_fen: Annotated[int, Query(ge=0)] = 0
+    emergency_kind: EmergencyKind = EmergencyKind.NONE
+    emergency_expense_fen: Annotated[int, Field(ge=0, le=MAX_ID)] = 0
     disaster_event: Annotated[Text, as_long_as(Application, "disaster_event")] = ""
 
 
@@ -83,17 +87,19 @@ class StepIn(Schema):
     """The open step's facts; `kind` must name the open step (else 409)."""
 
     kind: StepKind | None = None
-    second_staff_id: int | None = None  # home visit
+    second_staff_id: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None  # home visit
     visited_on: date | None = None
-    items: dict[str, str] | None = None  # housing, income, assets, members, health
+    items: dict[Annotated[Text, at_most(20)], Annotated[Text, at_most(1000)]] | None = (
+        None  # housing, income, assets, members, health
+    )
     family_confirmed: bool = False
     staff_confirmed: bool = False
     held_on: date | None = None  # appraisal
-    present: int | None = None
-    in_favour: int | None = None
+    present: Annotated[int, Field(ge=0, le=100_000)] | None = None
+    in_favour: Annotated[int, Field(ge=0, le=100_000)] | None = None
     recommend: bool | None = None  # township opinion
     note: Annotated[Text, as_long_as(Application, "suspended_reason")] = ""
-    outcome: str | None = None  # decision: "approve" or "refuse"
+    outcome: Literal["approve", "refuse"] | None = None  # decision
 
 
 class EntitlementOut(Schema):
@@ -295,7 +301,7 @@ def _entitlement_out(entitlement: Entitlement) -> dict:
 )
 def entitlement_list(
     request: HttpRequest,
-    household_id: int | None = None,
+    household_id: Annotated[int, Query(ge=1, le=MAX_ID)] | None = None,
     status: EntitlementStatus | None = None,
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> list[dict]:
