@@ -37,9 +37,16 @@ def application_frame_columns(application: Application) -> dict[str, object]:
     }
 
 
+def payment_month(decided_on: dt.date) -> dt.date:
+    """Payment starts the month after the approval (POLICY.md): its first day."""
+    return dt.date(decided_on.year + decided_on.month // 12, decided_on.month % 12 + 1, 1)
+
+
 def application_explain(*, application: Application, on: dt.date) -> ProgramExplanation:
-    """The program's explanation for this application in the month of `on`."""
-    month = period_from(on.strftime("%Y-%m"))
+    """The program's explanation for this application if decided on `on`: for the month its
+    payment would start (the month after), with that month's standards, so that the letter's
+    "approved from" month and amount are those of the entitlement."""
+    month = period_from(payment_month(on).strftime("%Y-%m"))
     population = population_from_registry(
         Household.objects.filter(pk=application.household_id), as_of=month.end
     )

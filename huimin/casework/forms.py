@@ -63,7 +63,7 @@ class ApplicationForm(CaseForm):
 
 
 class DocumentForm(CaseForm):
-    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=DocumentKind.choices)
     file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
 
 
@@ -124,7 +124,7 @@ class HomeVisitForm(CaseForm):
 
 
 class AppraisalForm(CaseForm):
-    held_on = forms.DateField(label=_("Held on"), widget=DateInput())
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput(), initial=timezone.localdate)
     present = forms.IntegerField(label=_("Members present"), min_value=1)
     in_favour = forms.IntegerField(label=_("In favour"), min_value=0)
     note = forms.CharField(

@@ -139,6 +139,8 @@ def test_payment_starts_the_month_after_approval(approver_a, deciding):
     services.letter_issue(actor=approver_a, application=deciding)
     entitlement = services.entitlement_create(actor=approver_a, application=deciding)
     assert entitlement.start_month == dt.date(2027, 1, 1)
+    # the letter's "approved from" month, its amount and its standards are those paid
+    assert services.current_decision(deciding).period == "2027-01"
     assert entitlement.review_due == dt.date(2027, 7, 1)  # no stable member: six-monthly
     assert entitlement.status == EntitlementStatus.ACTIVE
     with pytest.raises(Conflict):

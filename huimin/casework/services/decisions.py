@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from huimin.casework.assessment import application_explain
+from huimin.casework.assessment import application_explain, payment_month
 from huimin.casework.models import (
     Application,
     ApplicationStatus,
@@ -275,10 +275,6 @@ def letter_issue(
     return step
 
 
-def _month_after(day: dt.date) -> dt.date:
-    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-
-
 def _add_months(month: dt.date, months: int) -> dt.date:
     index = month.year * 12 + month.month - 1 + months
     return dt.date(index // 12, index % 12 + 1, 1)
@@ -299,7 +295,7 @@ def entitlement_create(
     decision = current_decision(application)
     if decision is None or decision.outcome != DecisionOutcome.APPROVED:
         raise Conflict(_("Only an approval creates an entitlement."))
-    start = _month_after(decision.decided_on)
+    start = payment_month(decision.decided_on)
     one_off = application.program in (Program.TEMPORARY, Program.DISASTER)
     stable = (
         application.household.members.filter(death_date__isnull=True, serious_illness=True).exists()
