@@ -6,7 +6,7 @@ open one answers 409.
 """
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ from huimin.core.models import User
 from huimin.registry.access import get_household_for
 
 router = Router(tags=["casework"])
+T = TypeVar("T")
 PAGE_SIZE = 50
 MAX_PAGE = 10_000
 STATEMENT_LENGTH = 2000
@@ -226,7 +227,7 @@ def step_advance(request: HttpRequest, application_id: int, payload: StepIn) -> 
     return _application_out(get_application_for(user, application_id))
 
 
-def _required(value: object, field: str) -> object:
+def _required(value: T | None, field: str) -> T:
     if value is None:
         raise ValidationFailed(_("This step needs %(field)s.") % {"field": field}, field=field)
     return value
@@ -247,7 +248,7 @@ def _advance(
             raise ValidationFailed(_("No such staff."), field="second_staff_id")
         services.home_visit_record(
             second_staff=second,
-            visited_on=_required(p.visited_on, "visited_on"),  # type: ignore[arg-type]
+            visited_on=_required(p.visited_on, "visited_on"),
             items=p.items or {},
             family_confirmed=p.family_confirmed,
             staff_confirmed=p.staff_confirmed,
@@ -256,15 +257,15 @@ def _advance(
         )
     elif kind == StepKind.APPRAISAL:
         services.appraisal_record(
-            held_on=_required(p.held_on, "held_on"),  # type: ignore[arg-type]
-            present=int(_required(p.present, "present")),  # type: ignore[call-overload]
-            in_favour=int(_required(p.in_favour, "in_favour")),  # type: ignore[call-overload]
+            held_on=_required(p.held_on, "held_on"),
+            present=_required(p.present, "present"),
+            in_favour=_required(p.in_favour, "in_favour"),
             note=p.note,
             **common,  # type: ignore[arg-type]
         )
     elif kind == StepKind.TOWNSHIP_OPINION:
         services.township_opinion_record(
-            recommend=bool(_required(p.recommend, "recommend")),
+            recommend=_required(p.recommend, "recommend"),
             note=p.note,
             **common,  # type: ignore[arg-type]
         )

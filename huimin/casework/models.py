@@ -116,6 +116,17 @@ class StepStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+OUTCOME_LABELS = {
+    "agree": _("most in favour"),
+    "disagree": _("most against"),
+    "recommend": _("recommends approval"),
+    "not_recommend": _("does not recommend approval"),
+    "no_objection": _("no objection"),
+    "approved": _("Approved"),
+    "refused": _("Refused"),
+}
+
+
 class Step(models.Model):
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="steps")
     position = models.PositiveSmallIntegerField()
@@ -156,6 +167,10 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+    @property
+    def outcome_label(self) -> str:
+        return str(OUTCOME_LABELS.get(self.outcome, self.outcome))
 
 
 class DocumentKind(models.TextChoices):
