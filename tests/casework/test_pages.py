@@ -154,3 +154,16 @@ def test_the_worklist_shows_overdue_first_with_counts(
         page = ok(pages["caseworker"].get("/casework/"), 200).content.decode()
     assert page.index(f"/applications/{second.pk}/") < page.index(f"/applications/{first.pk}/")
     assert "逾期" in page or "overdue" in page
+
+
+def test_the_notice_prints_as_a_pdf_and_the_list_has_fixed_queries(
+    caseworker_a, cast, pages, django_assert_max_num_queries
+):
+    for _ in range(3):
+        cases.to_notice(caseworker_a, cast, cases.dibao_application(caseworker_a))
+    notice = cases.post_notice(cast["helper"], Application.objects.first())
+    assert notice.steps.count() == 3
+    response = pages["helper"].get(f"/casework/notices/{notice.pk}/?format=pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    with django_assert_max_num_queries(12):
+        ok(pages["helper"].get("/casework/notices/"), 200)

@@ -44,6 +44,15 @@ from huimin.registry.models import AssetKind, Household, IncomeType, Person
 # Documents and the verification ---------------------------------------------------------------
 
 
+# Help first, verify later: the checks of an approved temporary grant come after its payment.
+_VERIFYING = (ApplicationStatus.IN_PROGRESS, ApplicationStatus.APPROVED)
+_ATTACHING = (
+    ApplicationStatus.IN_PROGRESS,
+    ApplicationStatus.SUSPENDED,
+    ApplicationStatus.APPROVED,
+)
+
+
 @transaction.atomic
 def document_attach(
     *,
@@ -55,7 +64,7 @@ def document_attach(
     request: HttpRequest | None = None,
 ) -> Document:
     _require(actor, "casework.take_application")
-    application = _lock(application, ApplicationStatus.IN_PROGRESS, ApplicationStatus.SUSPENDED)
+    application = _lock(application, *_ATTACHING)
     if kind not in DocumentKind.values:
         raise ValidationFailed(_("Choose what kind of document this is."), field="kind")
     content_type = files.checked_type(data)
@@ -99,7 +108,7 @@ def authorization_record(
     request: HttpRequest | None = None,
 ) -> VerificationAuthorization:
     _require(actor, "casework.take_application")
-    application = _lock(application, ApplicationStatus.IN_PROGRESS, ApplicationStatus.SUSPENDED)
+    application = _lock(application, *_ATTACHING)
     if document.application_id != application.pk or document.kind != DocumentKind.AUTHORIZATION:
         raise ValidationFailed(
             _("Attach the scanned authorization to this application first."), field="document"
@@ -156,7 +165,7 @@ def findings_record(
 ) -> list[Finding]:
     """Record what each source of the verification answered (the adapters' findings)."""
     _require(actor, "casework.prepare_application")
-    application = _lock(application)
+    application = _lock(application, *_VERIFYING)
     step = _open_step(application, StepKind.VERIFICATION)
     if not has_authorization(application):
         raise NotAllowed(
@@ -251,7 +260,7 @@ def verification_run(
 ) -> list[Finding]:
     """Ask every connected source (with the signed authorization) and record what differs."""
     _require(actor, "casework.prepare_application")
-    application = _lock(application)
+    application = _lock(application, *_VERIFYING)
     _open_step(application, StepKind.VERIFICATION)
     on = on or _today()
     signed = application.authorizations.order_by("-signed_on", "-pk").first()
@@ -283,7 +292,7 @@ def verification_run(
 
 
 def _lock_finding(finding: Finding) -> tuple[Application, Finding]:
-    application = _lock(finding.step.application)
+    application = _lock(finding.step.application, *_VERIFYING)
     finding = Finding.objects.select_for_update().select_related("step").get(pk=finding.pk)
     if finding.status != FindingStatus.OPEN:
         raise Conflict(_("This finding was already dealt with."))
@@ -391,7 +400,7 @@ def verification_complete(
     *, actor: User, application: Application, note: str = "", request: HttpRequest | None = None
 ) -> Step:
     _require(actor, "casework.prepare_application")
-    application = _lock(application, ApplicationStatus.IN_PROGRESS, ApplicationStatus.APPROVED)
+    application = _lock(application, *_VERIFYING)
     step = _open_step(application, StepKind.VERIFICATION)
     if "sources" not in step.findings:
         raise Conflict(_("Run the verification before closing it."))
