@@ -12,6 +12,7 @@ from huimin.casework.models import (
     Application,
     ApplicationStatus,
     Entitlement,
+    EntitlementStatus,
     Notice,
     Step,
     StepKind,
@@ -24,6 +25,8 @@ from huimin.core.pii import mask
 
 DUE_SOON_DAYS = 3
 WORKLIST_LIMIT = 100
+REVIEW_AHEAD_DAYS = 30  # a review shows a month before it is due
+REVIEWS_SHOWN = 20
 LIVE = [ApplicationStatus.IN_PROGRESS, ApplicationStatus.APPROVED, ApplicationStatus.REFUSED]
 
 
@@ -35,6 +38,8 @@ class Worklist:
     due_soon: int
     total: int
     today: dt.date
+    reviews: list[Entitlement]  # entitlements whose review falls due soon, earliest first
+    reviews_due: int
 
 
 def open_steps(user: User | AnonymousUser) -> QuerySet[Step]:
@@ -59,7 +64,16 @@ def worklist(user: User | AnonymousUser, *, kind: str = "") -> Worklist:
             "due_date", "application_id"
         )[:WORKLIST_LIMIT]
     )
-    return Worklist(shown, counts, overdue, due_soon, sum(counts.values()), today)
+    due = scope(
+        Entitlement.objects.filter(
+            status__in=[EntitlementStatus.ACTIVE, EntitlementStatus.GRADUAL_EXIT],
+            review_due__lte=today + dt.timedelta(days=REVIEW_AHEAD_DAYS),
+        ),
+        user,
+    )
+    reviews = list(due.select_related("household").order_by("review_due", "id")[:REVIEWS_SHOWN])
+    total = sum(counts.values())
+    return Worklist(shown, counts, overdue, due_soon, total, today, reviews, due.count())
 
 
 def applications_of_household(user: User | AnonymousUser, household_id: int) -> list[Application]:

@@ -167,3 +167,21 @@ def test_the_notice_prints_as_a_pdf_and_the_list_has_fixed_queries(
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     with django_assert_max_num_queries(12):
         ok(pages["helper"].get("/casework/notices/"), 200)
+
+
+def test_the_worklist_lists_reviews_falling_due(caseworker_a, cast, approver_a, pages):
+    from huimin.casework import services
+    from huimin.casework.models import Entitlement
+
+    application = cases.dibao_application(caseworker_a)
+    cases.to_decision(caseworker_a, cast, application)
+    services.decision_approve(actor=approver_a, application=application)
+    services.letter_issue(actor=approver_a, application=application)
+    entitlement = services.entitlement_create(actor=approver_a, application=application)
+    page = ok(pages["caseworker"].get("/casework/"), 200).content.decode()
+    assert f"/casework/entitlements/{entitlement.pk}/" not in page  # six months away
+    Entitlement.objects.filter(pk=entitlement.pk).update(
+        review_due=timezone.localdate() + dt.timedelta(days=10)
+    )
+    page = ok(pages["caseworker"].get("/casework/"), 200).content.decode()
+    assert f"/casework/entitlements/{entitlement.pk}/" in page
