@@ -412,3 +412,51 @@ class Entitlement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_program_display()} {self.monthly_fen}"
+
+
+class ReviewProposal(models.TextChoices):
+    CONTINUE = "continue", _("Continue as it is")
+    ADJUST = "adjust", _("Adjust the amount")
+    STOP = "stop", _("Stop")
+
+
+class ReviewStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Waiting for the approver")
+    DECIDED = "decided", _("Decided")
+
+
+class Review(models.Model):
+    """A periodic review of an entitlement: the rules re-run on current data propose, an
+    approver who did not propose decides."""
+
+    entitlement = models.ForeignKey(Entitlement, on_delete=models.PROTECT, related_name="reviews")
+    region_code = models.CharField(max_length=12, db_index=True)
+    proposal = models.CharField(max_length=10, choices=ReviewProposal.choices)
+    period = models.CharField(max_length=7)
+    amount_fen = models.BigIntegerField(default=0)
+    explanation = models.JSONField(default=dict)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=ReviewStatus.choices, default="proposed")
+    accepted = models.BooleanField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entitlement"],
+                condition=Q(status="proposed"),
+                name="review_one_open_per_entitlement",
+            ),
+            models.CheckConstraint(condition=Q(amount_fen__gte=0), name="review_amount_ok"),
+        ]
+
+    def __str__(self) -> str:
+        return f"review {self.pk} of {self.entitlement_id}"

@@ -66,7 +66,9 @@ def write_every_casework_event(caseworker: User) -> None:
     services.notice_close(actor=cast["helper"], notice=again)
     services.decision_approve(actor=approver, application=application)
     services.letter_issue(actor=approver, application=application)
-    services.entitlement_create(actor=approver, application=application)
+    entitlement = services.entitlement_create(actor=approver, application=application)
+    review = services.review_propose(actor=caseworker, entitlement=entitlement)
+    services.review_decide(actor=approver, review=review, accept=True)
     services.appeal_record(actor=approver, application=application, outcome="复议维持")
     # A refused case; one suspended, resumed and withdrawn.
     refused = cases.dibao_application(caseworker)

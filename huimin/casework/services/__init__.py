@@ -24,6 +24,7 @@ from huimin.casework.services.decisions import (
     letter_issue,
     preparers_of,
 )
+from huimin.casework.services.reviews import review_decide, review_propose
 from huimin.casework.services.steps import (
     HOME_VISIT_ITEMS,
     appraisal_record,
@@ -72,6 +73,8 @@ __all__ = [
     "preparers_of",
     "procedure_resume",
     "procedure_suspend",
+    "review_decide",
+    "review_propose",
     "township_opinion_record",
     "verification_complete",
     "verification_run",

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +42,7 @@ from huimin.casework.services._common import (
 from huimin.core.access import region_codes_of
 from huimin.core.errors import Conflict, NotAllowed, ValidationFailed
 from huimin.core.models import User
+from huimin.registry.models import Household
 
 # Decisions ----------------------------------------------------------------------------------
 
@@ -284,6 +285,18 @@ REVIEW_MONTHS_STABLE = 12
 REVIEW_MONTHS_CHANGING = 6
 
 
+def review_months_for(household: Household) -> int:
+    """Yearly for a stable family (a seriously ill or severely disabled member), else every six
+    months (CQ-DB §26)."""
+    living = household.members.filter(death_date__isnull=True)
+    stable = living.filter(Q(serious_illness=True) | Q(disability_grade__in=[1, 2])).exists()
+    return REVIEW_MONTHS_STABLE if stable else REVIEW_MONTHS_CHANGING
+
+
+def add_months(month: dt.date, months: int) -> dt.date:
+    return _add_months(month, months)
+
+
 @transaction.atomic
 def entitlement_create(
     *, actor: User, application: Application, request: HttpRequest | None = None
@@ -297,13 +310,7 @@ def entitlement_create(
         raise Conflict(_("Only an approval creates an entitlement."))
     start = payment_month(decision.decided_on)
     one_off = application.program in (Program.TEMPORARY, Program.DISASTER)
-    stable = (
-        application.household.members.filter(death_date__isnull=True, serious_illness=True).exists()
-        or application.household.members.filter(
-            death_date__isnull=True, disability_grade__in=[1, 2]
-        ).exists()
-    )
-    review_months = REVIEW_MONTHS_STABLE if stable else REVIEW_MONTHS_CHANGING
+    review_months = review_months_for(application.household)
     explanation = decision.explanation
     person = application.applicant if explanation.get("person_id") else None
     entitlement = Entitlement.objects.create(
