@@ -76,6 +76,7 @@ SAMPLES: dict[str, Callable[[User], object]] = {
             "notice_id",
             "objection_id",
             "entitlement_id",
+            "review_id",
         )
     },
 }
@@ -163,6 +164,8 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "casework/notices/<int:notice_id>/objections/": ACTION,
     "casework/objections/<int:objection_id>/answer/": ACTION,
     "casework/entitlements/<int:entitlement_id>/": Visit(),
+    "casework/entitlements/<int:entitlement_id>/review/": ACTION,
+    "casework/reviews/<int:review_id>/": ACTION,
     "api/v1/openapi.json": NoRecords("the API's schema"),
     "api/v1/docs": NoRecords("the API's documentation page"),
     "api/v1/": NoRecords("the API's index"),

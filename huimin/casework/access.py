@@ -2,7 +2,15 @@
 
 from django.contrib.auth.models import AnonymousUser
 
-from huimin.casework.models import Application, Document, Entitlement, Finding, Notice, Objection
+from huimin.casework.models import (
+    Application,
+    Document,
+    Entitlement,
+    Finding,
+    Notice,
+    Objection,
+    Review,
+)
 from huimin.core.access import get_object_for
 from huimin.core.models import User
 
@@ -52,3 +60,7 @@ def get_entitlement_for(user: User | AnonymousUser, entitlement_id: int) -> Enti
         Entitlement.objects.select_related("household", "person", "decision"),
         pk=entitlement_id,
     )
+
+
+def get_review_for(user: User | AnonymousUser, review_id: int) -> Review:
+    return get_object_for(user, Review.objects.select_related("entitlement"), pk=review_id)

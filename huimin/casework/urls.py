@@ -45,4 +45,6 @@ urlpatterns = [
         "objections/<int:objection_id>/answer/", notices.objection_answer, name="objection-answer"
     ),
     path("entitlements/<int:entitlement_id>/", decisions.entitlement, name="entitlement"),
+    path("entitlements/<int:entitlement_id>/review/", decisions.review_start, name="review-start"),
+    path("reviews/<int:review_id>/", decisions.review_decide, name="review-decide"),
 ]

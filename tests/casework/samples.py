@@ -93,6 +93,7 @@ def case(other: User, marker: str) -> dict[str, object]:
     services.decision_approve(actor=approver, application=application)
     services.letter_issue(actor=approver, application=application)
     entitlement = services.entitlement_create(actor=approver, application=application)
+    review = services.review_propose(actor=other, entitlement=entitlement)
     # and one still open, for the worklist
     waiting = registry_samples.household(other, marker)
     services.application_create(
@@ -110,6 +111,7 @@ def case(other: User, marker: str) -> dict[str, object]:
         "notice_id": notice.pk,
         "objection_id": objection.pk,
         "entitlement_id": entitlement.pk,
+        "review_id": review.pk,
     }
     other._casework_sample = made  # type: ignore[attr-defined]
     return made

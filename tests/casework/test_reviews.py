@@ -94,3 +94,18 @@ def test_a_refused_proposal_keeps_the_entitlement(caseworker_a, approver_a, enti
     )
     entitlement.refresh_from_db()
     assert entitlement.status == EntitlementStatus.ACTIVE
+
+
+def test_a_review_is_proposed_and_decided_through_the_pages(
+    caseworker_a, approver_a, entitlement, client
+):
+    client.force_login(caseworker_a)
+    url = f"/casework/entitlements/{entitlement.pk}/"
+    assert client.post(url + "review/").status_code == 302
+    review = entitlement.reviews.get()
+    client.force_login(approver_a)
+    page = client.get(url).content.decode()
+    assert f"/casework/reviews/{review.pk}/" in page
+    assert client.post(f"/casework/reviews/{review.pk}/", {"accept": "1"}).status_code == 302
+    review.refresh_from_db()
+    assert review.accepted is True and review.decided_by == approver_a

@@ -24,7 +24,7 @@ from huimin.casework.services.decisions import (
     letter_issue,
     preparers_of,
 )
-from huimin.casework.services.reviews import review_decide, review_propose
+from huimin.casework.services.reviews import RUNNING, review_decide, review_propose
 from huimin.casework.services.steps import (
     HOME_VISIT_ITEMS,
     appraisal_record,
@@ -48,6 +48,7 @@ from huimin.casework.services.verification import (
 )
 
 __all__ = [
+    "RUNNING",
     "HOME_VISIT_ITEMS",
     "appeal_record",
     "application_create",

@@ -7,10 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from huimin.casework import services
-from huimin.casework.access import get_application_for, get_entitlement_for
+from huimin.casework.access import get_application_for, get_entitlement_for, get_review_for
 from huimin.casework.assessment import application_explain, letter_text
 from huimin.casework.forms import DecisionForm
 from huimin.casework.models import StepKind, StepStatus
@@ -98,4 +98,44 @@ def letter(request: HttpRequest, application_id: int) -> HttpResponse:
 @require_GET
 def entitlement(request: HttpRequest, entitlement_id: int) -> HttpResponse:
     found = get_entitlement_for(request.user, entitlement_id)
-    return render(request, "casework/entitlement.html", {"entitlement": found})
+    context = {
+        "entitlement": found,
+        "reviews": list(found.reviews.select_related("proposed_by", "decided_by")),
+        "running": found.status in services.RUNNING,
+    }
+    return render(request, "casework/entitlement.html", context)
+
+
+@login_required
+@permission_required("casework.view_entitlement", raise_exception=True)
+@require_POST
+def review_start(request: HttpRequest, entitlement_id: int) -> HttpResponse:
+    """Re-run the rules on current data: the proposal waits for an approver."""
+    found = get_entitlement_for(request.user, entitlement_id)
+    try:
+        services.review_propose(actor=user_of(request), entitlement=found, request=request)
+    except HuiminError as error:
+        refused(request, error)
+    else:
+        messages.success(request, _("The review is proposed; an approver decides it."))
+    return redirect("casework:entitlement", entitlement_id=found.pk)
+
+
+@login_required
+@permission_required("casework.view_entitlement", raise_exception=True)
+@require_POST
+def review_decide(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = get_review_for(request.user, review_id)
+    try:
+        services.review_decide(
+            actor=user_of(request),
+            review=review,
+            accept=request.POST.get("accept") == "1",
+            note=request.POST.get("note", ""),
+            request=request,
+        )
+    except HuiminError as error:
+        refused(request, error)
+    else:
+        messages.success(request, _("The review is decided."))
+    return redirect("casework:entitlement", entitlement_id=review.entitlement_id)
