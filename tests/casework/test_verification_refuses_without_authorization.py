@@ -78,7 +78,7 @@ def test_it_refuses_an_expired_authorization(family):
 
 def test_it_refuses_an_authorization_dated_after_the_check(family):
     later = signed_by(family, adults(family), on=date(2026, 11, 21))
-    with pytest.raises(VerificationNotAuthorized) as refused:
+    with translation.override("zh-hans"), pytest.raises(VerificationNotAuthorized) as refused:
         verify_household(request_for(family, later))
     assert refused.value.reason == "expired"
     assert "晚于核对日期" in refused.value.message

@@ -169,3 +169,15 @@ def test_it_never_crashes_on_a_far_year():
     assert due.provisional
     assert due.day == date(2111, 1, 5)
     assert working_days_between(date(2100, 1, 1), date(2100, 1, 1) + timedelta(days=7)) == 5
+
+
+def test_it_refuses_to_start_with_an_office_file_that_is_not_there(tmp_path):
+    from tests.core.test_settings_from_environment import _start
+
+    result = _start(HUIMIN_ENV="test", HUIMIN_WORKDAYS_FILE=str(tmp_path / "missing.yaml"))
+    assert result.returncode != 0
+    assert "HUIMIN_WORKDAYS_FILE" in result.stderr
+    (tmp_path / "there.yaml").write_text(OFFICE_2027, encoding="utf-8")
+    assert (
+        _start(HUIMIN_ENV="test", HUIMIN_WORKDAYS_FILE=str(tmp_path / "there.yaml")).returncode == 0
+    )
