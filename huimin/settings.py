@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "huimin.core",
     "huimin.registry",
     "huimin.programs",
+    "huimin.casework",
     "huimin.api",
     "huimin.core.admin_apps.HuiminAdminConfig",
     "django.contrib.auth",

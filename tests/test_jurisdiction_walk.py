@@ -31,6 +31,7 @@ from huimin.core.models import User
 from huimin.core.services import api_token_create, job_create, user_create
 from huimin.registry.bulk import storage
 from huimin.registry.bulk.views import IMPORT_KIND
+from tests.casework import samples as casework_samples
 from tests.conftest import VILLAGE_B
 from tests.registry import samples as registry_samples
 
@@ -107,6 +108,18 @@ SAMPLES: dict[str, Callable[[User], object]] = {
             actor=None, username="marked", password="x", full_name=MARKER, region_codes=["532922"]
         ).pk
     ),
+    **{
+        kind: (lambda other, kind=kind: casework_samples.case(other, MARKER)[kind])
+        for kind in (
+            "application_id",
+            "document_id",
+            "finding_id",
+            "notice_id",
+            "objection_id",
+            "entitlement_id",
+            "review_id",
+        )
+    },
 }
 
 
@@ -193,6 +206,26 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "programs/parameters/proposals/<int:proposal_id>/decide/": Visit(
         method="post", data={"decision": "approve"}, shows=None
     ),
+    "casework/": Visit(),  # the worklist: open steps of the area
+    "casework/households/<int:household_id>/apply/": Visit(),  # offers the members
+    "casework/applications/<int:application_id>/": Visit(),
+    "casework/applications/<int:application_id>/step/": ACTION,
+    "casework/applications/<int:application_id>/documents/": ACTION,
+    "casework/applications/<int:application_id>/authorization/": ACTION,
+    "casework/applications/<int:application_id>/procedure/": ACTION,
+    "casework/applications/<int:application_id>/decision/": Visit(),
+    "casework/applications/<int:application_id>/letter/": Visit(),
+    "casework/applications/<int:application_id>/verification/": ACTION,
+    "casework/findings/<int:finding_id>/": ACTION,
+    "casework/documents/<int:document_id>/": Visit(),  # the attachment itself
+    "casework/notices/": Visit(shows=OTHER_VILLAGE_NAME),
+    "casework/notices/<int:notice_id>/": Visit(shows=OTHER_VILLAGE_NAME),  # names are masked
+    "casework/notices/<int:notice_id>/close/": ACTION,
+    "casework/notices/<int:notice_id>/objections/": ACTION,
+    "casework/objections/<int:objection_id>/answer/": ACTION,
+    "casework/entitlements/<int:entitlement_id>/": Visit(),
+    "casework/entitlements/<int:entitlement_id>/review/": ACTION,
+    "casework/reviews/<int:review_id>/": ACTION,
     "api/v1/openapi.json": NoRecords("the API's schema"),
     "api/v1/docs": NoRecords("the API's documentation page"),
     "api/v1/": NoRecords("the API's index"),
@@ -206,6 +239,11 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "api/v1/programs/evaluate": NoRecords("evaluates the facts it is sent"),
     "api/v1/programs/evaluate-batch": NoRecords("evaluates the facts it is sent"),
     "api/v1/programs/households/<household_id>/explain": FINDS,
+    "api/v1/casework/applications": NoRecords("takes the application it is sent"),
+    "api/v1/casework/applications/<application_id>": FINDS,
+    "api/v1/casework/applications/<application_id>/step": ACTION,
+    "api/v1/casework/entitlements": Visit(shows=None),
+    "api/v1/casework/entitlements/<entitlement_id>": FINDS,
 }
 
 
@@ -269,6 +307,10 @@ def request(clients: dict[str, Client], route: str, url: str, method: str, visit
     with transaction.atomic():
         if method == "get":
             response = client.get(url, visit.query)
+        elif route.startswith(API_PREFIX):  # the API reads JSON bodies
+            response = client.post(
+                url + _query_string(visit.query), visit.data, content_type="application/json"
+            )
         else:
             response = client.post(url + _query_string(visit.query), visit.data)
         transaction.set_rollback(True)

@@ -36,12 +36,37 @@ _REGISTRY_WRITE = [
     "registry.export_registry",
 ]
 
+_CASEWORK_READ = [
+    "casework.view_application",
+    "casework.view_entitlement",
+    "casework.view_notice",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    CASEWORKER: [*_REGISTRY_WRITE, "core.reveal_pii"],
-    VILLAGE_HELPER: [*_REGISTRY_READ, "registry.add_household", "registry.add_person"],
-    APPROVER: [*_REGISTRY_READ, "core.reveal_pii", "programs.approve_parameter"],
+    CASEWORKER: [
+        *_REGISTRY_WRITE,
+        "core.reveal_pii",
+        *_CASEWORK_READ,
+        "casework.take_application",
+        "casework.prepare_application",
+    ],
+    VILLAGE_HELPER: [
+        *_REGISTRY_READ,
+        "registry.add_household",
+        "registry.add_person",
+        *_CASEWORK_READ,
+        "casework.take_application",
+        "casework.record_appraisal",
+    ],
+    APPROVER: [
+        *_REGISTRY_READ,
+        "core.reveal_pii",
+        *_CASEWORK_READ,
+        "casework.decide_application",
+        "programs.approve_parameter",
+    ],
     FINANCE: [*_REGISTRY_READ, "core.reveal_pii"],
-    AUDITOR: [*_REGISTRY_READ, "core.view_audit", "registry.export_registry"],
+    AUDITOR: [*_REGISTRY_READ, "core.view_audit", "registry.export_registry", *_CASEWORK_READ],
     ANALYST: ["registry.export_registry"],
     ADMINISTRATOR: [
         "core.add_user",

@@ -1,0 +1,462 @@
+"""Applications, the steps of their procedure, decisions and the entitlements they create.
+
+States are TextChoices; invariants (one open step per application, one current decision, a
+letter number once per office and year, amounts >= 0) are constraints in the database.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from huimin.registry.models import Household, Person
+
+
+class Program(models.TextChoices):
+    """The programs a person applies for; each has a procedure in `procedure.py`."""
+
+    DIBAO = "dibao", _("Minimum living allowance")
+    TEKUN = "tekun", _("Support for the extremely poor")
+    TEMPORARY = "temporary", _("Temporary assistance")
+    DISASTER = "disaster", _("Disaster relief")
+
+
+class Channel(models.TextChoices):
+    WINDOW = "window", _("At the township window")
+    VILLAGE_HELPER = "village_helper", _("Through the village helper")
+    ONLINE = "online", _("Online")
+
+
+class ApplicationStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    SUSPENDED = "suspended", _("Suspended")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class EmergencyKind(models.TextChoices):
+    NONE = "none", _("None")
+    URGENT = "urgent", _("Urgent (fire, accident, acute illness)")
+    EXPENDITURE = "expenditure", _("A large expense")
+
+
+class Application(models.Model):
+    program = models.CharField(_("program"), max_length=16, choices=Program.choices)
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="applications")
+    applicant = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="applications")
+    # The household's village when the application was taken: what scopes it.
+    region_code = models.CharField(_("village"), max_length=12, db_index=True)
+    channel = models.CharField(_("taken"), max_length=16, choices=Channel.choices)
+    statement = models.TextField(_("applicant's statement"))
+    status = models.CharField(
+        max_length=12, choices=ApplicationStatus.choices, default=ApplicationStatus.IN_PROGRESS
+    )
+    help_first = models.BooleanField(_("help first, verify later"), default=False)
+    # Temporary assistance: the emergency or the expenditure.
+    emergency_kind = models.CharField(
+        _("emergency"), max_length=12, choices=EmergencyKind.choices, default=EmergencyKind.NONE
+    )
+    emergency_expense_fen = models.BigIntegerField(_("expense (fen)"), default=0)
+    # Disaster relief: the event and the damage.
+    disaster_event = models.CharField(_("disaster"), max_length=200, blank=True)
+    disaster_deaths = models.PositiveIntegerField(_("deaths in the family"), default=0)
+    disaster_home_destroyed = models.BooleanField(_("home destroyed"), default=False)
+    disaster_transitional_days = models.PositiveIntegerField(
+        _("days of transitional resettlement"), default=0
+    )
+    suspended_reason = models.CharField(_("reason for the suspension"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("take_application", "Can take an application"),
+            ("prepare_application", "Can verify, visit and give the township's opinion"),
+            ("record_appraisal", "Can record a democratic appraisal and post a notice"),
+            ("decide_application", "Can approve or refuse an application"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(emergency_expense_fen__gte=0), name="application_expense_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="suspended") | ~Q(suspended_reason=""),
+                name="application_suspension_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["household", "program"],
+                condition=Q(status__in=["in_progress", "suspended"]),
+                name="application_one_open_per_program",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_program_display()} {self.pk}"
+
+
+class StepKind(models.TextChoices):
+    VERIFICATION = "verification", _("Household economic verification")
+    HOME_VISIT = "home_visit", _("Home visit")
+    APPRAISAL = "appraisal", _("Democratic appraisal")
+    TOWNSHIP_OPINION = "township_opinion", _("Township opinion")
+    PUBLIC_NOTICE = "public_notice", _("Public notice")
+    DECISION = "decision", _("Decision")
+    LETTER = "letter", _("Decision letter")
+    ENTITLEMENT = "entitlement", _("Entitlement")
+
+
+class StepStatus(models.TextChoices):
+    WAITING = "waiting", _("Not yet")
+    OPEN = "open", _("To do")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OUTCOME_LABELS = {
+    "agree": _("most in favour"),
+    "disagree": _("most against"),
+    "recommend": _("recommends approval"),
+    "not_recommend": _("does not recommend approval"),
+    "no_objection": _("no objection"),
+    "approved": _("Approved"),
+    "refused": _("Refused"),
+}
+
+
+class Step(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="steps")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=StepKind.choices)
+    status = models.CharField(max_length=10, choices=StepStatus.choices, default=StepStatus.WAITING)
+    # Set when the step opens, from the procedure's parameter and the working-day calendar.
+    opened_on = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True, db_index=True)
+    due_provisional = models.BooleanField(default=False)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    second_staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, blank=True)
+    findings = models.JSONField(default=dict, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["application_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "position"], name="step_position_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(status="open"),
+                name="step_one_open_per_application",
+            ),
+            models.CheckConstraint(
+                condition=Q(second_staff__isnull=True) | ~Q(second_staff=F("done_by")),
+                name="step_two_distinct_staff",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_date"], name="step_status_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+    @property
+    def outcome_label(self) -> str:
+        return str(OUTCOME_LABELS.get(self.outcome, self.outcome))
+
+
+class DocumentKind(models.TextChoices):
+    AUTHORIZATION = "authorization", _("Signed verification authorization")
+    IDENTITY = "identity", _("Identity document")
+    INCOME = "income", _("Proof of income")
+    MEDICAL = "medical", _("Medical bill")
+    PHOTO = "photo", _("Photo")
+    OTHER = "other", _("Other")
+
+
+class Document(models.Model):
+    """An attachment, encrypted on disk under VAR_DIR (never under the static root)."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=16, choices=DocumentKind.choices)
+    file_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    stored_name = models.CharField(max_length=100, unique=True)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        constraints = [models.CheckConstraint(condition=Q(size__gt=0), name="document_not_empty")]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class VerificationAuthorization(models.Model):
+    """The applicant's and family's signed consent (核对授权书): no check runs without it."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="authorizations"
+    )
+    signers = models.ManyToManyField(Person, related_name="+")
+    signed_on = models.DateField(_("signed on"))
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"authorization {self.pk} of {self.application_id}"
+
+
+class FindingStatus(models.TextChoices):
+    OPEN = "open", _("To check")
+    ACCEPTED = "accepted", _("Taken into the registry")
+    DISMISSED = "dismissed", _("Not taken")
+
+
+class Finding(models.Model):
+    """What one source of the verification found that differs from the registry."""
+
+    step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="found")
+    source = models.CharField(max_length=30)
+    kind = models.CharField(max_length=30)
+    summary = models.CharField(max_length=300)
+    data = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=10, choices=FindingStatus.choices, default=FindingStatus.OPEN
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="dismissed") | ~Q(reason=""),
+                name="finding_dismissal_has_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.summary
+
+
+class NoticeStatus(models.TextChoices):
+    POSTED = "posted", _("Posted")
+    CLOSED = "closed", _("Closed")
+
+
+class Notice(models.Model):
+    """A public notice (公示) in one village for one period, listing its applications."""
+
+    region_code = models.CharField(max_length=12, db_index=True)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    status = models.CharField(max_length=8, choices=NoticeStatus.choices, default="posted")
+    steps = models.ManyToManyField(Step, related_name="notices")
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    posted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="notice_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"notice {self.region_code} {self.starts_on}"
+
+
+class Objection(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="objections"
+    )
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="objections")
+    received_on = models.DateField()
+    objector = models.CharField(max_length=100, blank=True)  # may be anonymous
+    text = models.TextField()
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["received_on", "id"]
+
+    def __str__(self) -> str:
+        return f"objection {self.pk}"
+
+
+class DecisionOutcome(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class LetterSequence(models.Model):
+    """The last letter number (文号) used by an office in a year."""
+
+    office_code = models.CharField(max_length=12)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["office_code", "year"], name="letter_sequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_code}/{self.year}: {self.last}"
+
+
+class Decision(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="decisions")
+    outcome = models.CharField(max_length=10, choices=DecisionOutcome.choices)
+    period = models.CharField(max_length=7)  # the month assessed, YYYY-MM
+    amount_fen = models.BigIntegerField(default=0)
+    reasons = models.JSONField(default=list, blank=True)  # the failed criteria of a refusal
+    explanation = models.JSONField(default=dict)  # the rules' explanation, as decided
+    office_code = models.CharField(max_length=12)
+    office_name = models.CharField(max_length=100)
+    letter_year = models.PositiveSmallIntegerField()
+    letter_serial = models.PositiveIntegerField()
+    letter_number = models.CharField(max_length=60)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_on = models.DateField()
+    decided_at = models.DateTimeField(auto_now_add=True)
+    # An appeal sets these and reopens the application; the decision stays as history.
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    appeal_outcome = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(superseded_at__isnull=True),
+                name="decision_one_current_per_application",
+            ),
+            models.UniqueConstraint(
+                fields=["office_code", "letter_year", "letter_serial"],
+                name="decision_letter_number_unique",
+            ),
+            models.CheckConstraint(condition=Q(amount_fen__gte=0), name="decision_amount_ok"),
+        ]
+
+    def __str__(self) -> str:
+        return self.letter_number
+
+
+class EntitlementStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    GRADUAL_EXIT = "gradual_exit", _("Gradual exit")
+    ENDED = "ended", _("Ended")
+
+
+class Entitlement(models.Model):
+    program = models.CharField(_("program"), max_length=16, choices=Program.choices)
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="entitlements")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="entitlements"
+    )
+    region_code = models.CharField(max_length=12, db_index=True)
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="entitlement")
+    monthly_fen = models.BigIntegerField(_("monthly amount (fen)"))
+    category = models.CharField(_("top-up category"), max_length=100, blank=True)
+    start_month = models.DateField(_("first month"))  # always the 1st of a month
+    end_month = models.DateField(_("last month"), null=True, blank=True)
+    review_due = models.DateField(_("review due"), null=True, blank=True)
+    status = models.CharField(
+        max_length=14, choices=EntitlementStatus.choices, default=EntitlementStatus.ACTIVE
+    )
+    snapshot = models.JSONField()  # the facts and parameters the amount was decided on
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_month", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(monthly_fen__gte=0), name="entitlement_amount_ok"),
+            models.CheckConstraint(
+                condition=Q(end_month__isnull=True) | Q(end_month__gte=F("start_month")),
+                name="entitlement_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_program_display()} {self.monthly_fen}"
+
+
+class ReviewProposal(models.TextChoices):
+    CONTINUE = "continue", _("Continue as it is")
+    ADJUST = "adjust", _("Adjust the amount")
+    STOP = "stop", _("Stop")
+
+
+class ReviewStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Waiting for the approver")
+    DECIDED = "decided", _("Decided")
+
+
+class Review(models.Model):
+    """A periodic review of an entitlement: the rules re-run on current data propose, an
+    approver who did not propose decides."""
+
+    entitlement = models.ForeignKey(Entitlement, on_delete=models.PROTECT, related_name="reviews")
+    region_code = models.CharField(max_length=12, db_index=True)
+    proposal = models.CharField(max_length=10, choices=ReviewProposal.choices)
+    period = models.CharField(max_length=7)
+    amount_fen = models.BigIntegerField(default=0)
+    explanation = models.JSONField(default=dict)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=ReviewStatus.choices, default="proposed")
+    accepted = models.BooleanField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entitlement"],
+                condition=Q(status="proposed"),
+                name="review_one_open_per_entitlement",
+            ),
+            models.CheckConstraint(condition=Q(amount_fen__gte=0), name="review_amount_ok"),
+        ]
+
+    def __str__(self) -> str:
+        return f"review {self.pk} of {self.entitlement_id}"

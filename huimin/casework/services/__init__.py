@@ -1,0 +1,82 @@
+"""Every write of casework: one function per change, each in one transaction with its audit event.
+
+An application moves through the steps its program's procedure lists (`procedure.py`). Each step
+function locks the application (`select_for_update`) before it reads the open step, so two staff
+acting at once queue and the second sees the first's result. Whoever prepared any step of a case
+cannot decide it (separation of duties, DESIGN.md).
+
+The functions live in modules by stage; this package re-exports them, so callers write
+`from huimin.casework import services` and `services.application_create(...)`.
+"""
+
+from huimin.casework.services.applications import (
+    application_create,
+    application_withdraw,
+    procedure_resume,
+    procedure_suspend,
+)
+from huimin.casework.services.decisions import (
+    appeal_record,
+    current_decision,
+    decision_approve,
+    decision_refuse,
+    entitlement_create,
+    letter_issue,
+    preparers_of,
+)
+from huimin.casework.services.reviews import RUNNING, review_decide, review_propose
+from huimin.casework.services.steps import (
+    HOME_VISIT_ITEMS,
+    appraisal_record,
+    home_visit_record,
+    notice_close,
+    notice_publish,
+    objection_answer,
+    objection_record,
+    township_opinion_record,
+)
+from huimin.casework.services.verification import (
+    authorization_record,
+    document_attach,
+    document_read,
+    finding_accept,
+    finding_dismiss,
+    findings_record,
+    has_authorization,
+    verification_complete,
+    verification_run,
+)
+
+__all__ = [
+    "RUNNING",
+    "HOME_VISIT_ITEMS",
+    "appeal_record",
+    "application_create",
+    "application_withdraw",
+    "appraisal_record",
+    "authorization_record",
+    "current_decision",
+    "decision_approve",
+    "decision_refuse",
+    "document_attach",
+    "document_read",
+    "entitlement_create",
+    "finding_accept",
+    "finding_dismiss",
+    "findings_record",
+    "has_authorization",
+    "home_visit_record",
+    "letter_issue",
+    "notice_close",
+    "notice_publish",
+    "objection_answer",
+    "objection_record",
+    "preparers_of",
+    "procedure_resume",
+    "procedure_suspend",
+    "review_decide",
+    "review_propose",
+    "township_opinion_record",
+    "verification_complete",
+    "verification_run",
+]

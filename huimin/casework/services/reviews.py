@@ -1,0 +1,139 @@
+"""Reviews of entitlements: the rules re-run on current data propose, an approver decides.
+
+A proposal is "continue" (same amount), "adjust" (the rules give another amount) or "stop" (no
+longer eligible). Whoever proposed a review cannot decide it. Accepted, an adjustment changes the
+monthly amount from the month after the decision (its snapshot replaced, the old one kept in the
+review) and a stop ends the entitlement with the current month; either way the next review is
+set. Refused, the entitlement continues unchanged until its next review.
+"""
+
+import datetime as dt
+from dataclasses import asdict
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from huimin.casework.assessment import application_explain, payment_month
+from huimin.casework.models import (
+    Entitlement,
+    EntitlementStatus,
+    Review,
+    ReviewProposal,
+    ReviewStatus,
+)
+from huimin.casework.services._common import _require, _today
+from huimin.casework.services.decisions import _plain, add_months, review_months_for
+from huimin.core.audit import audit_record
+from huimin.core.errors import Conflict, NotAllowed, ValidationFailed
+from huimin.core.models import User
+from huimin.rules.explain import ProgramExplanation
+
+RUNNING = (EntitlementStatus.ACTIVE, EntitlementStatus.GRADUAL_EXIT)
+
+
+def audit(
+    actor: User, action: str, review: Review, changes: dict[str, Any], request: HttpRequest | None
+) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        object_type="casework.review",
+        object_id=review.pk,
+        region_code=review.region_code,
+        changes={"entitlement": review.entitlement_id, **changes},
+        request=request,
+    )
+
+
+@transaction.atomic
+def review_propose(
+    *,
+    actor: User,
+    entitlement: Entitlement,
+    on: dt.date | None = None,
+    request: HttpRequest | None = None,
+) -> Review:
+    _require(actor, "casework.prepare_application")
+    entitlement = Entitlement.objects.select_for_update().get(pk=entitlement.pk)
+    if entitlement.status not in RUNNING:
+        raise Conflict(_("Only a running entitlement is reviewed."))
+    if entitlement.reviews.filter(status=ReviewStatus.PROPOSED).exists():
+        raise Conflict(_("This entitlement already has a review waiting for the approver."))
+    on = on or _today()
+    application = entitlement.decision.application
+    entry = application_explain(application=application, on=on)
+    if not entry.eligible:
+        proposal, amount = ReviewProposal.STOP, 0
+    elif entry.amount_fen == entitlement.monthly_fen:
+        proposal, amount = ReviewProposal.CONTINUE, entry.amount_fen
+    else:
+        proposal, amount = ReviewProposal.ADJUST, entry.amount_fen
+    review = Review.objects.create(
+        entitlement=entitlement,
+        region_code=entitlement.region_code,
+        proposal=proposal,
+        period=entry.period,
+        amount_fen=amount,
+        explanation=_plain(_as_dict(entry)),
+        proposed_by=actor,
+    )
+    audit(
+        actor,
+        "casework.review_propose",
+        review,
+        {"proposal": proposal, "amount_fen": amount, "was_fen": entitlement.monthly_fen},
+        request,
+    )
+    return review
+
+
+def _as_dict(entry: ProgramExplanation) -> dict[str, Any]:
+    return asdict(entry)
+
+
+@transaction.atomic
+def review_decide(
+    *,
+    actor: User,
+    review: Review,
+    accept: bool,
+    note: str = "",
+    on: dt.date | None = None,
+    request: HttpRequest | None = None,
+) -> Review:
+    _require(actor, "casework.decide_application")
+    entitlement = Entitlement.objects.select_for_update().get(pk=review.entitlement_id)
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if review.status != ReviewStatus.PROPOSED:
+        raise Conflict(_("This review was already decided."))
+    if review.proposed_by_id == actor.pk:
+        raise NotAllowed(_("You proposed this review, so someone else must decide it."))
+    if not accept and not note.strip():
+        raise ValidationFailed(_("Write down why the proposal is not followed."), field="note")
+    on = on or _today()
+    next_month = payment_month(on)
+    fields = ["review_due"]
+    entitlement.review_due = add_months(next_month, review_months_for(entitlement.household))
+    if accept and review.proposal == ReviewProposal.ADJUST:
+        entitlement.monthly_fen = review.amount_fen
+        entitlement.snapshot = {**review.explanation, "reviewed_from": next_month.isoformat()}
+        fields += ["monthly_fen", "snapshot"]
+    elif accept and review.proposal == ReviewProposal.STOP:
+        entitlement.status, entitlement.end_month = EntitlementStatus.ENDED, on.replace(day=1)
+        entitlement.review_due = None
+        fields += ["status", "end_month"]
+    entitlement.save(update_fields=fields)
+    review.status, review.accepted, review.note = ReviewStatus.DECIDED, accept, note.strip()
+    review.decided_by, review.decided_at = actor, timezone.now()
+    review.save(update_fields=["status", "accepted", "note", "decided_by", "decided_at"])
+    audit(
+        actor,
+        "casework.review_decide",
+        review,
+        {"proposal": review.proposal, "accepted": accept, "monthly_fen": entitlement.monthly_fen},
+        request,
+    )
+    return review

@@ -1,0 +1,84 @@
+"""Casework's part of the audit test: each kind of casework event written once, as the doors do."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from huimin.casework import services
+from huimin.core import roles
+from huimin.core.models import User
+from tests.casework import cases
+from tests.conftest import make_user
+from tests.registry.factories import make_household
+
+
+def write_every_casework_event(caseworker: User) -> None:
+    cast = cases.staff()
+    approver = make_user("approver_events", roles.APPROVER, ["532901"])
+    # An approved case, with a finding taken in and one not, an objection, an appeal.
+    application = cases.dibao_application(caseworker)
+    cases.authorize(caseworker, application)
+    services.document_read(actor=caseworker, document=application.documents.get())
+    deposit, note = services.findings_record(
+        actor=caseworker,
+        application=application,
+        purpose="低保审核",
+        found={
+            "bank_deposits": [
+                {
+                    "kind": "asset",
+                    "summary": "存款",
+                    "data": {"asset_kind": "deposit", "value_fen": 100, "valid_from": "2026-01-01"},
+                },
+                {"kind": "note", "summary": "x", "data": {}},
+            ]
+        },
+    )
+    services.finding_accept(actor=caseworker, finding=deposit)
+    services.finding_dismiss(actor=caseworker, finding=note, reason="不属实")
+    services.verification_complete(actor=caseworker, application=application)
+    cases.visit(caseworker, cast["colleague"], application)
+    services.appraisal_record(
+        actor=cast["helper"],
+        application=application,
+        held_on=timezone.localdate(),
+        present=3,
+        in_favour=3,
+    )
+    services.township_opinion_record(
+        actor=caseworker, application=application, recommend=True, note="同意"
+    )
+    notice = cases.post_notice(cast["helper"], application)
+    objection = services.objection_record(
+        actor=cast["helper"],
+        application=application,
+        notice=notice,
+        text="有车",
+        received_on=notice.starts_on,
+    )
+    services.objection_answer(actor=caseworker, objection=objection, answer="已核实")
+    cases.visit(caseworker, cast["colleague"], application)
+    again = services.notice_publish(
+        actor=cast["helper"],
+        village_code=application.region_code,
+        starts_on=timezone.localdate() - dt.timedelta(days=4),
+    )
+    services.notice_close(actor=cast["helper"], notice=again)
+    services.decision_approve(actor=approver, application=application)
+    services.letter_issue(actor=approver, application=application)
+    entitlement = services.entitlement_create(actor=approver, application=application)
+    review = services.review_propose(actor=caseworker, entitlement=entitlement)
+    services.review_decide(actor=approver, review=review, accept=True)
+    services.appeal_record(actor=approver, application=application, outcome="复议维持")
+    # A refused case; one suspended, resumed and withdrawn.
+    refused = cases.dibao_application(caseworker)
+    cases.to_decision(caseworker, cast, refused)
+    services.decision_refuse(actor=approver, application=refused, note="收入未申报")
+    other = cases.dibao_application(caseworker, make_household(caseworker))
+    services.procedure_suspend(actor=caseworker, application=other, reason="外出")
+    services.procedure_resume(actor=caseworker, application=other)
+    services.application_withdraw(actor=caseworker, application=other, reason="不再申请")
+    # The checks with the other registries.
+    checked = cases.dibao_application(caseworker)
+    cases.authorize(caseworker, checked)
+    services.verification_run(actor=caseworker, application=checked)
