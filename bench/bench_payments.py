@@ -168,7 +168,7 @@ def merge_into_results(key: str, figures: dict[str, Any]) -> None:
     with tempfile.NamedTemporaryFile(
         "w", dir=RESULTS.parent, delete=False, encoding="utf-8", suffix=".tmp"
     ) as tmp:
-        json.dump(results, tmp, indent=2, ensure_ascii=False, sort_keys=True)
+        json.dump(results, tmp, indent=2, ensure_ascii=False)
         tmp.write("\n")
     Path(tmp.name).replace(RESULTS)
 
