@@ -173,7 +173,10 @@ AXES_VERBOSE = False
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 # Apps keep their own locale/; sub-packages with pages of their own add theirs here.
-LOCALE_PATHS = [BASE_DIR / "huimin" / "registry" / "bulk" / "locale"]
+LOCALE_PATHS = [
+    BASE_DIR / "huimin" / "registry" / "bulk" / "locale",
+    BASE_DIR / "huimin" / "payments" / "locale",
+]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
