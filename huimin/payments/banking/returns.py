@@ -419,40 +419,58 @@ def _cells_csv(
     return cells.with_columns(frame["row"]), []
 
 
-def _xlsx_records(content: bytes) -> list[list[str]] | None:
+def _xlsx_records(content: bytes) -> list[list[object]] | None:
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 (openpyxl raises many kinds for a file that is no workbook)
         return None
-    sheet = workbook.worksheets[0]
-    records = [
-        ["" if value is None else _xlsx_text(value) for value in row]
-        for row in sheet.iter_rows(values_only=True)
-    ]
+    records = [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
     workbook.close()
     return records
 
 
-def _xlsx_text(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:.2f}" if not value.is_integer() else str(int(value))
+def _xlsx_text(column: Column, value: object) -> str:
+    """A cell as the text a CSV file would have: yuan with two decimals, fen and codes whole."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        if column.amount == "yuan":
+            cents = round(value * 100)
+            return (
+                f"{cents // 100}.{cents % 100:02d}"
+                if abs(value * 100 - cents) < 1e-6
+                else str(value)
+            )
+        if float(value).is_integer():
+            return str(int(value))
     return str(value)
 
 
 def _cells_from_table(
-    returns: ReturnLayout, rows: list[list[str]], first: int
+    returns: ReturnLayout, rows: list[list[object]], first: int
 ) -> tuple[pl.DataFrame | None, list[RowProblem]]:
-    width = len(returns.columns)
     data = {
-        f"c_{index}": [row[index] if index < len(row) else None for row in rows]
-        for index in range(width)
+        f"c_{index}": [_xlsx_text(column, row[index]) if index < len(row) else None for row in rows]
+        for index, column in enumerate(returns.columns)
     }
+    problems = [
+        RowProblem(
+            number,
+            "record",
+            _("the row has %(found)s fields; the layout has %(expected)s")
+            % {"found": len(row), "expected": len(returns.columns)},
+        )
+        for number, row in enumerate(rows, start=first)
+        if any(value not in (None, "") for value in row[len(returns.columns) :])
+    ]
     frame = pl.DataFrame(data, schema={name: pl.String for name in data}).with_columns(
         pl.int_range(first, first + pl.len(), dtype=pl.Int64).alias("row")
     )
-    return frame, []
+    return frame, problems[:PROBLEMS_KEPT]
 
 
 def _record_fixed(
@@ -478,11 +496,14 @@ def _record_csv(
     }
 
 
-def _record_from_table(columns: tuple[Column, ...], row: list[str] | None) -> dict[str, str] | None:
+def _record_from_table(
+    columns: tuple[Column, ...], row: list[object] | None
+) -> dict[str, str] | None:
     if not columns or row is None:
         return None
     return {
-        column.name: row[index] if index < len(row) else "" for index, column in enumerate(columns)
+        column.name: _xlsx_text(column, row[index]) if index < len(row) else ""
+        for index, column in enumerate(columns)
     }
 
 
