@@ -169,6 +169,10 @@ def _entitlements_due(cycle: PayrollCycle) -> "Any":
     )
 
 
+def entitlements_due_count(cycle: PayrollCycle) -> int:
+    return _entitlements_due(cycle).count()
+
+
 def _frozen(entitlement: Entitlement) -> dict[str, Any]:
     return {
         "entitlement": entitlement.pk,

@@ -33,7 +33,10 @@ def bank_return(cycle: PayrollCycle, outcomes: dict[int, tuple[str, str]]) -> tu
             "account_number": line.household.bank_account,
             "payee_name": line.payee.name,
         }
-        for line in cycle.lines.select_related("household", "payee").order_by("pk")
+        for line in cycle.lines.filter(channel="bank")
+        .exclude(status="excluded")
+        .select_related("household", "payee")
+        .order_by("pk")
         if outcomes.get(line.pk, ("S", ""))[0] != "-"  # "-": the bank left it out
     ]
     info = CycleInfo(
