@@ -49,7 +49,7 @@ def make_entitlement(
         status="approved",
         created_by=actor,
     )
-    serial = next(_serial)
+    serial = 900_000 + next(_serial)  # clear of the letters casework numbers from 1
     decision = Decision.objects.create(
         application=application,
         outcome="approved",
