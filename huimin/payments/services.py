@@ -304,6 +304,8 @@ def _line_problems(
     lines: list[PaymentLine], *, change_percent: int
 ) -> Iterable[tuple[PaymentLine, str, str]]:
     """Every failed pre-payment check of these lines, as (line, kind, detail)."""
+    if not lines:
+        return
     households = {line.household_id for line in lines}
     accounts = {
         h.pk: h for h in Household.objects.filter(pk__in=households).select_related("payee")
@@ -317,7 +319,8 @@ def _line_problems(
         .values_list("bank_account_index", flat=True)
     )
     payees = Person.objects.in_bulk({line.payee_id for line in lines})
-    last_month = (lines[0].month - dt.timedelta(days=1)).replace(day=1) if lines else None
+    month = lines[0].month
+    last_month = (month - dt.timedelta(days=1)).replace(day=1)
     before = dict(
         PaymentLine.objects.filter(
             kind=LineKind.REGULAR,
@@ -331,7 +334,6 @@ def _line_problems(
         household_id__in=households, status__in=PAYABLE_STATUSES
     ).values("household_id", "program"):
         held.setdefault(e["household_id"], set()).add(e["program"])
-    month_end = lines[0].month if lines else None
     for line in lines:
         household, payee = accounts[line.household_id], payees[line.payee_id]
         entitlement = entitlements.get(line.entitlement_id) if line.entitlement_id else None
@@ -352,15 +354,11 @@ def _line_problems(
                 yield line, ExceptionKind.SHARED_ACCOUNT, ""
         if payee.household_id != line.household_id:
             yield line, ExceptionKind.NOT_MEMBER, payee.name
-        previous = before.get(line.entitlement_id)
+        previous = before.get(line.entitlement_id) if line.entitlement_id else None
         if previous and abs(line.amount_fen - previous) * 100 > previous * change_percent:
             yield line, ExceptionKind.AMOUNT_CHANGED, f"{previous} → {line.amount_fen}"
         if entitlement is not None:
-            if (
-                entitlement.review_due is not None
-                and month_end
-                and entitlement.review_due < month_end
-            ):
+            if entitlement.review_due is not None and entitlement.review_due < month:
                 yield line, ExceptionKind.REVIEW_OVERDUE, entitlement.review_due.isoformat()
             if entitlement.status == EntitlementStatus.SUSPENDED:
                 yield line, ExceptionKind.SUSPENDED, ""
