@@ -8,8 +8,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from huimin.casework.models import Entitlement
+from huimin.casework.models import Entitlement, Program
 from huimin.registry.models import Household, Person
 
 
@@ -110,8 +111,8 @@ class LineKind(models.TextChoices):
 
 
 class Channel(models.TextChoices):
-    BANK = "bank", _("Bank")
-    CASH = "cash", _("Cash")
+    BANK = "bank", pgettext_lazy("payment channel", "Bank")
+    CASH = "cash", pgettext_lazy("payment channel", "Cash")
 
 
 class LineStatus(models.TextChoices):
@@ -139,7 +140,7 @@ class PaymentLine(models.Model):
     reissue_of = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reissued_as"
     )
-    program = models.CharField(max_length=16)
+    program = models.CharField(max_length=16, choices=Program.choices)
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
     payee = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="payment_lines")
     collector = models.CharField(_("collected by (proxy or guardian)"), max_length=50, blank=True)
@@ -148,6 +149,10 @@ class PaymentLine(models.Model):
     channel = models.CharField(max_length=4, choices=Channel.choices, default=Channel.BANK)
     status = models.CharField(max_length=8, choices=LineStatus.choices, default=LineStatus.PENDING)
     outcome = models.CharField(max_length=20, blank=True)  # the return's class or "cash"
+    # The bank file it went out in: a line later paid in cash still counts in that file's total.
+    sent_in = models.ForeignKey(
+        "BankFile", on_delete=models.PROTECT, null=True, blank=True, related_name="lines"
+    )
     reason = models.CharField(max_length=200, blank=True)
     frozen = models.JSONField()  # the entitlement, facts and parameters as they were
     frozen_hash = models.CharField(max_length=64)

@@ -41,11 +41,7 @@ def ledger_verify(cycles: QuerySet[PayrollCycle] | None = None) -> LedgerReport:
         bank_file = cycle.bank_files.order_by("-pk").first()
         if bank_file is not None:
             sent = (
-                cycle.lines.filter(channel="bank")
-                .exclude(status=LineStatus.EXCLUDED)
-                .exclude(status=LineStatus.CASH)
-                .exclude(outcome="cash")
-                .aggregate(fen=Sum("amount_fen"))["fen"]
+                cycle.lines.filter(sent_in__isnull=False).aggregate(fen=Sum("amount_fen"))["fen"]
                 or 0
             )
             if sent != bank_file.total_fen:

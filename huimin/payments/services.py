@@ -581,7 +581,7 @@ def cycle_export(
         created_by=actor,
     )
     cycle.lines.filter(channel=Channel.BANK, status=LineStatus.PENDING).update(
-        status=LineStatus.SENT
+        status=LineStatus.SENT, sent_in=bank_file
     )
     cycle.lines.filter(channel=Channel.CASH, status=LineStatus.PENDING).update(
         status=LineStatus.CASH

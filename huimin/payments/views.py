@@ -64,9 +64,12 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = access.get_cycle_for(request.user, cycle_id)
-    by_status = list(
-        cycle.lines.values("status", "channel").annotate(n=Count("pk"), fen=Sum("amount_fen"))
-    )
+    by_status = [
+        {**row, "status": LineStatus(row["status"]).label, "channel": Channel(row["channel"]).label}
+        for row in cycle.lines.values("status", "channel")
+        .annotate(n=Count("pk"), fen=Sum("amount_fen"))
+        .order_by("status", "channel")
+    ]
     context = {
         "cycle": cycle,
         "by_status": by_status,
