@@ -1,6 +1,6 @@
 """Payroll cycle benchmark: generate with every check, approve and export, against a plain COPY.
 
-    .venv/bin/python bench/bench_payroll.py [--households 10000] [--seed 2026] [--smoke]
+    .venv/bin/python bench/bench_payroll.py [--households 10000 | --persons N] [--seed 2026] [--smoke]
 
 A synthetic population is generated into Dali city (532901) and every household gets an active
 dibao entitlement (written directly, as the casework procedure would leave it). Then one monthly
@@ -33,6 +33,7 @@ MONTH = dt.date(2026, 12, 1)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--households", type=int, default=10_000)
+    parser.add_argument("--persons", type=int, default=0, help="instead of --households (÷ 3)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--smoke", action="store_true", help="prove it runs; nothing recorded")
     args = parser.parse_args()
@@ -51,7 +52,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("load_regions", verbosity=0, stdout=io.StringIO())
-    households = 300 if args.smoke else args.households
+    households = 300 if args.smoke else (args.persons // 3 or args.households)
     figures = run(households=households, seed=args.seed)
     if not args.smoke:
         from bench.bench_payments import merge_into_results
