@@ -162,3 +162,18 @@ def test_it_builds_from_a_frame_without_the_optional_columns():
     built = bank_file_build(layout_get("commercial_csv_utf8"), frame, cycle=CYCLE)
     assert built.content.decode().split("\r\n")[2] == "1,62170002,张三,2.50,,1,,"
     assert built.total_fen == 350
+
+
+def test_it_escapes_markup_in_a_workbook_and_refuses_control_characters():
+    tricky = [BankLine(1, "A&B <C>", "6217000000000000001", "402", 100)]
+    built = bank_file_build(layout_get("commercial_xlsx"), tricky, cycle=CYCLE)
+    sheet = load_workbook(io.BytesIO(built.content)).worksheets[0]
+    assert sheet["C3"].value == "A&B <C>"
+    assert sheet["D3"].value == 1 and sheet["D3"].number_format == "0.00"
+    with pytest.raises(BankFileRefused) as refused:
+        bank_file_build(
+            layout_get("commercial_xlsx"),
+            [BankLine(2, "张\x07三", "6217000000000000001", "402", 100)],
+            cycle=CYCLE,
+        )
+    assert [(p.line_id, p.column) for p in refused.value.problems] == [(2, "payee_name")]
