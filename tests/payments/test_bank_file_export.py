@@ -162,3 +162,36 @@ def test_it_builds_from_a_frame_without_the_optional_columns():
     built = bank_file_build(layout_get("commercial_csv_utf8"), frame, cycle=CYCLE)
     assert built.content.decode().split("\r\n")[2] == "1,62170002,张三,2.50,,1,,"
     assert built.total_fen == 350
+
+
+def test_it_escapes_markup_in_a_workbook_and_refuses_control_characters():
+    tricky = [BankLine(1, "A&B <C>", "6217000000000000001", "402", 100)]
+    built = bank_file_build(layout_get("commercial_xlsx"), tricky, cycle=CYCLE)
+    sheet = load_workbook(io.BytesIO(built.content)).worksheets[0]
+    assert sheet["C3"].value == "A&B <C>"
+    assert sheet["D3"].value == 1 and sheet["D3"].number_format == "0.00"
+    with pytest.raises(BankFileRefused) as refused:
+        bank_file_build(
+            layout_get("commercial_xlsx"),
+            [BankLine(2, "张\x07三", "6217000000000000001", "402", 100)],
+            cycle=CYCLE,
+        )
+    assert [(p.line_id, p.column) for p in refused.value.problems] == [(2, "payee_name")]
+
+
+def test_it_counts_four_byte_gb18030_characters_in_fixed_widths(tmp_path):
+    from huimin.payments.banking.layouts import layout_load
+
+    source = layout_get("rcc_fixed_gbk").path
+    assert source is not None
+    text = source.read_text(encoding="utf-8").replace("key: rcc_fixed_gbk", "key: rcc_gb18030")
+    text = text.replace("encoding: gbk", "encoding: gb18030")
+    path = tmp_path / "rcc_gb18030.yaml"
+    path.write_text(text, encoding="utf-8")
+    layout = layout_load(path)
+    # 𠮷 is outside GBK: four bytes in GB18030, so 𠮷野 takes 6 of the payee's 20 bytes.
+    rare = [BankLine(7, "𠮷野", "6217000000000000077", "402", 100)]
+    built = bank_file_build(layout, rare, cycle=CYCLE)
+    record = built.content.split(b"\r\n")[1]
+    assert len(record) == 1 + 8 + 12 + 20 + 20 + 12 + 10 + 20
+    assert record[41:61] == "𠮷野".encode("gb18030") + b" " * 14

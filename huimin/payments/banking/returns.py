@@ -667,6 +667,17 @@ def _typed(returns: ReturnLayout, cells: pl.DataFrame) -> tuple[pl.DataFrame, li
                     ),
                 )
             )
+    reason = returns.column("reason")
+    if reason is not None:
+        # A rejection or reversal must say why, in a code the layout maps to words.
+        refused = by_source["status"].is_in(sorted(returns.rejected | returns.reversed))
+        checks.append(
+            (
+                refused & ~by_source["reason"].is_in(sorted(returns.reasons)),
+                reason.name,
+                _message(_("“%(value)s” is not a reason code of the layout"), by_source["reason"]),
+            )
+        )
     frame = cells.select(
         [
             pl.col("row"),
@@ -687,21 +698,11 @@ def _typed(returns: ReturnLayout, cells: pl.DataFrame) -> tuple[pl.DataFrame, li
         .then(pl.lit("reversed"))
     )
     frame = frame.with_columns(outcome.alias("outcome"))
-    if "reason" in frame.columns:
+    if reason is not None:
         kinds = pl.col("reason").replace_strict(
             dict(returns.reasons), default=None, return_dtype=pl.String
         )
         frame = frame.with_columns(kinds.alias("reason_kind"))
-        reason_check = (pl.col("outcome").is_in(["rejected", "reversed"])) & pl.col(
-            "reason_kind"
-        ).is_null()
-        reason_column = next(column.name for column in returns.columns if column.source == "reason")
-        frame = frame.with_columns(
-            pl.when(reason_check & pl.col("status").is_not_null())
-            .then(_message(_("“%(value)s” is not a reason code of the layout"), pl.col("reason")))
-            .alias(f"p_{len(checks)}")
-        )
-        checks.append((pl.lit(False), reason_column, pl.lit("")))
     problems = _problems_found(frame, [name for _condition, name, _message_expr in checks])
     if problems:
         return frame, problems
