@@ -156,6 +156,84 @@ def cycle_create(
     return cycle
 
 
+@transaction.atomic
+def one_off_cycle_create(
+    *, actor: User, region_code: str, month: dt.date, program: str, purpose: str
+) -> PayrollCycle:
+    """A one-off run beside the monthly payroll (a price subsidy, a festival payment): its own
+    purpose key, which no person can be paid for twice."""
+    purpose = purpose.strip()
+    if not purpose:
+        raise ValidationFailed(_("Name the purpose of this payment."), field="purpose")
+    if PayrollCycle.objects.filter(
+        region_code=region_code, month=month, kind=CycleKind.ONE_OFF, purpose=purpose
+    ).exists():
+        raise Conflict(_("This region already has a run for that purpose this month."))
+    cycle = PayrollCycle.objects.create(
+        region_code=region_code,
+        month=month,
+        kind=CycleKind.ONE_OFF,
+        purpose=purpose[:60],
+        programs=[program],
+        prepared_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="payments.cycle_create",
+        object_type="payroll_cycle",
+        object_id=cycle.pk,
+        region_code=region_code,
+        changes={"month": f"{month:%Y-%m}", "purpose": cycle.purpose, "programs": cycle.programs},
+    )
+    return cycle
+
+
+@transaction.atomic
+def one_off_lines_add(
+    *, actor: User, cycle: PayrollCycle, amounts_fen: dict[int, int]
+) -> PayrollCycle:
+    """Lines of a one-off run, person id -> amount. A person already paid for this purpose (in
+    this run or any other) is skipped: the unique (payee, purpose) key refuses a second line."""
+    cycle = _lock(cycle)
+    _expect(cycle, CycleStatus.DRAFT)
+    if cycle.kind != CycleKind.ONE_OFF:
+        raise Conflict(_("Only a one-off run takes lines one by one."))
+    if any(fen < 0 for fen in amounts_fen.values()):
+        raise ValidationFailed(_("An amount cannot be below zero."), field="amounts_fen")
+    persons = Person.objects.filter(
+        pk__in=amounts_fen, household__region_code__startswith=cycle.region_code
+    ).select_related("household")
+    lines = []
+    for person in persons:
+        line = PaymentLine(
+            cycle=cycle,
+            kind=LineKind.ONE_OFF,
+            month=cycle.month,
+            purpose_key=cycle.purpose,
+            program=cycle.programs[0],
+            household_id=person.household_id,
+            payee_id=person.pk,
+            region_code=person.household.region_code,
+            amount_fen=amounts_fen[person.pk],
+            frozen={"purpose": cycle.purpose, "amount_fen": amounts_fen[person.pk]},
+        )
+        line.frozen_hash = line_hash(line)
+        lines.append(line)
+    made = PaymentLine.objects.bulk_create(lines, ignore_conflicts=True)
+    totals = cycle.lines.aggregate(n=Count("pk"), fen=Sum("amount_fen"))
+    cycle.line_count, cycle.total_fen, cycle.generated = totals["n"], totals["fen"] or 0, True
+    cycle.save(update_fields=["line_count", "total_fen", "generated"])
+    audit_record(
+        actor=actor,
+        action="payments.one_off_lines_add",
+        object_type="payroll_cycle",
+        object_id=cycle.pk,
+        region_code=cycle.region_code,
+        changes={"asked": len(amounts_fen), "lines": cycle.line_count, "tried": len(made)},
+    )
+    return cycle
+
+
 def _entitlements_due(cycle: PayrollCycle) -> "Any":
     return (
         Entitlement.objects.filter(
