@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "huimin.programs",
     "huimin.simulation",
     "huimin.casework",
+    "huimin.payments",
     "huimin.api",
     "huimin.core.admin_apps.HuiminAdminConfig",
     "django.contrib.auth",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("programs/", include("huimin.programs.urls")),
     path("simulation/", include("huimin.simulation.urls")),
     path("casework/", include("huimin.casework.urls")),
+    path("payments/", include("huimin.payments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

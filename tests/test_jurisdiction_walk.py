@@ -33,6 +33,7 @@ from huimin.registry.bulk import storage
 from huimin.registry.bulk.views import IMPORT_KIND
 from tests.casework import samples as casework_samples
 from tests.conftest import VILLAGE_B
+from tests.payments import samples as payments_samples
 from tests.registry import samples as registry_samples
 
 MARKER = "乙县专用标记"  # appears in every record made for the other county
@@ -142,6 +143,10 @@ SAMPLES: dict[str, Callable[[User], object]] = {
             "entitlement_id",
             "review_id",
         )
+    },
+    **{
+        kind: (lambda other, kind=kind: payments_samples.payroll(other, MARKER)[kind])
+        for kind in ("cycle_id", "exception_id", "line_id")
     },
 }
 
@@ -255,6 +260,15 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "casework/entitlements/<int:entitlement_id>/": Visit(),
     "casework/entitlements/<int:entitlement_id>/review/": ACTION,
     "casework/reviews/<int:review_id>/": ACTION,
+    "payments/": Visit(shows="532922"),  # the region's payrolls, by region code
+    "payments/cycles/<int:cycle_id>/": Visit(),
+    "payments/cycles/<int:cycle_id>/action/": ACTION,
+    "payments/cycles/<int:cycle_id>/bank-file/": Visit(),  # the file names the payees
+    "payments/cycles/<int:cycle_id>/return/": ACTION,
+    "payments/cycles/<int:cycle_id>/cash-roll/": Visit(),
+    "payments/exceptions/<int:exception_id>/": ACTION,
+    "payments/lines/<int:line_id>/follow-up/": ACTION,
+    "payments/lines/<int:line_id>/cash/": ACTION,
     "api/v1/openapi.json": NoRecords("the API's schema"),
     "api/v1/docs": NoRecords("the API's documentation page"),
     "api/v1/": NoRecords("the API's index"),
@@ -273,6 +287,9 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "api/v1/casework/applications/<application_id>/step": ACTION,
     "api/v1/casework/entitlements": Visit(shows=None),
     "api/v1/casework/entitlements/<entitlement_id>": FINDS,
+    "api/v1/payments/cycles": Visit(shows="532922"),
+    "api/v1/payments/cycles/<cycle_id>": Visit(),
+    "api/v1/payments/households/<household_id>/payments": FINDS,
 }
 
 

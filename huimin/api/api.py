@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
-from huimin.api import casework, core, programs, registry
+from huimin.api import casework, core, payments, programs, registry
 from huimin.api.auth import API_AUTH
 from huimin.core.errors import HuiminError, ValidationFailed
 
@@ -68,3 +68,4 @@ api.add_router("/", core.router)
 api.add_router("/registry", registry.router)
 api.add_router("/programs", programs.router)
 api.add_router("/casework", casework.router)
+api.add_router("/payments", payments.router)

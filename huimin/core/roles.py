@@ -42,6 +42,8 @@ _CASEWORK_READ = [
     "casework.view_notice",
 ]
 
+_PAYMENTS_READ = ["payments.view_payrollcycle", "payments.view_paymentline"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     CASEWORKER: [
         *_REGISTRY_WRITE,
@@ -49,6 +51,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CASEWORK_READ,
         "casework.take_application",
         "casework.prepare_application",
+        *_PAYMENTS_READ,
+        "payments.record_cash",
     ],
     VILLAGE_HELPER: [
         *_REGISTRY_READ,
@@ -64,13 +68,23 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_CASEWORK_READ,
         "casework.decide_application",
         "programs.approve_parameter",
+        *_PAYMENTS_READ,
+        "payments.approve_payroll",
+        "payments.override_allocation",
     ],
-    FINANCE: [*_REGISTRY_READ, "core.reveal_pii"],
+    FINANCE: [
+        *_REGISTRY_READ,
+        "core.reveal_pii",
+        *_PAYMENTS_READ,
+        "payments.prepare_payroll",
+        "payments.record_cash",
+    ],
     AUDITOR: [
         *_REGISTRY_READ,
         "core.view_audit",
         "registry.export_registry",
         *_CASEWORK_READ,
+        *_PAYMENTS_READ,
         "simulation.view_scenario",
     ],
     ANALYST: [

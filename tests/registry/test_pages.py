@@ -72,7 +72,7 @@ def test_the_household_page_shows_members_incomes_assets_and_history(
     client.force_login(caseworker_a)
     en(client)
     client.get(f"/registry/households/{household.pk}/")
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):  # the 12th: the payment history
         response = client.get(f"/registry/households/{household.pk}/")
     body = response.content.decode()
     assert household.household_no in body

@@ -1,0 +1,241 @@
+"""Payroll cycle benchmark: generate with every check, approve and export, against a plain COPY.
+
+    .venv/bin/python bench/bench_payroll.py [--households 10000 | --persons N] [--seed 2026] [--smoke]
+
+A synthetic population is generated into Dali city (532901) and every household gets an active
+dibao entitlement (written directly, as the casework procedure would leave it). Then one monthly
+cycle is made through the services: generate (chunked), check (every pre-payment check), approve,
+export (the rural credit cooperative's fixed-width GBK file). `cycle_seconds` is that whole run.
+`copy_seconds` is a plain COPY of the same number of payment lines into the same table in the same
+run (the lines just made, copied back as another month's), and `cycle_to_copy_ratio` the quotient.
+
+DATABASE_URL picks the PostgreSQL database (default postgres://postgres@127.0.0.1:5432/
+huimin_bench_payroll); it is dropped and created afresh, and its name must contain "bench".
+Figures are merged into bench/results.json under "payments", beside bench_payments.py's; --smoke
+records nothing.
+"""
+
+import argparse
+import datetime as dt
+import io
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/huimin_bench_payroll"
+COUNTY = "532901"
+MONTH = dt.date(2026, 12, 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--households", type=int, default=10_000)
+    parser.add_argument("--persons", type=int, default=0, help="instead of --households (÷ 3)")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--smoke", action="store_true", help="prove it runs; nothing recorded")
+    args = parser.parse_args()
+    url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+    os.environ.setdefault("HUIMIN_ENV", "test")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huimin.settings_test")
+    sys.path.insert(0, str(ROOT))
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("the payroll benchmark needs PostgreSQL (COPY)")
+    _create_database(url)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("load_regions", verbosity=0, stdout=io.StringIO())
+    households = 300 if args.smoke else (args.persons // 3 or args.households)
+    figures = run(households=households, seed=args.seed)
+    if not args.smoke:
+        from bench.bench_payments import merge_into_results
+
+        merge_into_results("payments", figures)
+    print(json.dumps(figures, indent=2, ensure_ascii=False))
+
+
+def _create_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    if "bench" not in name:
+        sys.exit(
+            f"refusing to drop and recreate {name!r}: the benchmark database's name has 'bench'"
+        )
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _entitlements(actor) -> int:  # noqa: ANN001
+    """One approved dibao application, decision and entitlement per household, set-based."""
+    from huimin.casework.models import Application, Decision, Entitlement
+    from huimin.registry.models import Household, Person
+
+    heads = dict(Person.objects.filter(relation="head").values_list("household_id", "pk"))
+    households = list(Household.objects.filter(pk__in=heads).values_list("pk", "region_code"))
+    applications = Application.objects.bulk_create(
+        [
+            Application(
+                program="dibao",
+                household_id=pk,
+                applicant_id=heads[pk],
+                region_code=region,
+                channel="window",
+                statement="bench",
+                status="approved",
+                created_by=actor,
+            )
+            for pk, region in households
+        ],
+        batch_size=2000,
+    )
+    decisions = Decision.objects.bulk_create(
+        [
+            Decision(
+                application=a,
+                outcome="approved",
+                period="2026-11",
+                amount_fen=40_000,
+                office_code=COUNTY,
+                office_name="bench",
+                letter_year=2026,
+                letter_serial=i + 1,
+                letter_number=f"bench〔2026〕{i + 1}号",
+                decided_by=actor,
+                decided_on=dt.date(2026, 11, 20),
+            )
+            for i, a in enumerate(applications)
+        ],
+        batch_size=2000,
+    )
+    Entitlement.objects.bulk_create(
+        [
+            Entitlement(
+                program="dibao",
+                household_id=a.household_id,
+                region_code=a.region_code,
+                decision=d,
+                monthly_fen=30_000 + (i % 200) * 100,
+                start_month=dt.date(2026, 11, 1),
+                snapshot={"computation_en": "bench", "parameters": {"standard": 80_000}},
+            )
+            for i, (a, d) in enumerate(zip(applications, decisions, strict=True))
+        ],
+        batch_size=2000,
+    )
+    return len(decisions)
+
+
+def run(*, households: int, seed: int) -> dict:
+    from django.db import connection
+
+    from huimin.core import roles
+    from huimin.core.roles import sync_roles
+    from huimin.core.services import user_create
+    from huimin.payments import services
+    from huimin.payments.models import PaymentException, PayrollCycle
+    from huimin.registry.bulk.services import registry_generate
+
+    registry_generate(region=COUNTY, persons=households * 3, seed=seed)
+    sync_roles()
+    finance = user_create(
+        actor=None,
+        username="bench_finance",
+        password="x" * 20,
+        roles=[roles.FINANCE],
+        region_codes=[COUNTY],
+    )
+    approver = user_create(
+        actor=None,
+        username="bench_approver",
+        password="x" * 20,
+        roles=[roles.APPROVER],
+        region_codes=[COUNTY],
+    )
+    entitlements = _entitlements(finance)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    services.allocation_create(
+        actor=finance,
+        program="dibao",
+        region_code=COUNTY,
+        year=2026,
+        central_fen=10**12,
+        provincial_fen=0,
+        local_fen=0,
+    )
+    stages: dict[str, float] = {}
+    started = time.perf_counter()
+    cycle = services.cycle_create(
+        actor=finance, region_code=COUNTY, month=MONTH, programs=["dibao"]
+    )
+    cycle = services.cycle_generate(actor=finance, cycle=cycle, chunk_size=5000)
+    stages["generate_seconds"] = time.perf_counter() - started
+    mark = time.perf_counter()
+    cycle = services.cycle_check(actor=finance, cycle=cycle)
+    stages["check_seconds"] = time.perf_counter() - mark
+    exceptions = PaymentException.objects.filter(cycle=cycle).count()
+    for exception in PaymentException.objects.filter(cycle=cycle).iterator():
+        services.exception_decide(
+            actor=finance, exception=exception, outcome="resolved", reason="bench"
+        )
+    mark = time.perf_counter()
+    cycle = services.cycle_approve(actor=approver, cycle=cycle)
+    stages["approve_seconds"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    bank_file = services.cycle_export(actor=finance, cycle=cycle, layout_key="rcc_fixed_gbk")
+    stages["cycle_export_seconds"] = time.perf_counter() - mark
+    # Deciding the exceptions is people's work, between the stages: not timed.
+    cycle_seconds = sum(stages.values())
+
+    # The same lines, COPYed back as another cycle's: the floor any generation could reach.
+    other = PayrollCycle.objects.create(
+        region_code=COUNTY, month=dt.date(2027, 1, 1), programs=["dibao"], prepared_by=finance
+    )
+    columns = (
+        "cycle_id, kind, entitlement_id, month, purpose_key, program, household_id, payee_id, "
+        "collector, region_code, amount_fen, channel, status, outcome, reason, frozen, "
+        "frozen_hash, created_at"
+    )
+    buffer = io.BytesIO()
+    with connection.cursor() as cursor:
+        select = columns.replace("cycle_id", f"{other.pk}", 1).replace(
+            " month,", " DATE '2027-01-01',", 1
+        )
+        with cursor.cursor.copy(
+            # ids only, from the database itself: nothing outside reaches this text
+            f"COPY (SELECT {select} FROM payments_paymentline WHERE cycle_id = {cycle.pk}) "  # noqa: S608
+            "TO STDOUT"
+        ) as copy:
+            for data in copy:
+                buffer.write(data)
+    mark = time.perf_counter()
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY payments_paymentline ({columns}) FROM STDIN") as copy:
+            copy.write(buffer.getvalue())
+    copy_seconds = time.perf_counter() - mark
+    return {
+        "payroll_command": f"bench/bench_payroll.py --households {households} --seed {seed}",
+        "payroll_entitlements": entitlements,
+        "payroll_lines": cycle.line_count,
+        "payroll_exceptions": exceptions,
+        "cycle_seconds": round(cycle_seconds, 3),
+        "copy_seconds": round(copy_seconds, 3),
+        "cycle_to_copy_ratio": round(cycle_seconds / copy_seconds, 1) if copy_seconds else None,
+        "cycle_stages": {k: round(v, 3) for k, v in stages.items()},
+        "payroll_bank_file_lines": bank_file.count,
+        "payroll_machine": "2 cores shared with other work (loaded): figures are an upper bound",
+    }
+
+
+if __name__ == "__main__":
+    main()

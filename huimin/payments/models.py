@@ -1,0 +1,276 @@
+"""Funds, payroll cycles, payment lines and what became of each fen.
+
+The database holds the invariants: one regular line per entitlement and month, one one-off line per
+person and purpose, one reissue per failed line, amounts never below zero.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from huimin.casework.models import Entitlement, Program
+from huimin.registry.models import Household, Person
+
+
+class Allocation(models.Model):
+    """A budget line: what a program may spend in a region in a year, by who pays it."""
+
+    program = models.CharField(_("program"), max_length=16)
+    region_code = models.CharField(_("region"), max_length=12, db_index=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    central_fen = models.BigIntegerField(_("central share (fen)"), default=0)
+    provincial_fen = models.BigIntegerField(_("provincial share (fen)"), default=0)
+    local_fen = models.BigIntegerField(_("local share (fen)"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "region_code", "year"], name="allocation_one_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(central_fen__gte=0) & Q(provincial_fen__gte=0) & Q(local_fen__gte=0),
+                name="allocation_shares_ok",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program} {self.region_code} {self.year}"
+
+    @property
+    def total_fen(self) -> int:
+        return self.central_fen + self.provincial_fen + self.local_fen
+
+
+class CycleKind(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly payroll")
+    ONE_OFF = "one_off", _("One-off payment")
+
+
+class CycleStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    CHECKED = "checked", _("Checked")
+    APPROVED = "approved", _("Approved")
+    EXPORTED = "exported", _("Sent to the bank")
+    RECONCILED = "reconciled", _("Reconciled")
+    CLOSED = "closed", _("Closed")
+
+
+class PayrollCycle(models.Model):
+    region_code = models.CharField(_("region"), max_length=12, db_index=True)
+    month = models.DateField(_("month"))  # the 1st of the month paid
+    kind = models.CharField(max_length=8, choices=CycleKind.choices, default=CycleKind.MONTHLY)
+    purpose = models.CharField(_("purpose"), max_length=60, blank=True)  # one-off runs only
+    programs = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=CycleStatus.choices, default=CycleStatus.DRAFT)
+    line_count = models.PositiveIntegerField(default=0)
+    total_fen = models.BigIntegerField(default=0)
+    generated = models.BooleanField(default=False)  # every chunk is in
+    overspend_reason = models.CharField(max_length=500, blank=True)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-month", "-id"]
+        permissions = [
+            ("prepare_payroll", "May prepare payroll cycles, export bank files and import returns"),
+            ("approve_payroll", "May approve a payroll cycle someone else prepared"),
+            ("override_allocation", "May approve a payroll beyond its allocation, with a reason"),
+            ("record_cash", "May record cash handed over"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region_code", "month"],
+                condition=Q(kind="monthly"),
+                name="cycle_one_monthly_per_region",
+            ),
+            models.UniqueConstraint(
+                fields=["region_code", "month", "purpose"],
+                condition=Q(kind="one_off"),
+                name="cycle_one_off_per_purpose",
+            ),
+            models.CheckConstraint(condition=Q(total_fen__gte=0), name="cycle_total_ok"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.month:%Y-%m}"
+
+
+class LineKind(models.TextChoices):
+    REGULAR = "regular", _("Monthly")
+    ONE_OFF = "one_off", _("One-off")
+    REISSUE = "reissue", _("Reissued")
+
+
+class Channel(models.TextChoices):
+    BANK = "bank", pgettext_lazy("payment channel", "Bank")
+    CASH = "cash", pgettext_lazy("payment channel", "Cash")
+
+
+class LineStatus(models.TextChoices):
+    PENDING = "pending", _("To be paid")
+    EXCLUDED = "excluded", _("Excluded")
+    SENT = "sent", _("Sent to the bank")
+    PAID = "paid", _("Paid")
+    FAILED = "failed", _("Failed")
+    REISSUE = "reissue", _("To be reissued")
+    CASH = "cash", _("To be paid in cash")
+    CLEARED = "cleared", _("Reissued in a later cycle")
+
+
+PAID_STATUSES = (LineStatus.PAID,)
+
+
+class PaymentLine(models.Model):
+    cycle = models.ForeignKey(PayrollCycle, on_delete=models.PROTECT, related_name="lines")
+    kind = models.CharField(max_length=8, choices=LineKind.choices, default=LineKind.REGULAR)
+    entitlement = models.ForeignKey(
+        Entitlement, on_delete=models.PROTECT, null=True, blank=True, related_name="payment_lines"
+    )
+    month = models.DateField()
+    purpose_key = models.CharField(max_length=60, blank=True)
+    reissue_of = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reissued_as"
+    )
+    program = models.CharField(max_length=16, choices=Program.choices)
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    payee = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="payment_lines")
+    collector = models.CharField(_("collected by (proxy or guardian)"), max_length=50, blank=True)
+    region_code = models.CharField(max_length=12, db_index=True)  # the household's village
+    amount_fen = models.BigIntegerField()
+    channel = models.CharField(max_length=4, choices=Channel.choices, default=Channel.BANK)
+    status = models.CharField(max_length=8, choices=LineStatus.choices, default=LineStatus.PENDING)
+    outcome = models.CharField(max_length=20, blank=True)  # the return's class or "cash"
+    # The bank file it went out in: a line later paid in cash still counts in that file's total.
+    sent_in = models.ForeignKey(
+        "BankFile", on_delete=models.PROTECT, null=True, blank=True, related_name="lines"
+    )
+    reason = models.CharField(max_length=200, blank=True)
+    frozen = models.JSONField()  # the entitlement, facts and parameters as they were
+    frozen_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entitlement", "month"],
+                condition=Q(kind="regular"),
+                name="line_one_per_entitlement_month",
+            ),
+            models.UniqueConstraint(
+                fields=["payee", "purpose_key"],
+                condition=Q(kind="one_off"),
+                name="line_one_per_person_purpose",
+            ),
+            models.CheckConstraint(condition=Q(amount_fen__gte=0), name="line_amount_ok"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program} {self.month:%Y-%m} {self.amount_fen}"
+
+
+class ExceptionKind(models.TextChoices):
+    DEAD = "dead", _("The recipient has died")
+    ID_INVALID = "id_invalid", _("The identity number is not valid")
+    ACCOUNT_MISSING = "account_missing", _("No bank account")
+    ACCOUNT_INVALID = "account_invalid", _("The bank account number fails its check digit")
+    HOLDER_NAME = "holder_name", _("The account holder is not the payee")
+    SHARED_ACCOUNT = "shared_account", _("The same account is used by several households")
+    NOT_MEMBER = "not_member", _("The payee is not a member of the household")
+    AMOUNT_CHANGED = "amount_changed", _("The amount changed a lot from last month")
+    REVIEW_OVERDUE = "review_overdue", _("The review is overdue")
+    SUSPENDED = "suspended", _("The entitlement is suspended")
+    NOT_TOGETHER = "not_together", _("Two programs that may not be held together")
+
+
+class ExceptionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    RESOLVED = "resolved", _("Resolved: pay")
+    EXCLUDED = "excluded", _("Excluded: do not pay")
+
+
+class PaymentException(models.Model):
+    """A pre-payment check that failed: someone must resolve it or exclude the line, with a reason."""
+
+    cycle = models.ForeignKey(PayrollCycle, on_delete=models.PROTECT, related_name="exceptions")
+    line = models.ForeignKey(PaymentLine, on_delete=models.PROTECT, related_name="exceptions")
+    kind = models.CharField(max_length=16, choices=ExceptionKind.choices)
+    detail = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        max_length=8, choices=ExceptionStatus.choices, default=ExceptionStatus.OPEN
+    )
+    reason = models.CharField(max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "kind"], name="exception_one_per_line_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.line_id}"
+
+
+class BankFile(models.Model):
+    cycle = models.ForeignKey(PayrollCycle, on_delete=models.PROTECT, related_name="bank_files")
+    layout = models.CharField(max_length=40)
+    name = models.CharField(max_length=120)
+    sha256 = models.CharField(max_length=64)
+    count = models.PositiveIntegerField()
+    total_fen = models.BigIntegerField()
+    content = models.BinaryField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReturnFile(models.Model):
+    cycle = models.ForeignKey(PayrollCycle, on_delete=models.PROTECT, related_name="return_files")
+    name = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    counts = models.JSONField(default=dict)
+    totals_fen = models.JSONField(default=dict)
+    applied = models.CharField(max_length=8)  # "all" or "clear"
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Confirmation(models.TextChoices):
+    SIGNATURE = "signature", _("Signature")
+    THUMBPRINT = "thumbprint", _("Thumbprint")
+
+
+class CashReceipt(models.Model):
+    line = models.OneToOneField(PaymentLine, on_delete=models.PROTECT, related_name="cash_receipt")
+    confirmation = models.CharField(max_length=10, choices=Confirmation.choices)
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    witness = models.CharField(_("witness"), max_length=50)
+    paid_on = models.DateField(_("date"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.line_id} {self.paid_on}"

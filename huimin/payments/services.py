@@ -1,0 +1,834 @@
+"""Every write of payments: cycles made, checked, approved, exported, reconciled; lines paid.
+
+Each service is keyword-only, runs in one transaction with its audit event, and locks the cycle
+(`select_for_update`) before a transition. Generation is the exception: it commits chunk by chunk
+(each chunk with its own audit event) so that a generation killed half-way keeps what it made, and
+the unique constraint on (entitlement, month) makes running it again add only what is missing.
+"""
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import polars as pl
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum import luhn
+
+from huimin.casework.models import Entitlement, EntitlementStatus
+from huimin.core.audit import audit_record
+from huimin.core.errors import Conflict, NotAllowed, ValidationFailed
+from huimin.core.models import User
+from huimin.payments.banking.export import CycleInfo, bank_file_build
+from huimin.payments.banking.layouts import layout_get
+from huimin.payments.banking.returns import ExpectedCycle, return_classify, return_file_read
+from huimin.payments.models import (
+    Allocation,
+    BankFile,
+    CashReceipt,
+    Channel,
+    CycleKind,
+    CycleStatus,
+    ExceptionKind,
+    ExceptionStatus,
+    LineKind,
+    LineStatus,
+    PaymentException,
+    PaymentLine,
+    PayrollCycle,
+    ReturnFile,
+)
+from huimin.registry.models import Household, Person
+from huimin.registry.validation import id_number_is_valid
+from huimin.rules.holding import may_hold_together
+
+CHUNK_SIZE = 500
+PAYABLE_STATUSES = (
+    EntitlementStatus.ACTIVE,
+    EntitlementStatus.GRADUAL_EXIT,
+    EntitlementStatus.SUSPENDED,  # made into a line so that the check stops it visibly
+)
+# A line whose amount moved more than this share from last month's is an exception.
+AMOUNT_CHANGE_PERCENT = getattr(settings, "HUIMIN_PAYMENT_CHANGE_PERCENT", 20)
+# Outcomes a return file may leave unclear; "all" refuses to apply a file that has any.
+UNCLEAR_CLASSES = ("amount_mismatch", "duplicate", "unknown", "missing", "late_return")
+
+Progress = Callable[[int, int], None]
+
+
+def month_parse(text: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(text, "%Y-%m").replace(day=1).date()  # noqa: DTZ007
+    except ValueError as bad:
+        raise ValidationFailed(_("Give the month as YYYY-MM."), field="month") from bad
+
+
+def line_hash(line: PaymentLine) -> str:
+    """The seal over what a line pays and why; `huimin payments verify` recomputes it."""
+    sealed = {
+        "kind": line.kind,
+        "entitlement": line.entitlement_id,
+        "month": line.month.isoformat(),
+        "purpose": line.purpose_key,
+        "reissue_of": line.reissue_of_id,
+        "program": line.program,
+        "household": line.household_id,
+        "payee": line.payee_id,
+        "amount_fen": line.amount_fen,
+        "frozen": line.frozen,
+    }
+    text = json.dumps(sealed, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _lock(cycle: PayrollCycle) -> PayrollCycle:
+    return PayrollCycle.objects.select_for_update().get(pk=cycle.pk)
+
+
+def _expect(cycle: PayrollCycle, *statuses: str) -> None:
+    if cycle.status not in statuses:
+        raise Conflict(
+            _("This payroll is %(status)s; that cannot be done now.")
+            % {"status": cycle.get_status_display()}
+        )
+
+
+@transaction.atomic
+def allocation_create(
+    *,
+    actor: User,
+    program: str,
+    region_code: str,
+    year: int,
+    central_fen: int,
+    provincial_fen: int,
+    local_fen: int,
+) -> Allocation:
+    if min(central_fen, provincial_fen, local_fen) < 0:
+        raise ValidationFailed(_("A share cannot be below zero."), field="central_fen")
+    if Allocation.objects.filter(program=program, region_code=region_code, year=year).exists():
+        raise Conflict(_("This program already has an allocation for that region and year."))
+    allocation = Allocation.objects.create(
+        program=program,
+        region_code=region_code,
+        year=year,
+        central_fen=central_fen,
+        provincial_fen=provincial_fen,
+        local_fen=local_fen,
+    )
+    audit_record(
+        actor=actor,
+        action="payments.allocation_create",
+        object_type="allocation",
+        object_id=allocation.pk,
+        region_code=region_code,
+        changes={"program": program, "year": year, "total_fen": allocation.total_fen},
+    )
+    return allocation
+
+
+@transaction.atomic
+def cycle_create(
+    *, actor: User, region_code: str, month: dt.date, programs: list[str]
+) -> PayrollCycle:
+    if not programs:
+        raise ValidationFailed(_("Choose at least one program."), field="programs")
+    if PayrollCycle.objects.filter(
+        region_code=region_code, month=month, kind=CycleKind.MONTHLY
+    ).exists():
+        raise Conflict(_("This region already has a payroll for that month."))
+    cycle = PayrollCycle.objects.create(
+        region_code=region_code, month=month, programs=sorted(programs), prepared_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="payments.cycle_create",
+        object_type="payroll_cycle",
+        object_id=cycle.pk,
+        region_code=region_code,
+        changes={"month": f"{month:%Y-%m}", "programs": cycle.programs},
+    )
+    return cycle
+
+
+@transaction.atomic
+def one_off_cycle_create(
+    *, actor: User, region_code: str, month: dt.date, program: str, purpose: str
+) -> PayrollCycle:
+    """A one-off run beside the monthly payroll (a price subsidy, a festival payment): its own
+    purpose key, which no person can be paid for twice."""
+    purpose = purpose.strip()
+    if not purpose:
+        raise ValidationFailed(_("Name the purpose of this payment."), field="purpose")
+    if PayrollCycle.objects.filter(
+        region_code=region_code, month=month, kind=CycleKind.ONE_OFF, purpose=purpose
+    ).exists():
+        raise Conflict(_("This region already has a run for that purpose this month."))
+    cycle = PayrollCycle.objects.create(
+        region_code=region_code,
+        month=month,
+        kind=CycleKind.ONE_OFF,
+        purpose=purpose[:60],
+        programs=[program],
+        prepared_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="payments.cycle_create",
+        object_type="payroll_cycle",
+        object_id=cycle.pk,
+        region_code=region_code,
+        changes={"month": f"{month:%Y-%m}", "purpose": cycle.purpose, "programs": cycle.programs},
+    )
+    return cycle
+
+
+@transaction.atomic
+def one_off_lines_add(
+    *, actor: User, cycle: PayrollCycle, amounts_fen: dict[int, int]
+) -> PayrollCycle:
+    """Lines of a one-off run, person id -> amount. A person already paid for this purpose (in
+    this run or any other) is skipped: the unique (payee, purpose) key refuses a second line."""
+    cycle = _lock(cycle)
+    _expect(cycle, CycleStatus.DRAFT)
+    if cycle.kind != CycleKind.ONE_OFF:
+        raise Conflict(_("Only a one-off run takes lines one by one."))
+    if any(fen < 0 for fen in amounts_fen.values()):
+        raise ValidationFailed(_("An amount cannot be below zero."), field="amounts_fen")
+    persons = Person.objects.filter(
+        pk__in=amounts_fen, household__region_code__startswith=cycle.region_code
+    ).select_related("household")
+    lines = []
+    for person in persons:
+        line = PaymentLine(
+            cycle=cycle,
+            kind=LineKind.ONE_OFF,
+            month=cycle.month,
+            purpose_key=cycle.purpose,
+            program=cycle.programs[0],
+            household_id=person.household_id,
+            payee_id=person.pk,
+            region_code=person.household.region_code,
+            amount_fen=amounts_fen[person.pk],
+            frozen={"purpose": cycle.purpose, "amount_fen": amounts_fen[person.pk]},
+        )
+        line.frozen_hash = line_hash(line)
+        lines.append(line)
+    made = PaymentLine.objects.bulk_create(lines, ignore_conflicts=True)
+    totals = cycle.lines.aggregate(n=Count("pk"), fen=Sum("amount_fen"))
+    cycle.line_count, cycle.total_fen, cycle.generated = totals["n"], totals["fen"] or 0, True
+    cycle.save(update_fields=["line_count", "total_fen", "generated"])
+    audit_record(
+        actor=actor,
+        action="payments.one_off_lines_add",
+        object_type="payroll_cycle",
+        object_id=cycle.pk,
+        region_code=cycle.region_code,
+        changes={"asked": len(amounts_fen), "lines": cycle.line_count, "tried": len(made)},
+    )
+    return cycle
+
+
+def _entitlements_due(cycle: PayrollCycle) -> "Any":
+    return (
+        Entitlement.objects.filter(
+            region_code__startswith=cycle.region_code,
+            program__in=cycle.programs,
+            status__in=PAYABLE_STATUSES,
+            start_month__lte=cycle.month,
+        )
+        .filter(Q(end_month__isnull=True) | Q(end_month__gte=cycle.month))
+        .order_by("pk")
+    )
+
+
+def entitlements_due_count(cycle: PayrollCycle) -> int:
+    return _entitlements_due(cycle).count()
+
+
+def _frozen(entitlement: Entitlement) -> dict[str, Any]:
+    return {
+        "entitlement": entitlement.pk,
+        "decision": entitlement.decision_id,
+        "monthly_fen": entitlement.monthly_fen,
+        "category": entitlement.category,
+        "status": entitlement.status,
+        "start_month": entitlement.start_month.isoformat(),
+        "review_due": entitlement.review_due.isoformat() if entitlement.review_due else None,
+        "snapshot": entitlement.snapshot,
+    }
+
+
+def chunk_lines(cycle: PayrollCycle, entitlements: list[Entitlement]) -> list[PaymentLine]:
+    """The lines of one chunk of entitlements (pure: nothing written)."""
+    heads = dict(
+        Person.objects.filter(
+            household_id__in={e.household_id for e in entitlements}, relation="head"
+        ).values_list("household_id", "pk")
+    )
+    lines = []
+    for entitlement in entitlements:
+        household = entitlement.household
+        payee_id = entitlement.person_id or household.payee_id or heads.get(household.pk)
+        if payee_id is None:
+            continue  # a household with nobody to pay: the registry must name a payee first
+        line = PaymentLine(
+            cycle=cycle,
+            kind=LineKind.REGULAR,
+            entitlement_id=entitlement.pk,
+            month=cycle.month,
+            program=entitlement.program,
+            household_id=household.pk,
+            payee_id=payee_id,
+            region_code=household.region_code,
+            amount_fen=entitlement.monthly_fen,
+            channel=Channel.BANK,
+            frozen=_frozen(entitlement),
+        )
+        line.frozen_hash = line_hash(line)
+        lines.append(line)
+    return lines
+
+
+def _reissue_lines(cycle: PayrollCycle) -> list[PaymentLine]:
+    waiting = PaymentLine.objects.filter(
+        region_code__startswith=cycle.region_code,
+        status=LineStatus.REISSUE,
+        reissued_as__isnull=True,
+    ).exclude(cycle=cycle)
+    lines = []
+    for old in waiting:
+        line = PaymentLine(
+            cycle=cycle,
+            kind=LineKind.REISSUE,
+            entitlement_id=old.entitlement_id,
+            month=old.month,
+            reissue_of=old,
+            program=old.program,
+            household_id=old.household_id,
+            payee_id=old.payee_id,
+            region_code=old.region_code,
+            amount_fen=old.amount_fen,
+            channel=Channel.BANK,
+            frozen=old.frozen,
+        )
+        line.frozen_hash = line_hash(line)
+        lines.append(line)
+    return lines
+
+
+def cycle_generate(
+    *,
+    actor: User,
+    cycle: PayrollCycle,
+    chunk_size: int = CHUNK_SIZE,
+    progress: Progress | None = None,
+) -> PayrollCycle:
+    """Make the cycle's lines from the active entitlements, chunk by chunk; safe to run again.
+
+    Each chunk commits alone. A second line for an entitlement and month cannot be written (the
+    unique constraint; `ignore_conflicts` skips it), so a generation that died after some chunks
+    and is run again makes only the missing lines and ends with the same lines and totals.
+    """
+    _expect(cycle, CycleStatus.DRAFT)
+    ids = list(_entitlements_due(cycle).values_list("pk", flat=True))
+    total = len(ids)
+    for start in range(0, total, chunk_size):
+        chunk_ids = ids[start : start + chunk_size]
+        with transaction.atomic():
+            _expect(_lock(cycle), CycleStatus.DRAFT)
+            entitlements = list(
+                Entitlement.objects.filter(pk__in=chunk_ids)
+                .select_related("household")
+                .order_by("pk")
+            )
+            made = PaymentLine.objects.bulk_create(
+                chunk_lines(cycle, entitlements), ignore_conflicts=True
+            )
+            audit_record(
+                actor=actor,
+                action="payments.lines_generate",
+                object_type="payroll_cycle",
+                object_id=cycle.pk,
+                region_code=cycle.region_code,
+                changes={"from_entitlement": chunk_ids[0], "lines": len(made)},
+            )
+        if progress is not None:
+            progress(min(start + chunk_size, total), total)
+    with transaction.atomic():
+        locked = _lock(cycle)
+        PaymentLine.objects.bulk_create(_reissue_lines(locked), ignore_conflicts=True)
+        totals = locked.lines.aggregate(n=Count("pk"), fen=Sum("amount_fen"))
+        locked.line_count, locked.total_fen = totals["n"], totals["fen"] or 0
+        locked.generated = True
+        locked.save(update_fields=["line_count", "total_fen", "generated"])
+        audit_record(
+            actor=actor,
+            action="payments.cycle_generate",
+            object_type="payroll_cycle",
+            object_id=cycle.pk,
+            region_code=cycle.region_code,
+            changes={"lines": locked.line_count, "total_fen": locked.total_fen},
+        )
+    return locked
+
+
+def _line_problems(
+    lines: list[PaymentLine], *, change_percent: int
+) -> Iterable[tuple[PaymentLine, str, str]]:
+    """Every failed pre-payment check of these lines, as (line, kind, detail)."""
+    if not lines:
+        return
+    households = {line.household_id for line in lines}
+    accounts = {
+        h.pk: h for h in Household.objects.filter(pk__in=households).select_related("payee")
+    }
+    shared = set(
+        Household.objects.exclude(bank_account_index="")
+        .filter(bank_account_index__in={h.bank_account_index for h in accounts.values()})
+        .values("bank_account_index")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values_list("bank_account_index", flat=True)
+    )
+    payees = Person.objects.in_bulk({line.payee_id for line in lines})
+    month = lines[0].month
+    last_month = (month - dt.timedelta(days=1)).replace(day=1)
+    before = dict(
+        PaymentLine.objects.filter(
+            kind=LineKind.REGULAR,
+            month=last_month,
+            entitlement_id__in={line.entitlement_id for line in lines},
+        ).values_list("entitlement_id", "amount_fen")
+    )
+    entitlements = Entitlement.objects.in_bulk({line.entitlement_id for line in lines})
+    held: dict[int, set[str]] = {}
+    for e in Entitlement.objects.filter(
+        household_id__in=households, status__in=PAYABLE_STATUSES
+    ).values("household_id", "program"):
+        held.setdefault(e["household_id"], set()).add(e["program"])
+    for line in lines:
+        household, payee = accounts[line.household_id], payees[line.payee_id]
+        entitlement = entitlements.get(line.entitlement_id) if line.entitlement_id else None
+        if payee.death_date is not None:
+            yield line, ExceptionKind.DEAD, payee.death_date.isoformat()
+        if not id_number_is_valid(payee.id_number):
+            yield line, ExceptionKind.ID_INVALID, ""
+        if line.channel == Channel.BANK:
+            account = household.bank_account.replace(" ", "")
+            if not account:
+                yield line, ExceptionKind.ACCOUNT_MISSING, ""
+            elif not account.isdigit() or not luhn.is_valid(account):
+                yield line, ExceptionKind.ACCOUNT_INVALID, ""
+            holder = household.payee
+            if account and holder is not None and holder.pk != payee.pk:
+                yield line, ExceptionKind.HOLDER_NAME, holder.name
+            if household.bank_account_index and household.bank_account_index in shared:
+                yield line, ExceptionKind.SHARED_ACCOUNT, ""
+        if payee.household_id != line.household_id:
+            yield line, ExceptionKind.NOT_MEMBER, payee.name
+        previous = before.get(line.entitlement_id) if line.entitlement_id else None
+        if previous and abs(line.amount_fen - previous) * 100 > previous * change_percent:
+            yield line, ExceptionKind.AMOUNT_CHANGED, f"{previous} → {line.amount_fen}"
+        if entitlement is not None:
+            if entitlement.review_due is not None and entitlement.review_due < month:
+                yield line, ExceptionKind.REVIEW_OVERDUE, entitlement.review_due.isoformat()
+            if entitlement.status == EntitlementStatus.SUSPENDED:
+                yield line, ExceptionKind.SUSPENDED, ""
+        others = held.get(line.household_id, set()) - {line.program}
+        clashing = sorted(p for p in others if not may_hold_together(line.program, p))
+        if clashing:
+            yield line, ExceptionKind.NOT_TOGETHER, ", ".join(clashing)
+
+
+def cycle_check(
+    *, actor: User, cycle: PayrollCycle, change_percent: int | None = None
+) -> PayrollCycle:
+    """Run every pre-payment check; each failure becomes an exception that someone must decide."""
+    percent = AMOUNT_CHANGE_PERCENT if change_percent is None else change_percent
+    with transaction.atomic():
+        cycle = _lock(cycle)
+        _expect(cycle, CycleStatus.DRAFT, CycleStatus.CHECKED)
+        if not cycle.generated:
+            raise Conflict(_("Make the payment lines first."))
+        found = 0
+        pending = list(cycle.lines.exclude(status=LineStatus.EXCLUDED).order_by("pk"))
+        for start in range(0, len(pending), CHUNK_SIZE):
+            exceptions = [
+                PaymentException(cycle=cycle, line=line, kind=kind, detail=detail[:200])
+                for line, kind, detail in _line_problems(
+                    pending[start : start + CHUNK_SIZE], change_percent=percent
+                )
+            ]
+            PaymentException.objects.bulk_create(exceptions, ignore_conflicts=True)
+            found += len(exceptions)
+        cycle.status = CycleStatus.CHECKED
+        cycle.save(update_fields=["status"])
+        audit_record(
+            actor=actor,
+            action="payments.cycle_check",
+            object_type="payroll_cycle",
+            object_id=cycle.pk,
+            region_code=cycle.region_code,
+            changes={"exceptions": found},
+        )
+    return cycle
+
+
+OUTCOMES = {"resolved", "excluded", "cash"}
+
+
+@transaction.atomic
+def exception_decide(
+    *, actor: User, exception: PaymentException, outcome: str, reason: str
+) -> PaymentException:
+    """Resolve (pay as it is, or pay in cash) or exclude the line, always with a reason."""
+    if outcome not in OUTCOMES:
+        raise ValidationFailed(_("Choose what to do with this line."), field="outcome")
+    if not reason.strip():
+        raise ValidationFailed(_("Give a reason."), field="reason")
+    cycle = _lock(exception.cycle)
+    _expect(cycle, CycleStatus.CHECKED)
+    exception = PaymentException.objects.select_for_update().get(pk=exception.pk)
+    if exception.status != ExceptionStatus.OPEN:
+        raise Conflict(_("This exception has been decided already."))
+    line = exception.line
+    if outcome == "excluded":
+        exception.status = ExceptionStatus.EXCLUDED
+        line.status = LineStatus.EXCLUDED
+        line.save(update_fields=["status"])
+    else:
+        exception.status = ExceptionStatus.RESOLVED
+        if outcome == "cash":
+            line.channel = Channel.CASH
+            line.save(update_fields=["channel"])
+    exception.reason = reason.strip()[:500]
+    exception.decided_by, exception.decided_at = actor, timezone.now()
+    exception.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    audit_record(
+        actor=actor,
+        action="payments.exception_decide",
+        object_type="payment_exception",
+        object_id=exception.pk,
+        region_code=line.region_code,
+        changes={"kind": exception.kind, "outcome": outcome, "line": line.pk},
+    )
+    return exception
+
+
+def allocation_shortfalls(cycle: PayrollCycle) -> list[tuple[str, int, int]]:
+    """(program, available fen, needed fen) for every program this cycle would overspend."""
+    short = []
+    to_pay = dict(
+        cycle.lines.exclude(status=LineStatus.EXCLUDED)
+        .values("program")
+        .annotate(fen=Sum("amount_fen"))
+        .values_list("program", "fen")
+    )
+    for program, needed in sorted(to_pay.items()):
+        allocations = [
+            a
+            for a in Allocation.objects.filter(program=program, year=cycle.month.year)
+            if cycle.region_code.startswith(a.region_code)
+        ]
+        available = sum(a.total_fen for a in allocations)
+        committed = 0
+        for allocation in allocations:
+            committed += (
+                PaymentLine.objects.filter(
+                    program=program,
+                    month__year=cycle.month.year,
+                    region_code__startswith=allocation.region_code,
+                    cycle__status__in=(
+                        CycleStatus.APPROVED,
+                        CycleStatus.EXPORTED,
+                        CycleStatus.RECONCILED,
+                        CycleStatus.CLOSED,
+                    ),
+                )
+                .exclude(status=LineStatus.EXCLUDED)
+                .aggregate(fen=Sum("amount_fen"))["fen"]
+                or 0
+            )
+        if committed + needed > available:
+            short.append((program, available - committed, needed))
+    return short
+
+
+@transaction.atomic
+def cycle_approve(*, actor: User, cycle: PayrollCycle, override_reason: str = "") -> PayrollCycle:
+    """Approve a checked payroll: not by its preparer, with every exception decided, within the
+    allocation (or beyond it, by someone allowed, with a reason). The row lock makes two
+    approvals at once queue; the second finds the cycle approved and is refused."""
+    cycle = _lock(cycle)
+    _expect(cycle, CycleStatus.CHECKED)
+    if cycle.prepared_by_id == actor.pk:
+        raise NotAllowed(_("Whoever prepared a payroll cannot approve it."))
+    if not actor.has_perm("payments.approve_payroll"):
+        raise NotAllowed(_("You may not approve payrolls."))
+    open_count = cycle.exceptions.filter(status=ExceptionStatus.OPEN).count()
+    if open_count:
+        raise Conflict(
+            _("%(n)d exceptions are still open: resolve or exclude each, with a reason.")
+            % {"n": open_count}
+        )
+    short = allocation_shortfalls(cycle)
+    if short:
+        if not override_reason.strip():
+            raise Conflict(
+                _("This payroll would overspend its allocation (%(programs)s).")
+                % {"programs": ", ".join(program for program, _a, _n in short)}
+            )
+        if not actor.has_perm("payments.override_allocation"):
+            raise NotAllowed(_("You may not approve a payroll beyond its allocation."))
+        cycle.overspend_reason = override_reason.strip()[:500]
+    totals = cycle.lines.exclude(status=LineStatus.EXCLUDED).aggregate(fen=Sum("amount_fen"))
+    cycle.status = CycleStatus.APPROVED
+    cycle.approved_by, cycle.approved_at = actor, timezone.now()
+    cycle.save(update_fields=["status", "approved_by", "approved_at", "overspend_reason"])
+    audit_record(
+        actor=actor,
+        action="payments.cycle_approve",
+        object_type="payroll_cycle",
+        object_id=cycle.pk,
+        region_code=cycle.region_code,
+        changes={
+            "total_fen": totals["fen"] or 0,
+            "overspend": [{"program": p, "available_fen": a, "needed_fen": n} for p, a, n in short],
+            "override_reason": cycle.overspend_reason,
+        },
+    )
+    return cycle
+
+
+def _bank_frame(cycle: PayrollCycle) -> pl.DataFrame:
+    lines = (
+        cycle.lines.filter(channel=Channel.BANK)
+        .exclude(status=LineStatus.EXCLUDED)
+        .select_related("household", "payee")
+        .order_by("pk")
+    )
+    rows = [
+        {
+            "line_id": line.pk,
+            "payee_name": line.payee.name,
+            "account_number": line.household.bank_account.replace(" ", ""),
+            "bank_code": "",
+            "amount_fen": line.amount_fen,
+            "program": line.program,
+            "household_number": line.household.household_no,
+            "id_number": line.payee.id_number,
+            "village_code": line.region_code,
+        }
+        for line in lines
+    ]
+    from huimin.payments.banking.export import LINE_SCHEMA
+
+    return pl.DataFrame(rows, schema=LINE_SCHEMA)
+
+
+@transaction.atomic
+def cycle_export(
+    *, actor: User, cycle: PayrollCycle, layout_key: str, bank: str = "BANK"
+) -> BankFile:
+    """The cycle's bank file in a layout, recorded with its name, SHA-256, count and total."""
+    cycle = _lock(cycle)
+    _expect(cycle, CycleStatus.APPROVED, CycleStatus.EXPORTED)
+    layout = layout_get(layout_key)
+    info = CycleInfo(
+        region=cycle.region_code,
+        month=f"{cycle.month:%Y-%m}",
+        sequence=1,  # one file per cycle: exporting again gives the same bytes
+        bank=bank,
+        pay_date=cycle.month,
+    )
+    built = bank_file_build(layout, _bank_frame(cycle), cycle=info)
+    bank_file = BankFile.objects.create(
+        cycle=cycle,
+        layout=layout_key,
+        name=built.name,
+        sha256=built.sha256,
+        count=built.count,
+        total_fen=built.total_fen,
+        content=built.content,
+        created_by=actor,
+    )
+    cycle.lines.filter(channel=Channel.BANK, status=LineStatus.PENDING).update(
+        status=LineStatus.SENT, sent_in=bank_file
+    )
+    cycle.lines.filter(channel=Channel.CASH, status=LineStatus.PENDING).update(
+        status=LineStatus.CASH
+    )
+    cycle.status = CycleStatus.EXPORTED
+    cycle.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action="payments.cycle_export",
+        object_type="payroll_cycle",
+        object_id=cycle.pk,
+        region_code=cycle.region_code,
+        changes={
+            "file": built.name,
+            "sha256": built.sha256,
+            "count": built.count,
+            "total_fen": built.total_fen,
+        },
+    )
+    return bank_file
+
+
+@transaction.atomic
+def return_apply(
+    *, actor: User, cycle: PayrollCycle, content: bytes, file_name: str, apply: str = "all"
+) -> ReturnFile:
+    """Read and classify a bank return, then apply it: whole (refused if any line is unclear) or
+    only its clear lines (paid, rejected), the rest kept as they are for follow-up."""
+    cycle = _lock(cycle)
+    _expect(cycle, CycleStatus.EXPORTED)
+    bank_file = cycle.bank_files.order_by("-pk").first()
+    if bank_file is None:
+        raise Conflict(_("No bank file has been made for this payroll."))
+    layout = layout_get(bank_file.layout)
+    info = CycleInfo(
+        region=cycle.region_code, month=f"{cycle.month:%Y-%m}", sequence=1, bank="BANK"
+    )
+    reading = return_file_read(layout, content, expected=ExpectedCycle(info), file_name=file_name)
+    expected = pl.DataFrame(
+        list(
+            cycle.lines.filter(channel=Channel.BANK)
+            .exclude(status=LineStatus.EXCLUDED)
+            .values("pk", "amount_fen")
+        ),
+        schema={"pk": pl.Int64, "amount_fen": pl.Int64},
+    ).rename({"pk": "line_id"})
+    already = set(cycle.lines.filter(status=LineStatus.PAID).values_list("pk", flat=True))
+    result = return_classify(reading, expected, already_paid=already)
+    unclear = {c: n for c, n in result.counts.items() if c in UNCLEAR_CLASSES and n}
+    if apply == "all" and unclear:
+        raise Conflict(
+            _(
+                "Some lines are not clear (%(classes)s): nothing was applied. Apply only the clear lines, or ask the bank."
+            )
+            % {"classes": ", ".join(f"{c} {n}" for c, n in sorted(unclear.items()))}
+        )
+    paid = result.of("paid")["line_id"].to_list()
+    cycle.lines.filter(pk__in=paid).update(status=LineStatus.PAID, outcome="paid")
+    rejected = result.of("rejected")
+    for kind in set(rejected["reason_kind"].to_list()):
+        ids = rejected.filter(pl.col("reason_kind") == kind)["line_id"].to_list()
+        cycle.lines.filter(pk__in=ids).update(
+            status=LineStatus.FAILED, outcome="rejected", reason=kind or ""
+        )
+    record = ReturnFile.objects.create(
+        cycle=cycle,
+        name=file_name,
+        sha256=hashlib.sha256(content).hexdigest(),
+        counts=dict(result.counts),
+        totals_fen=dict(result.totals_fen),
+        applied=apply,
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="payments.return_apply",
+        object_type="payroll_cycle",
+        object_id=cycle.pk,
+        region_code=cycle.region_code,
+        changes={
+            "file": file_name,
+            "sha256": record.sha256,
+            "counts": record.counts,
+            "applied": apply,
+        },
+    )
+    return record
+
+
+@transaction.atomic
+def line_follow_up(*, actor: User, line: PaymentLine, action: str, reason: str) -> PaymentLine:
+    """A failed line: reissue it in the next cycle (once the account is corrected), or pay cash."""
+    line = PaymentLine.objects.select_for_update().get(pk=line.pk)
+    if line.status != LineStatus.FAILED:
+        raise Conflict(_("Only a failed payment can be followed up."))
+    if action not in ("reissue", "cash"):
+        raise ValidationFailed(_("Choose reissue or cash."), field="action")
+    if not reason.strip():
+        raise ValidationFailed(_("Give a reason."), field="reason")
+    if action == "reissue":
+        line.status = LineStatus.REISSUE
+    else:
+        line.status, line.channel = LineStatus.CASH, Channel.CASH
+    line.reason = reason.strip()[:200]
+    line.save(update_fields=["status", "channel", "reason"])
+    audit_record(
+        actor=actor,
+        action="payments.line_follow_up",
+        object_type="payment_line",
+        object_id=line.pk,
+        region_code=line.region_code,
+        changes={"action": action},
+    )
+    return line
+
+
+@transaction.atomic
+def cash_receipt_record(
+    *, actor: User, line: PaymentLine, confirmation: str, witness: str, paid_on: dt.date
+) -> CashReceipt:
+    line = PaymentLine.objects.select_for_update().get(pk=line.pk)
+    if line.status != LineStatus.CASH:
+        raise Conflict(_("This payment is not waiting to be paid in cash."))
+    if confirmation not in ("signature", "thumbprint"):
+        raise ValidationFailed(_("Say how the recipient confirmed."), field="confirmation")
+    if not witness.strip():
+        raise ValidationFailed(_("Name the witness."), field="witness")
+    if witness.strip() in (actor.get_username(), actor.full_name):
+        raise ValidationFailed(
+            _("The witness cannot be who handed over the cash."), field="witness"
+        )
+    receipt = CashReceipt.objects.create(
+        line=line,
+        confirmation=confirmation,
+        handed_over_by=actor,
+        witness=witness.strip(),
+        paid_on=paid_on,
+    )
+    line.status, line.outcome = LineStatus.PAID, "cash"
+    line.save(update_fields=["status", "outcome"])
+    audit_record(
+        actor=actor,
+        action="payments.cash_receipt_record",
+        object_type="payment_line",
+        object_id=line.pk,
+        region_code=line.region_code,
+        changes={"confirmation": confirmation, "paid_on": paid_on.isoformat()},
+    )
+    return receipt
+
+
+@transaction.atomic
+def cycle_reconcile(*, actor: User, cycle: PayrollCycle) -> PayrollCycle:
+    """Every line paid, excluded, or handed on to follow-up: the cycle balances."""
+    cycle = _lock(cycle)
+    _expect(cycle, CycleStatus.EXPORTED)
+    waiting = cycle.lines.filter(status__in=(LineStatus.SENT, LineStatus.FAILED, LineStatus.CASH))
+    if waiting.exists():
+        raise Conflict(
+            _("%(n)d lines are still waiting for the bank, a follow-up or cash.")
+            % {"n": waiting.count()}
+        )
+    cycle.status = CycleStatus.RECONCILED
+    cycle.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action="payments.cycle_reconcile",
+        object_type="payroll_cycle",
+        object_id=cycle.pk,
+        region_code=cycle.region_code,
+    )
+    return cycle

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from huimin.payments import views
+
+app_name = "payments"
+
+urlpatterns = [
+    path("", views.cycle_list, name="cycles"),
+    path("cycles/<int:cycle_id>/", views.cycle_detail, name="cycle"),
+    path("cycles/<int:cycle_id>/action/", views.cycle_action, name="cycle-action"),
+    path("cycles/<int:cycle_id>/bank-file/", views.bank_file, name="bank-file"),
+    path("cycles/<int:cycle_id>/return/", views.return_upload, name="return-upload"),
+    path("cycles/<int:cycle_id>/cash-roll/", views.cash_roll, name="cash-roll"),
+    path("exceptions/<int:exception_id>/", views.exception_decide, name="exception-decide"),
+    path("lines/<int:line_id>/follow-up/", views.line_follow_up, name="line-follow-up"),
+    path("lines/<int:line_id>/cash/", views.cash_receipt, name="cash-receipt"),
+]

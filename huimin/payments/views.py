@@ -1,0 +1,275 @@
+"""Payroll pages: the cycles of the area, a cycle with its exceptions and actions, the cash roll."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Count, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from huimin.core.access import covers
+from huimin.core.documents import pdf_response, render_pdf
+from huimin.core.errors import HuiminError, NotAllowed, ValidationFailed
+from huimin.core.jobs import job_start
+from huimin.core.models import User
+from huimin.payments import access, services
+from huimin.payments.banking.layouts import layouts_available
+from huimin.payments.models import Channel, ExceptionStatus, LineStatus
+from huimin.payments.queries import ledger_verify
+from huimin.payments.tasks import GENERATE_KIND, generate_cycle
+
+# A cycle of this many entitlements or fewer is generated in the request; larger ones as a job.
+INLINE_GENERATE_MAX = 2000
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _require(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise NotAllowed(_("You may not do this."))
+
+
+@login_required
+@permission_required("payments.view_payrollcycle", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def cycle_list(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            _require(request, "payments.prepare_payroll")
+            region = request.POST.get("region_code", "").strip()
+            if not region or not covers(request.user, region):
+                raise ValidationFailed(_("Choose a region in your area."), field="region_code")
+            cycle = services.cycle_create(
+                actor=_user(request),
+                region_code=region,
+                month=services.month_parse(request.POST.get("month", "")),
+                programs=request.POST.getlist("programs"),
+            )
+        except HuiminError as error:
+            messages.error(request, error.message)
+        else:
+            return redirect("payments:cycle", cycle_id=cycle.pk)
+    cycles = access.cycles_for(request.user).select_related("prepared_by", "approved_by")[:200]
+    return render(request, "payments/cycle_list.html", {"cycles": cycles})
+
+
+@login_required
+@permission_required("payments.view_payrollcycle", raise_exception=True)
+@require_GET
+def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = access.get_cycle_for(request.user, cycle_id)
+    by_status = [
+        {**row, "status": LineStatus(row["status"]).label, "channel": Channel(row["channel"]).label}
+        for row in cycle.lines.values("status", "channel")
+        .annotate(n=Count("pk"), fen=Sum("amount_fen"))
+        .order_by("status", "channel")
+    ]
+    context = {
+        "cycle": cycle,
+        "by_status": by_status,
+        "exceptions": list(
+            cycle.exceptions.select_related("line__payee", "decided_by").order_by("status", "pk")[
+                :500
+            ]
+        ),
+        "open_exceptions": cycle.exceptions.filter(status=ExceptionStatus.OPEN).count(),
+        "follow_up": list(
+            cycle.lines.filter(status=LineStatus.FAILED).select_related("payee")[:500]
+        ),
+        "lines": list(cycle.lines.select_related("payee").order_by("pk")[:200]),
+        "bank_files": list(cycle.bank_files.defer("content")),
+        "return_files": list(cycle.return_files.all()),
+        "layouts": [(layout.key, layout.name) for layout in layouts_available()],
+        "ledger": ledger_verify(access.cycles_for(request.user).filter(pk=cycle.pk)),
+        "preparer": cycle.prepared_by_id == request.user.pk,
+    }
+    return render(request, "payments/cycle.html", context)
+
+
+@login_required
+@permission_required("payments.view_payrollcycle", raise_exception=True)
+@require_POST
+def cycle_action(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = access.get_cycle_for(request.user, cycle_id)
+    action = request.POST.get("action", "")
+    actor = _user(request)
+    try:
+        if action == "generate":
+            _require(request, "payments.prepare_payroll")
+            if services.entitlements_due_count(cycle) <= INLINE_GENERATE_MAX:
+                services.cycle_generate(actor=actor, cycle=cycle)
+            else:
+                job = job_start(
+                    owner=actor,
+                    kind=GENERATE_KIND,
+                    title=_("Payment lines of %(cycle)s") % {"cycle": cycle},
+                    task=generate_cycle,
+                    user_id=actor.pk,
+                    cycle_id=cycle.pk,
+                    language=translation.get_language() or "",
+                )
+                messages.success(
+                    request,
+                    _("The lines are being made (job %(n)d); follow it on the jobs page.")
+                    % {"n": job.pk},
+                )
+                return redirect("payments:cycle", cycle_id=cycle.pk)
+        elif action == "check":
+            _require(request, "payments.prepare_payroll")
+            services.cycle_check(actor=actor, cycle=cycle)
+        elif action == "approve":
+            services.cycle_approve(
+                actor=actor, cycle=cycle, override_reason=request.POST.get("override_reason", "")
+            )
+        elif action == "export":
+            _require(request, "payments.prepare_payroll")
+            services.cycle_export(
+                actor=actor, cycle=cycle, layout_key=request.POST.get("layout", "")
+            )
+        elif action == "reconcile":
+            _require(request, "payments.prepare_payroll")
+            services.cycle_reconcile(actor=actor, cycle=cycle)
+        else:
+            raise ValidationFailed(_("Choose what to do."), field="action")
+    except HuiminError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("payments:cycle", cycle_id=cycle.pk)
+
+
+@login_required
+@permission_required("payments.view_payrollcycle", raise_exception=True)
+@require_GET
+def bank_file(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = access.get_cycle_for(request.user, cycle_id)
+    found = cycle.bank_files.order_by("-pk").first()
+    if found is None:
+        messages.error(request, _("No bank file has been made for this payroll."))
+        return redirect("payments:cycle", cycle_id=cycle.pk)
+    response = HttpResponse(bytes(found.content), content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="{found.name}"'
+    return response
+
+
+@login_required
+@permission_required("payments.view_payrollcycle", raise_exception=True)
+@require_POST
+def return_upload(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = access.get_cycle_for(request.user, cycle_id)
+    upload = request.FILES.get("file")
+    try:
+        _require(request, "payments.prepare_payroll")
+        if upload is None:
+            raise ValidationFailed(_("Choose the bank's return file."), field="file")
+        record = services.return_apply(
+            actor=_user(request),
+            cycle=cycle,
+            content=upload.read(),
+            file_name=upload.name or "",
+            apply="clear" if request.POST.get("apply") == "clear" else "all",
+        )
+    except HuiminError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Return applied: %(paid)d paid, %(rejected)d failed.")
+            % {"paid": record.counts.get("paid", 0), "rejected": record.counts.get("rejected", 0)},
+        )
+    return redirect("payments:cycle", cycle_id=cycle.pk)
+
+
+@login_required
+@permission_required("payments.view_payrollcycle", raise_exception=True)
+@require_POST
+def exception_decide(request: HttpRequest, exception_id: int) -> HttpResponse:
+    found = access.get_exception_for(request.user, exception_id)
+    try:
+        _require(request, "payments.prepare_payroll")
+        services.exception_decide(
+            actor=_user(request),
+            exception=found,
+            outcome=request.POST.get("outcome", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except HuiminError as error:
+        messages.error(request, error.message)
+    return redirect("payments:cycle", cycle_id=found.cycle_id)
+
+
+@login_required
+@permission_required("payments.view_payrollcycle", raise_exception=True)
+@require_POST
+def line_follow_up(request: HttpRequest, line_id: int) -> HttpResponse:
+    line = access.get_line_for(request.user, line_id)
+    try:
+        _require(request, "payments.prepare_payroll")
+        services.line_follow_up(
+            actor=_user(request),
+            line=line,
+            action=request.POST.get("action", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except HuiminError as error:
+        messages.error(request, error.message)
+    return redirect("payments:cycle", cycle_id=line.cycle_id)
+
+
+@login_required
+@permission_required("payments.view_payrollcycle", raise_exception=True)
+@require_GET
+def cash_roll(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """The printable roll per village: who is paid in cash, how much, with room to sign."""
+    cycle = access.get_cycle_for(request.user, cycle_id)
+    village = request.GET.get("village", "")
+    lines = cycle.lines.filter(channel=Channel.CASH).exclude(status=LineStatus.EXCLUDED)
+    if village:
+        lines = lines.filter(region_code=village)
+    lines = lines.select_related("payee", "household", "cash_receipt").order_by(
+        "region_code", "household__household_no", "pk"
+    )
+    villages: dict[str, list] = {}
+    for line in lines:
+        villages.setdefault(line.region_code, []).append(line)
+    context = {
+        "cycle": cycle,
+        "villages": sorted(villages.items()),
+        "today": timezone.localdate(),
+    }
+    if request.GET.get("format") == "pdf":
+        lang = "en" if (translation.get_language() or "").startswith("en") else "zh-hans"
+        pdf = render_pdf("payments/cash_roll.html", context, lang=lang)
+        return pdf_response(pdf, f"cash-roll-{cycle.region_code}-{cycle.month:%Y%m}.pdf")
+    return render(request, "payments/cash_roll.html", context)
+
+
+@login_required
+@permission_required("payments.view_payrollcycle", raise_exception=True)
+@require_POST
+def cash_receipt(request: HttpRequest, line_id: int) -> HttpResponse:
+    line = access.get_line_for(request.user, line_id)
+    try:
+        _require(request, "payments.record_cash")
+        try:
+            paid_on = dt.date.fromisoformat(request.POST.get("paid_on", ""))
+        except ValueError as bad:
+            raise ValidationFailed(_("Give the date as YYYY-MM-DD."), field="paid_on") from bad
+        services.cash_receipt_record(
+            actor=_user(request),
+            line=line,
+            confirmation=request.POST.get("confirmation", ""),
+            witness=request.POST.get("witness", ""),
+            paid_on=paid_on,
+        )
+    except HuiminError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The cash receipt is recorded."))
+    return redirect("payments:cash-roll", cycle_id=line.cycle_id)

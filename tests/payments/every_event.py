@@ -1,0 +1,49 @@
+"""Payments' part of the audit test: each kind of payments event written once, as the doors do."""
+
+import datetime as dt
+
+from huimin.core.models import User
+from huimin.payments import services
+from huimin.payments.models import LineStatus, PaymentException
+from tests.payments.factories import (
+    MONTH,
+    allocate,
+    approver_user,
+    finance_user,
+    make_entitlement,
+)
+from tests.payments.flow import LAYOUT, bank_return
+
+
+def write_every_payments_event(caseworker: User) -> None:
+    finance, approver = finance_user("finance_events"), approver_user("payroll_approver_events")
+    make_entitlement(caseworker, review_due=MONTH - dt.timedelta(days=1))
+    make_entitlement(caseworker)
+    allocate(finance)
+    cycle = services.cycle_create(
+        actor=finance, region_code="532901", month=MONTH, programs=["dibao"]
+    )
+    cycle = services.cycle_check(
+        actor=finance, cycle=services.cycle_generate(actor=finance, cycle=cycle)
+    )
+    exception = PaymentException.objects.get(cycle=cycle)
+    services.exception_decide(
+        actor=finance, exception=exception, outcome="cash", reason="逾期复核已补"
+    )
+    services.cycle_approve(actor=approver, cycle=cycle)
+    services.cycle_export(actor=finance, cycle=cycle, layout_key=LAYOUT)
+    failed = cycle.lines.get(channel="bank")
+    name, content = bank_return(cycle, {failed.pk: ("F", "AC04")})
+    services.return_apply(actor=finance, cycle=cycle, content=content, file_name=name)
+    services.line_follow_up(actor=finance, line=failed, action="cash", reason="账户已销户")
+    for line in cycle.lines.filter(status=LineStatus.CASH):
+        services.cash_receipt_record(
+            actor=finance, line=line, confirmation="signature", witness="村主任", paid_on=MONTH
+        )
+    services.cycle_reconcile(actor=finance, cycle=cycle)
+    run = services.one_off_cycle_create(
+        actor=finance, region_code="532901", month=MONTH, program="temporary", purpose="春节慰问"
+    )
+    services.one_off_lines_add(
+        actor=finance, cycle=run, amounts_fen={cycle.lines.first().payee_id: 20_000}
+    )
