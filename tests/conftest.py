@@ -38,6 +38,18 @@ def static_files() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language: a page asked for in English through the test
+    client leaves English active in the thread (the locale middleware does not reset it)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _audit_checkpoint(settings, tmp_path):
     """Each test's audit checkpoint file is its own, like its database."""
     settings.HUIMIN_AUDIT_CHECKPOINT = tmp_path / "audit-checkpoint.json"

@@ -217,8 +217,6 @@ def every_kind_of_event(
     )
     # Casework: every step of a case, its decision, letter, entitlement and appeal.
     write_every_casework_event(caseworker_a)
-    # Casework: every step of a case, its decision, letter, entitlement and appeal.
-    write_every_casework_event(caseworker_a)
     # Payments: a payroll from allocation to reconciliation, with an exception, a return, cash.
     write_every_payments_event(caseworker_a)
     # Staff and system: users, tokens, jobs, regions, key rotation.
