@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "huimin.registry",
     "huimin.programs",
     "huimin.casework",
+    "huimin.citizens",
     "huimin.api",
     "huimin.core.admin_apps.HuiminAdminConfig",
     "django.contrib.auth",

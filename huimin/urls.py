@@ -8,6 +8,7 @@ urlpatterns = [
     path("registry/", include("huimin.registry.urls")),
     path("programs/", include("huimin.programs.urls")),
     path("casework/", include("huimin.casework.urls")),
+    path("portal/", include("huimin.citizens.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,0 +1,153 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from huimin.citizens.precheck import MAX_MEMBERS, Answers, Member
+from huimin.core.errors import ValidationFailed
+from huimin.core.models import Region
+from huimin.core.money import parse_yuan
+
+DISABILITY_CATEGORIES = [
+    ("", _("No disability certificate")),
+    ("1", _("Visual")),
+    ("2", _("Hearing")),
+    ("3", _("Speech")),
+    ("4", _("Physical")),
+    ("5", _("Intellectual")),
+    ("6", _("Mental")),
+    ("7", _("Multiple")),
+]
+GRADES = [("", "—"), ("1", "1"), ("2", "2"), ("3", "3"), ("4", "4")]
+
+
+def county_choices(lang: str) -> list[tuple[str, str]]:
+    counties = Region.objects.filter(level="county").order_by("code")
+    return [(c.code, c.name_for(lang)) for c in counties]
+
+
+class YuanField(forms.CharField):
+    """An amount in yuan typed by a person, kept as fen; empty means nothing."""
+
+    def to_python(self, value: Any) -> int:  # type: ignore[override]
+        text = str(value or "").strip()
+        if not text:
+            return 0
+        try:
+            fen = parse_yuan(text)
+        except ValidationFailed as error:
+            raise forms.ValidationError(error.message) from error
+        if fen < 0:
+            raise forms.ValidationError(_("An amount cannot be below zero."))
+        return fen
+
+
+class CountyForm(forms.Form):
+    county = forms.ChoiceField(label=_("Your county"))
+
+    def __init__(self, *args: Any, lang: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["county"].choices = county_choices(lang)  # type: ignore[attr-defined]
+
+
+class PrecheckForm(CountyForm):
+    residence_type = forms.ChoiceField(
+        label=_("Your household register (户口) is"),
+        choices=[("urban", _("Urban (town)")), ("rural", _("Rural (village)"))],
+        widget=forms.RadioSelect,
+    )
+    income = YuanField(
+        label=_("Money coming in each month, all of you together (yuan)"),
+        required=False,
+        help_text=_(
+            "Wages, farm and business income, money from relatives. Not pensions for "
+            "veterans or other assistance."
+        ),
+    )
+    savings = YuanField(label=_("Savings and shares, all of you together (yuan)"), required=False)
+    vehicle = YuanField(
+        label=_("Value of your car, if you have one (yuan)"),
+        required=False,
+        help_text=_("Not a vehicle for a disabled person."),
+    )
+    homes = forms.IntegerField(label=_("Homes you own"), min_value=0, max_value=20, initial=1)
+    shops = forms.IntegerField(
+        label=_("Shops or other business property you own"), min_value=0, max_value=20, initial=0
+    )
+    expense = YuanField(
+        label=_("A large expense this month you cannot pay (illness, accident, fire), yuan"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, lang: str, **kwargs: Any) -> None:
+        super().__init__(*args, lang=lang, **kwargs)
+        for n in range(1, MAX_MEMBERS + 1):
+            self.fields[f"m{n}_age"] = forms.IntegerField(
+                label=_("Age"), min_value=0, max_value=120, required=n == 1
+            )
+            self.fields[f"m{n}_disability"] = forms.ChoiceField(
+                label=_("Disability certificate"), choices=DISABILITY_CATEGORIES, required=False
+            )
+            self.fields[f"m{n}_grade"] = forms.ChoiceField(
+                label=_("Grade"), choices=GRADES, required=False
+            )
+            self.fields[f"m{n}_ill"] = forms.BooleanField(label=_("Seriously ill"), required=False)
+            self.fields[f"m{n}_student"] = forms.BooleanField(
+                label=_("Full-time student"), required=False
+            )
+            self.fields[f"m{n}_cannot_work"] = forms.BooleanField(
+                label=_("Cannot work"), required=False
+            )
+            self.fields[f"m{n}_no_supporter"] = forms.BooleanField(
+                label=_("Nobody can support them (no spouse, child or parent able to)"),
+                required=False,
+            )
+
+    def member_rows(self) -> list[dict[str, Any]]:
+        """The fields of each member, for the template."""
+        names = ("age", "disability", "grade", "ill", "student", "cannot_work", "no_supporter")
+        return [
+            {"n": n, **{name: self[f"m{n}_{name}"] for name in names}}
+            for n in range(1, MAX_MEMBERS + 1)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for n in range(1, MAX_MEMBERS + 1):
+            category, grade = data.get(f"m{n}_disability"), data.get(f"m{n}_grade")
+            if bool(category) != bool(grade):
+                self.add_error(
+                    f"m{n}_grade", _("Give both the kind of disability and its grade, or neither.")
+                )
+        return data
+
+    def answers(self) -> Answers:
+        data = self.cleaned_data
+        members = []
+        for n in range(1, MAX_MEMBERS + 1):
+            age = data.get(f"m{n}_age")
+            if age is None:
+                continue
+            category, grade = data.get(f"m{n}_disability"), data.get(f"m{n}_grade")
+            members.append(
+                Member(
+                    age=age,
+                    disability_category=int(category) if category else None,
+                    disability_grade=int(grade) if grade else None,
+                    serious_illness=bool(data.get(f"m{n}_ill")),
+                    student=bool(data.get(f"m{n}_student")),
+                    able_to_work=not data.get(f"m{n}_cannot_work"),
+                    has_supporter=not data.get(f"m{n}_no_supporter"),
+                )
+            )
+        return Answers(
+            county=data["county"],
+            residence_type=data["residence_type"],
+            members=tuple(members),
+            income_fen=data.get("income") or 0,
+            financial_assets_fen=data.get("savings") or 0,
+            vehicle_value_fen=data.get("vehicle") or 0,
+            home_count=data["homes"],
+            commercial_property_count=data["shops"],
+            emergency_expense_fen=data.get("expense") or 0,
+        )
