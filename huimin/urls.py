@@ -9,6 +9,7 @@ urlpatterns = [
     path("programs/", include("huimin.programs.urls")),
     path("casework/", include("huimin.casework.urls")),
     path("portal/", include("huimin.citizens.urls")),
+    path("citizens/", include("huimin.citizens.staff_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

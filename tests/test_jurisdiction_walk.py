@@ -229,6 +229,12 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "portal/": NoRecords("the residents' public home page"),
     "portal/guide/": NoRecords("a program's public guide"),
     "portal/check/": NoRecords("a questionnaire: nothing stored, nobody's records"),
+    # A citizen's pages: a staff session is no citizen's; tests/citizens walks them with two.
+    "portal/sign-in/": NoRecords("the citizen's sign-in form"),
+    "portal/sign-in/code/": NoRecords("the citizen's sign-in form"),
+    "portal/sign-out/": NoRecords("signs a citizen out"),
+    "portal/me/": NoRecords("the signed-in citizen's own page"),
+    "citizens/accounts/link/": NoRecords("a form; linking within one's area: tests/citizens"),
     "api/v1/openapi.json": NoRecords("the API's schema"),
     "api/v1/docs": NoRecords("the API's documentation page"),
     "api/v1/": NoRecords("the API's index"),

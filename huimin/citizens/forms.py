@@ -151,3 +151,27 @@ class PrecheckForm(CountyForm):
             commercial_property_count=data["shops"],
             emergency_expense_fen=data.get("expense") or 0,
         )
+
+
+class PhoneForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Your mobile number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "type": "tel"}),
+    )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("The 6-digit code we sent you"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class LinkForm(forms.Form):
+    phone = forms.CharField(label=_("The resident's mobile number"), max_length=20)
+    id_number = forms.CharField(
+        label=_("Identity number, typed from the identity card you have seen"), max_length=18
+    )

@@ -1,9 +1,13 @@
 from django.urls import path
 
-from huimin.citizens.views import public
+from huimin.citizens.views import account, public
 
 urlpatterns = [
     path("", public.portal_home, name="portal-home"),
     path("guide/", public.program_guide, name="portal-guide"),
     path("check/", public.precheck_page, name="portal-precheck"),
+    path("sign-in/", account.sign_in, name="portal-sign-in"),
+    path("sign-in/code/", account.sign_in_code, name="portal-sign-in-code"),
+    path("sign-out/", account.sign_out, name="portal-sign-out"),
+    path("me/", account.me, name="portal-me"),
 ]

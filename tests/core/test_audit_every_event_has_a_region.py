@@ -35,6 +35,7 @@ from huimin.registry.bulk.export import registry_export
 from huimin.registry.bulk.services import registry_generate, registry_import_run
 from huimin.registry.models import AssetKind, IncomeType, Relation
 from tests.casework.every_event import write_every_casework_event
+from tests.citizens.every_event import write_every_citizen_event
 from tests.conftest import PASSWORD, VILLAGE_A, VILLAGE_B, make_user
 from tests.registry.factories import household_facts, make_household, member, person_facts
 from tests.registry.test_import_dry_run import csv_file, head, person
@@ -196,6 +197,7 @@ def every_kind_of_event(
             parameter_proposal_reject(actor=checker, proposal_id=proposal.pk, reason="文号有误")
     # Casework: every step of a case, its decision, letter, entitlement and appeal.
     write_every_casework_event(caseworker_a)
+    write_every_citizen_event(caseworker_a)
     # Staff and system: users, tokens, jobs, regions, key rotation.
     make_user("approver_x", roles.APPROVER, ["532901"])  # by the system (no actor)
     from huimin.core.services import user_create

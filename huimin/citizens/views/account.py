@@ -1,0 +1,73 @@
+"""Signing in with a mobile number and a code; the citizen's own page."""
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from huimin.casework.models import Step
+from huimin.citizens.access import SESSION_KEY, applications_for, citizen_required
+from huimin.citizens.forms import CodeForm, PhoneForm
+from huimin.citizens.services import citizen_sign_in, sign_in_code_send
+from huimin.citizens.status import step_words
+from huimin.core.errors import HuiminError
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    """Step one: the number; a code is sent to it."""
+    form = PhoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sign_in_code_send(phone=form.cleaned_data["phone"], request=request)
+        except HuiminError as error:
+            form.add_error("phone" if error.field == "phone" else None, error.message)
+        else:
+            request.session["huimin_citizen_phone"] = form.cleaned_data["phone"]
+            return redirect("portal-sign-in-code")
+    return render(request, "citizens/sign_in.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_code(request: HttpRequest) -> HttpResponse:
+    """Step two: the code received."""
+    phone = request.session.get("huimin_citizen_phone")
+    if not phone:
+        return redirect("portal-sign-in")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = citizen_sign_in(phone=phone, code=form.cleaned_data["code"], request=request)
+        except HuiminError as error:
+            form.add_error("code", error.message)
+        else:
+            request.session.cycle_key()  # a new session id for the signed-in citizen
+            request.session.pop("huimin_citizen_phone", None)
+            request.session[SESSION_KEY] = account.pk
+            return redirect("portal-me")
+    return render(request, "citizens/sign_in_code.html", {"form": form})
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    request.session.pop(SESSION_KEY, None)
+    request.session.cycle_key()
+    messages.success(request, _("You have signed out."))
+    return redirect("portal-home")
+
+
+@citizen_required
+def me(request: HttpRequest) -> HttpResponse:
+    """The citizen's page: their applications, each step in plain words with its due date."""
+    account = request.citizen  # type: ignore[attr-defined]
+    steps = Prefetch("steps", queryset=Step.objects.order_by("position"))
+    applications = list(
+        applications_for(account)
+        .select_related("applicant")
+        .prefetch_related(steps)
+        .order_by("-created_at", "-pk")
+    )
+    rows = [(application, step_words(application)) for application in applications]
+    return render(request, "citizens/me.html", {"account": account, "rows": rows})

@@ -1,0 +1,20 @@
+"""Every kind of event the citizens app writes, for tests/core/test_audit_every_event_has_a_region.py."""
+
+from django.test import TestCase
+
+from huimin.citizens import services
+from huimin.core.models import User
+from tests.citizens.helpers import last_code_to
+from tests.registry.factories import make_household
+
+PHONE = "13800009999"
+
+
+def write_every_citizen_event(caseworker: User) -> None:
+    household = make_household(caseworker, head="赵六", others=())
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.sign_in_code_send(phone=PHONE)  # citizen.code_send
+    services.citizen_sign_in(phone=PHONE, code=last_code_to(PHONE))  # citizen.sign_in
+    services.citizen_account_link(  # citizen.link
+        actor=caseworker, phone=PHONE, id_number=household.members.get().id_number
+    )
