@@ -234,6 +234,7 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "portal/sign-in/code/": NoRecords("the citizen's sign-in form"),
     "portal/sign-out/": NoRecords("signs a citizen out"),
     "portal/me/": NoRecords("the signed-in citizen's own page"),
+    "portal/apply/": NoRecords("the signed-in citizen applies for their own household"),
     "citizens/accounts/link/": NoRecords("a form; linking within one's area: tests/citizens"),
     "api/v1/openapi.json": NoRecords("the API's schema"),
     "api/v1/docs": NoRecords("the API's documentation page"),

@@ -175,3 +175,37 @@ class LinkForm(forms.Form):
     id_number = forms.CharField(
         label=_("Identity number, typed from the identity card you have seen"), max_length=18
     )
+
+
+class ApplyForm(forms.Form):
+    program = forms.ChoiceField(
+        label=_("The help you apply for"),
+        choices=[
+            ("dibao", _("Minimum living allowance")),
+            ("tekun", _("Support for the extremely poor")),
+            ("temporary", _("Temporary assistance")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    statement = forms.CharField(
+        label=_("Why you apply: your situation in a few words"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    expense = YuanField(
+        label=_("For temporary assistance: the expense you cannot pay (yuan)"), required=False
+    )
+    document = forms.FileField(
+        label=_("A document (photo or PDF, at most 10 MB): income proof, medical bill…"),
+        required=False,
+    )
+    document_kind = forms.ChoiceField(
+        label=_("What the document is"),
+        choices=[
+            ("income", _("Proof of income")),
+            ("medical", _("Medical bill")),
+            ("identity", _("Identity document")),
+            ("other", _("Other")),
+        ],
+        required=False,
+    )

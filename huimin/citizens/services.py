@@ -4,7 +4,9 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -12,6 +14,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from huimin.casework.models import Application, Channel
+from huimin.casework.services import application_create, document_attach
 from huimin.citizens.models import CitizenAccount, SignInCode
 from huimin.citizens.sms import send_sms
 from huimin.core.access import covers
@@ -182,3 +186,74 @@ def citizen_account_link(
         request=request,
     )
     return account
+
+
+ONLINE_PROGRAMS = ("dibao", "tekun", "temporary")
+
+
+@transaction.atomic
+def citizen_application_submit(
+    *,
+    account: CitizenAccount,
+    program: str,
+    statement: str,
+    expense_fen: int = 0,
+    documents: Sequence[tuple[str, str, bytes]] = (),
+    request: HttpRequest | None = None,
+) -> Application:
+    """A confirmed resident applies online: the application is taken through casework's own
+    `application_create` (channel "online", first step opened with its due date) and lands in
+    the area's worklist; documents go through `document_attach` (checked, encrypted at rest).
+
+    Casework records a member of staff as the taker: the clerk who confirmed the resident's
+    identity at the window (`linked_by`). The citizen's own event, `citizen.apply`, says that
+    the resident submitted it online.
+    """
+    account = CitizenAccount.objects.select_for_update().get(pk=account.pk)
+    household, person = account.household, account.person
+    if household is None or person is None or account.linked_by is None:
+        raise NotAllowed(
+            _("Your account is not confirmed yet: bring your identity card to the township once.")
+        )
+    if program not in ONLINE_PROGRAMS:
+        raise ValidationFailed(_("Choose the help you apply for."), field="program")
+    receiver = account.linked_by
+    if not receiver.is_active or not covers(receiver, household.region_code):
+        raise NotAllowed(
+            _("The township cannot receive online applications for you now: please visit it.")
+        )
+    statement = statement.strip()
+    if not statement:
+        raise ValidationFailed(_("Tell us in a few words why you apply."), field="statement")
+    facts: dict[str, Any] = {}
+    if program == "temporary":
+        facts = {"emergency_kind": "expenditure", "emergency_expense_fen": expense_fen}
+    application = application_create(
+        actor=receiver,
+        household=household,
+        applicant=person,
+        program=program,
+        channel=Channel.ONLINE,
+        statement=statement,
+        request=request,
+        **facts,
+    )
+    for kind, file_name, data in documents:
+        document_attach(
+            actor=receiver,
+            application=application,
+            kind=kind,
+            file_name=file_name,
+            data=data,
+            request=request,
+        )
+    audit_record(
+        actor=None,
+        action="citizen.apply",
+        object_type="casework.application",
+        object_id=application.pk,
+        region_code=application.region_code,
+        changes={"account": account.pk, "program": program, "documents": len(documents)},
+        request=request,
+    )
+    return application

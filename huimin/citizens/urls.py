@@ -10,4 +10,5 @@ urlpatterns = [
     path("sign-in/code/", account.sign_in_code, name="portal-sign-in-code"),
     path("sign-out/", account.sign_out, name="portal-sign-out"),
     path("me/", account.me, name="portal-me"),
+    path("apply/", account.apply, name="portal-apply"),
 ]

@@ -3,7 +3,9 @@
 from django.test import TestCase
 
 from huimin.citizens import services
+from huimin.citizens.models import CitizenAccount
 from huimin.core.models import User
+from huimin.core.pii import blind_index
 from tests.citizens.helpers import last_code_to
 from tests.registry.factories import make_household
 
@@ -17,4 +19,8 @@ def write_every_citizen_event(caseworker: User) -> None:
     services.citizen_sign_in(phone=PHONE, code=last_code_to(PHONE))  # citizen.sign_in
     services.citizen_account_link(  # citizen.link
         actor=caseworker, phone=PHONE, id_number=household.members.get().id_number
+    )
+    account = CitizenAccount.objects.get(phone_index=blind_index(PHONE))
+    services.citizen_application_submit(  # citizen.apply
+        account=account, program="tekun", statement="无依无靠"
     )

@@ -9,8 +9,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from huimin.casework.models import Step
 from huimin.citizens.access import SESSION_KEY, applications_for, citizen_required
-from huimin.citizens.forms import CodeForm, PhoneForm
-from huimin.citizens.services import citizen_sign_in, sign_in_code_send
+from huimin.citizens.forms import ApplyForm, CodeForm, PhoneForm
+from huimin.citizens.services import (
+    citizen_application_submit,
+    citizen_sign_in,
+    sign_in_code_send,
+)
 from huimin.citizens.status import step_words
 from huimin.core.errors import HuiminError
 
@@ -71,3 +75,34 @@ def me(request: HttpRequest) -> HttpResponse:
     )
     rows = [(application, step_words(application)) for application in applications]
     return render(request, "citizens/me.html", {"account": account, "rows": rows})
+
+
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest) -> HttpResponse:
+    """Apply online: the program, the situation, a document; it goes to the township's worklist."""
+    account = request.citizen  # type: ignore[attr-defined]
+    form = ApplyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data.get("document")
+        documents = []
+        if upload is not None:
+            documents.append((data.get("document_kind") or "other", upload.name, upload.read()))
+        try:
+            citizen_application_submit(
+                account=account,
+                program=data["program"],
+                statement=data["statement"],
+                expense_fen=data.get("expense") or 0,
+                documents=documents,
+                request=request,
+            )
+        except HuiminError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request, _("Your application has been sent to the township. It is listed below.")
+            )
+            return redirect("portal-me")
+    return render(request, "citizens/apply.html", {"form": form, "account": account})
