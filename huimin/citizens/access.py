@@ -9,12 +9,15 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from huimin.casework.models import Application
-from huimin.citizens.models import CitizenAccount
+from huimin.citizens.models import CitizenAccount, Request
+from huimin.core.access import region_filter
+from huimin.core.models import User
 
 SESSION_KEY = "huimin_citizen_account"
 
@@ -55,3 +58,27 @@ def get_application_for(account: CitizenAccount, application_id: int) -> Applica
     if application is None:
         raise Http404
     return application
+
+
+def requests_for_citizen(account: CitizenAccount) -> "QuerySet[Request]":
+    return Request.objects.filter(account=account)
+
+
+def get_request_for_citizen(account: CitizenAccount, request_id: int) -> Request:
+    found = requests_for_citizen(account).filter(pk=request_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def requests_for_staff(user: User | AnonymousUser) -> "QuerySet[Request]":
+    """The requests routed to the user's jurisdiction (a county's include those about its
+    caseworkers; a township's do not)."""
+    return Request.objects.filter(region_filter(user))
+
+
+def get_request_for_staff(user: User | AnonymousUser, request_id: int) -> Request:
+    found = requests_for_staff(user).filter(pk=request_id).first()
+    if found is None:
+        raise Http404
+    return found

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from huimin.citizens.models import RequestChannel, RequestKind
 from huimin.citizens.precheck import MAX_MEMBERS, Answers, Member
 from huimin.core.errors import ValidationFailed
 from huimin.core.models import Region
@@ -208,4 +209,72 @@ class ApplyForm(forms.Form):
             ("other", _("Other")),
         ],
         required=False,
+    )
+
+
+def township_choices(lang: str) -> list[tuple[str, str]]:
+    towns = Region.objects.filter(level="township").select_related("parent").order_by("code")
+    return [
+        (t.code, f"{t.parent.name_for(lang) if t.parent else ''} {t.name_for(lang)}") for t in towns
+    ]
+
+
+class RequestForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What it is"), choices=RequestKind.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("Tell us what it is about"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    township = forms.ChoiceField(label=_("The township or street it concerns"))
+    concerns_caseworker = forms.BooleanField(
+        label=_("It is about the township's caseworker (the county then handles it)"),
+        required=False,
+    )
+    anonymous = forms.BooleanField(
+        label=_("Report anonymously: nothing about you is kept, and you get no answer"),
+        required=False,
+    )
+    contact_phone = forms.CharField(
+        label=_("Mobile number for the answer (optional)"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "type": "tel"}),
+    )
+
+    def __init__(self, *args: Any, lang: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["township"].choices = township_choices(lang)  # type: ignore[attr-defined]
+
+
+class StaffRequestForm(RequestForm):
+    channel = forms.ChoiceField(
+        label=_("How it came in"),
+        choices=[c for c in RequestChannel.choices if c[0] != RequestChannel.ONLINE],
+    )
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(
+        label=_("Answer or note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    close = forms.BooleanField(
+        label=_("This answers it: close the request and tell the resident"), required=False
+    )
+
+
+class RatingForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("How well was it handled? (5 is best)"),
+        choices=[(str(n), str(n)) for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("A comment (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

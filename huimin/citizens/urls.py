@@ -1,6 +1,6 @@
 from django.urls import path
 
-from huimin.citizens.views import account, public
+from huimin.citizens.views import account, public, requests
 
 urlpatterns = [
     path("", public.portal_home, name="portal-home"),
@@ -11,4 +11,7 @@ urlpatterns = [
     path("sign-out/", account.sign_out, name="portal-sign-out"),
     path("me/", account.me, name="portal-me"),
     path("apply/", account.apply, name="portal-apply"),
+    path("requests/new/", requests.request_new, name="portal-request-new"),
+    path("requests/", requests.my_requests, name="portal-requests"),
+    path("requests/<int:request_id>/rate/", requests.request_rate_view, name="portal-request-rate"),
 ]
