@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from huimin.casework.assessment import application_explain
@@ -53,10 +53,12 @@ def worklist(user: User | AnonymousUser, *, kind: str = "") -> Worklist:
     steps = open_steps(user)
     by_kind = dict(steps.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
     counts = {k: by_kind[k] for k in StepKind.values if k in by_kind}
-    overdue = steps.filter(due_date__lt=today).count()
-    due_soon = steps.filter(
-        due_date__gte=today, due_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS)
-    ).count()
+    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    timing = steps.aggregate(
+        overdue=Count("id", filter=Q(due_date__lt=today)),
+        due_soon=Count("id", filter=Q(due_date__gte=today, due_date__lte=soon)),
+    )
+    overdue, due_soon = timing["overdue"], timing["due_soon"]
     if kind:
         steps = steps.filter(kind=kind)
     shown = list(
