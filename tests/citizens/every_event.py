@@ -1,5 +1,7 @@
 """Every kind of event the citizens app writes, for tests/core/test_audit_every_event_has_a_region.py."""
 
+from datetime import timedelta
+
 from django.test import TestCase
 
 from huimin.citizens import services
@@ -23,4 +25,13 @@ def write_every_citizen_event(caseworker: User) -> None:
     account = CitizenAccount.objects.get(phone_index=blind_index(PHONE))
     services.citizen_application_submit(  # citizen.apply
         account=account, program="tekun", statement="无依无靠"
+    )
+    filed = services.request_file(  # citizen.request_file
+        kind="complaint", text="等太久", region_code=household.region_code, account=account
+    )
+    services.request_answer(actor=caseworker, filed=filed, text="已办", close=True)  # answer
+    services.request_rate(account=account, filed=filed, rating=5)  # citizen.request_rate
+    late = services.request_file(kind="help", text="求助", region_code=household.region_code)
+    services.requests_escalate_overdue(  # citizen.request_escalate
+        today=late.due_date + timedelta(days=1)
     )
