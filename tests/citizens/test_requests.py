@@ -184,3 +184,12 @@ def test_staff_record_a_hotline_ticket(regions, caseworker_a):
     assert filed.channel == "hotline" and filed.filed_by == caseworker_a
     with pytest.raises(NotAllowed):
         services.request_file(kind="help", text="x", region_code=TOWNSHIP_A, channel="call")
+
+
+def test_open_requests_are_listed_in_the_staff_worklist(regions, caseworker_a, caseworker_b):
+    services.request_file(kind="help", text="家里断粮了", region_code=TOWNSHIP_A)
+    services.request_file(kind="help", text="乙县的事", region_code="532922100")
+    staff = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    staff.force_login(caseworker_a)
+    page = staff.get("/casework/").content.decode()
+    assert "家里断粮了" in page and "乙县的事" not in page
