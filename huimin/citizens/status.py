@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from huimin.casework.models import Application, StepStatus
 
@@ -22,10 +23,10 @@ PLAIN_STEPS: dict[str, Promise] = {
 }
 
 STATE_WORDS: dict[str, Promise] = {
-    StepStatus.WAITING: _("later"),
-    StepStatus.OPEN: _("now"),
-    StepStatus.DONE: _("done"),
-    StepStatus.CANCELLED: _("not needed"),
+    StepStatus.WAITING: pgettext_lazy("step of an application", "later"),
+    StepStatus.OPEN: pgettext_lazy("step of an application", "now"),
+    StepStatus.DONE: pgettext_lazy("step of an application", "done"),
+    StepStatus.CANCELLED: pgettext_lazy("step of an application", "not needed"),
 }
 
 
