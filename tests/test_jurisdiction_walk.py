@@ -238,6 +238,7 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "portal/sign-out/": NoRecords("signs a citizen out"),
     "portal/me/": NoRecords("the signed-in citizen's own page"),
     "portal/apply/": NoRecords("the signed-in citizen applies for their own household"),
+    "portal/applications/<int:application_id>/letter/": NoRecords("a citizen's own letter"),
     "portal/requests/new/": NoRecords("a form to file a request"),
     "portal/requests/": NoRecords("the signed-in citizen's own requests"),
     "portal/requests/<int:request_id>/rate/": NoRecords("the citizen who filed it rates it"),

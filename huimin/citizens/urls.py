@@ -11,6 +11,11 @@ urlpatterns = [
     path("sign-out/", account.sign_out, name="portal-sign-out"),
     path("me/", account.me, name="portal-me"),
     path("apply/", account.apply, name="portal-apply"),
+    path(
+        "applications/<int:application_id>/letter/",
+        account.decision_letter,
+        name="portal-letter",
+    ),
     path("requests/new/", requests.request_new, name="portal-request-new"),
     path("requests/", requests.my_requests, name="portal-requests"),
     path("requests/<int:request_id>/rate/", requests.request_rate_view, name="portal-request-rate"),

@@ -2,13 +2,21 @@
 
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from huimin.casework.models import Step
-from huimin.citizens.access import SESSION_KEY, applications_for, citizen_required
+from huimin.casework import services as casework_services
+from huimin.casework.assessment import letter_text
+from huimin.casework.models import Entitlement, Step
+from huimin.citizens.access import (
+    SESSION_KEY,
+    applications_for,
+    citizen_required,
+    get_application_for,
+)
 from huimin.citizens.forms import ApplyForm, CodeForm, PhoneForm
 from huimin.citizens.services import (
     citizen_application_submit,
@@ -16,6 +24,7 @@ from huimin.citizens.services import (
     sign_in_code_send,
 )
 from huimin.citizens.status import step_words
+from huimin.core.documents import pdf_response, render_pdf
 from huimin.core.errors import HuiminError
 
 
@@ -73,8 +82,15 @@ def me(request: HttpRequest) -> HttpResponse:
         .prefetch_related(steps)
         .order_by("-created_at", "-pk")
     )
-    rows = [(application, step_words(application)) for application in applications]
-    return render(request, "citizens/me.html", {"account": account, "rows": rows})
+    decided = set(casework_services.current_decision(a) is not None and a.pk for a in applications)
+    rows = [(a, step_words(a), a.pk in decided) for a in applications]
+    entitlements = (
+        Entitlement.objects.filter(household_id=account.household_id).order_by("program")
+        if account.household_id
+        else Entitlement.objects.none()
+    )
+    context = {"account": account, "rows": rows, "entitlements": entitlements}
+    return render(request, "citizens/me.html", context)
 
 
 @citizen_required
@@ -106,3 +122,23 @@ def apply(request: HttpRequest) -> HttpResponse:
             )
             return redirect("portal-me")
     return render(request, "citizens/apply.html", {"form": form, "account": account})
+
+
+@citizen_required
+@require_GET
+def decision_letter(request: HttpRequest, application_id: int) -> HttpResponse:
+    """The decision letter of one of the citizen's own applications, as a PDF to keep."""
+    account = request.citizen  # type: ignore[attr-defined]
+    application = get_application_for(account, application_id)
+    decision = casework_services.current_decision(application)
+    if decision is None or not decision.letter_number:
+        raise Http404
+    lang = "en" if (get_language() or "").startswith("en") else "zh"
+    context = {
+        "application": application,
+        "decision": decision,
+        "lang": lang,
+        "paragraphs": letter_text(decision, lang).split("\n"),
+    }
+    pdf = render_pdf("casework/letter.html", context, lang="en" if lang == "en" else "zh-hans")
+    return pdf_response(pdf, f"{decision.letter_number}.pdf")
