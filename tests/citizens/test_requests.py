@@ -193,3 +193,13 @@ def test_open_requests_are_listed_in_the_staff_worklist(regions, caseworker_a, c
     staff.force_login(caseworker_a)
     page = staff.get("/casework/").content.decode()
     assert "家里断粮了" in page and "乙县的事" not in page
+
+
+def test_the_staff_list_has_fixed_queries(regions, caseworker_a, django_assert_max_num_queries):
+    for n in range(12):
+        services.request_file(kind="question", text=f"问题{n}", region_code=TOWNSHIP_A)
+    staff = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    staff.force_login(caseworker_a)
+    with django_assert_max_num_queries(6):
+        page = staff.get("/citizens/requests/").content.decode()
+    assert "问题11" in page
