@@ -4,6 +4,7 @@ ever applies to a citizen's session."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from huimin.core.pii import BlindIndexField, EncryptedTextField, mask_phone
 
@@ -76,7 +77,7 @@ class RequestKind(models.TextChoices):
 
 
 class RequestChannel(models.TextChoices):
-    ONLINE = "online", _("Online")
+    ONLINE = "online", pgettext_lazy("request channel", "Online")
     VISIT = "visit", _("In person")
     CALL = "call", _("By telephone")
     HOTLINE = "hotline", _("12345 hotline")

@@ -123,3 +123,27 @@ def test_it_takes_a_complaint_on_a_phone(live_server, phone_page, regions, setti
 def test_axe_finds_no_serious_violation_on_the_forms(live_server, phone_page, regions, path):
     phone_page.goto(f"{live_server.url}{path}")
     assert serious_violations(phone_page) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_guide_and_the_staff_request_page_look_right(
+    live_server, phone_page, browser, regions, caseworker_a
+):
+    from huimin.citizens.services import request_file
+    from tests.conftest import PASSWORD
+
+    phone_page.goto(f"{live_server.url}/portal/guide/?program=dibao&county=532901")
+    assert "元" in phone_page.locator("dl.facts").inner_text()
+    phone_page.screenshot(path=SCREENSHOTS / "portal-guide-360.png", full_page=True)
+    filed = request_file(kind="complaint", text="窗口人员态度不好", region_code="532901001")
+    context = browser.new_context(viewport={"width": 390, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.locator("#id_username").fill("caseworker_a")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("button[type=submit], form button").last.click()
+    page.goto(f"{live_server.url}/citizens/requests/{filed.pk}/")
+    assert "窗口人员态度不好" in page.locator("main").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=SCREENSHOTS / "staff-request-390.png", full_page=True)
+    context.close()
