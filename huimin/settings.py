@@ -52,6 +52,8 @@ HUIMIN_DATA_KEYS_OLD = env_list("HUIMIN_DATA_KEYS_OLD", [])
 HUIMIN_AUDIT_KEY = env_str("HUIMIN_AUDIT_KEY", _DEMO_AUDIT_KEY if _WELL_KNOWN else None)
 if len(HUIMIN_AUDIT_KEY) < 32:
     raise ImproperSetting("HUIMIN_AUDIT_KEY", "must be at least 32 characters")
+# The SMS gateway adapter for citizens (huimin/citizens/sms.py): a dotted path to a backend.
+HUIMIN_SMS_BACKEND = env_str("HUIMIN_SMS_BACKEND", "huimin.citizens.sms.FileBackend")
 HUIMIN_AUDIT_CHECKPOINT = Path(
     env_str("HUIMIN_AUDIT_CHECKPOINT", str(VAR_DIR / "audit-checkpoint.json"))
 )
@@ -67,6 +69,7 @@ INSTALLED_APPS = [
     "huimin.simulation",
     "huimin.casework",
     "huimin.payments",
+    "huimin.citizens",
     "huimin.api",
     "huimin.core.admin_apps.HuiminAdminConfig",
     "django.contrib.auth",

@@ -10,6 +10,8 @@ urlpatterns = [
     path("simulation/", include("huimin.simulation.urls")),
     path("casework/", include("huimin.casework.urls")),
     path("payments/", include("huimin.payments.urls")),
+    path("portal/", include("huimin.citizens.urls")),
+    path("citizens/", include("huimin.citizens.staff_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

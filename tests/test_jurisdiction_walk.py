@@ -32,6 +32,7 @@ from huimin.core.services import api_token_create, job_create, user_create
 from huimin.registry.bulk import storage
 from huimin.registry.bulk.views import IMPORT_KIND
 from tests.casework import samples as casework_samples
+from tests.citizens import samples as citizens_samples
 from tests.conftest import VILLAGE_B
 from tests.payments import samples as payments_samples
 from tests.registry import samples as registry_samples
@@ -40,6 +41,7 @@ MARKER = "乙县专用标记"  # appears in every record made for the other coun
 SKIPPED_PREFIXES = ("admin/", "i18n/", "static/")
 API_PREFIX = "api/"
 OTHER_VILLAGE_NAME = "测试村丙"  # the other county's village (tests/conftest.py)
+OTHER_TOWNSHIP_NAME = "苍山西镇"  # its township
 
 
 def parameter_proposal(other: User) -> int:
@@ -125,6 +127,7 @@ SAMPLES: dict[str, Callable[[User], object]] = {
     "income_id": lambda other: registry_samples.income(other, MARKER).pk,
     "asset_id": lambda other: registry_samples.asset(other, MARKER).pk,
     "proposal_id": parameter_proposal,
+    "request_id": lambda other: citizens_samples.request(other, MARKER).pk,
     "user_id": lambda other: (
         user_create(
             actor=None, username="marked", password="x", full_name=MARKER, region_codes=["532922"]
@@ -269,6 +272,24 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "payments/exceptions/<int:exception_id>/": ACTION,
     "payments/lines/<int:line_id>/follow-up/": ACTION,
     "payments/lines/<int:line_id>/cash/": ACTION,
+    "portal/": NoRecords("the residents' public home page"),
+    "portal/guide/": NoRecords("a program's public guide"),
+    "portal/check/": NoRecords("a questionnaire: nothing stored, nobody's records"),
+    # A citizen's pages: a staff session is no citizen's; tests/citizens walks them with two.
+    "portal/sign-in/": NoRecords("the citizen's sign-in form"),
+    "portal/sign-in/code/": NoRecords("the citizen's sign-in form"),
+    "portal/sign-out/": NoRecords("signs a citizen out"),
+    "portal/me/": NoRecords("the signed-in citizen's own page"),
+    "portal/apply/": NoRecords("the signed-in citizen applies for their own household"),
+    "portal/applications/<int:application_id>/letter/": NoRecords("a citizen's own letter"),
+    "portal/requests/new/": NoRecords("a form to file a request"),
+    "portal/requests/": NoRecords("the signed-in citizen's own requests"),
+    "portal/requests/<int:request_id>/rate/": NoRecords("the citizen who filed it rates it"),
+    "citizens/requests/": Visit(),  # the open requests of my area
+    "citizens/requests/new/": NoRecords("a form to record a visit, a call or a hotline ticket"),
+    "citizens/requests/report/": Visit(shows=OTHER_TOWNSHIP_NAME),  # per township and month
+    "citizens/requests/<int:request_id>/": Visit(),
+    "citizens/accounts/link/": NoRecords("a form; linking within one's area: tests/citizens"),
     "api/v1/openapi.json": NoRecords("the API's schema"),
     "api/v1/docs": NoRecords("the API's documentation page"),
     "api/v1/": NoRecords("the API's index"),

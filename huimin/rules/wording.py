@@ -369,6 +369,11 @@ PARAMETER_NAMES_ZH: dict[str, str] = {
     "temporary.cap_multiple": "临时救助上限（城市低保月标准的倍数）",
     "temporary.rounding": "临时救助金取整方式",
     "temporary.township_multiple": "乡镇可审批的临时救助额度（城市低保月标准的倍数）",
+    "requests.question_days": "群众咨询的答复时限",
+    "requests.complaint_days": "群众投诉的办理时限",
+    "requests.change_days": "群众反映情况变化的处理时限",
+    "requests.report_days": "举报骗保、优亲厚友的核查时限",
+    "requests.help_days": "群众求助的答复时限",
 }
 
 

@@ -35,6 +35,7 @@ from huimin.registry.bulk.export import registry_export
 from huimin.registry.bulk.services import registry_generate, registry_import_run
 from huimin.registry.models import AssetKind, IncomeType, Relation
 from tests.casework.every_event import write_every_casework_event
+from tests.citizens.every_event import write_every_citizen_event
 from tests.conftest import PASSWORD, VILLAGE_A, VILLAGE_B, make_user
 from tests.payments.every_event import write_every_payments_event
 from tests.registry.factories import household_facts, make_household, member, person_facts
@@ -219,6 +220,7 @@ def every_kind_of_event(
     write_every_casework_event(caseworker_a)
     # Payments: a payroll from allocation to reconciliation, with an exception, a return, cash.
     write_every_payments_event(caseworker_a)
+    write_every_citizen_event(caseworker_a)
     # Staff and system: users, tokens, jobs, regions, key rotation.
     make_user("approver_x", roles.APPROVER, ["532901"])  # by the system (no actor)
     from huimin.core.services import user_create

@@ -1,0 +1,158 @@
+"""A citizen's account and sign-in codes: separate from staff users, so no staff permission
+ever applies to a citizen's session."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from huimin.core.pii import BlindIndexField, EncryptedTextField, mask_phone
+
+
+class CitizenAccount(models.Model):
+    """A mobile number that signed in with a code. It reaches a household's records only once a
+    clerk has checked the person's identity card at the township window (`citizen_account_link`)."""
+
+    phone = EncryptedTextField(_("mobile number"))
+    phone_index = BlindIndexField(source="phone")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_sign_in_at = models.DateTimeField(null=True, blank=True)
+    # Set by the real-name check at the window; until then the account sees only itself.
+    person = models.ForeignKey(
+        "registry.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    household = models.ForeignKey(
+        "registry.Household", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    linked_at = models.DateTimeField(null=True, blank=True)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["phone_index"], name="citizen_phone_unique"),
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=True, household__isnull=True)
+                | models.Q(person__isnull=False, household__isnull=False),
+                name="citizen_linked_to_person_and_household",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def is_linked(self) -> bool:
+        return self.household_id is not None
+
+
+class SignInCode(models.Model):
+    """A one-time code sent by SMS: only its keyed hash is kept; it expires and is used once."""
+
+    phone_index = models.CharField(max_length=32)
+    code_hash = models.CharField(max_length=64)
+    address = models.CharField(max_length=45, blank=True, default="")  # who asked for it
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["phone_index", "created_at"], name="signin_code_phone_idx"),
+            models.Index(fields=["address", "created_at"], name="signin_code_address_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"code {self.pk} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class RequestKind(models.TextChoices):
+    QUESTION = "question", _("A question")
+    COMPLAINT = "complaint", _("A complaint about the service")
+    CHANGE = "change", _("A change in my circumstances")
+    REPORT = "report", _("A report of fraud or favouritism")
+    HELP = "help", _("A request for help")
+
+
+class RequestChannel(models.TextChoices):
+    ONLINE = "online", pgettext_lazy("request channel", "Online")
+    VISIT = "visit", _("In person")
+    CALL = "call", _("By telephone")
+    HOTLINE = "hotline", _("12345 hotline")
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", _("Being handled")
+    CLOSED = "closed", _("Answered")
+
+
+class Request(models.Model):
+    """A resident's question, complaint, report or request for help (诉求).
+
+    An anonymous report keeps nothing that identifies the reporter: no account, no phone, no
+    network address (database constraint; its audit event has no address either)."""
+
+    kind = models.CharField(_("kind"), max_length=12, choices=RequestKind.choices)
+    channel = models.CharField(_("received"), max_length=12, choices=RequestChannel.choices)
+    text = models.TextField(_("what it is about"))
+    anonymous = models.BooleanField(_("anonymous"), default=False)
+    account = models.ForeignKey(
+        CitizenAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="requests"
+    )
+    contact_phone = EncryptedTextField(_("phone for the answer"), blank=True, default="")
+    # Where it is handled: the township (or village) it concerns, or the county when it
+    # concerns the caseworker; staff see it through their jurisdiction.
+    region_code = models.CharField(max_length=12)
+    concerns_caseworker = models.BooleanField(_("about the caseworker"), default=False)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    filed_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    due_date = models.DateField()
+    due_provisional = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=8, choices=RequestStatus.choices, default=RequestStatus.OPEN
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    answered_in_time = models.BooleanField(null=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_comment = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(anonymous=False)
+                | models.Q(account__isnull=True, contact_phone=""),
+                name="request_anonymous_keeps_no_identity",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="request_rating_1_to_5",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_date"], name="request_status_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}"
+
+
+class RequestAnswer(models.Model):
+    """One answer or note on a request, kept whole: the record of how it was handled."""
+
+    request = models.ForeignKey(Request, on_delete=models.PROTECT, related_name="answers")
+    text = models.TextField()
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(auto_now_add=True)
+    closes = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["answered_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"answer {self.pk} to {self.request_id}"
