@@ -141,6 +141,7 @@ SAMPLES: dict[str, Callable[[User], object]] = {
             "objection_id",
             "entitlement_id",
             "review_id",
+            "change_id",
         )
     },
 }
@@ -255,6 +256,9 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "casework/entitlements/<int:entitlement_id>/": Visit(),
     "casework/entitlements/<int:entitlement_id>/review/": ACTION,
     "casework/reviews/<int:review_id>/": ACTION,
+    "casework/households/<int:household_id>/": Visit(),  # what the household receives
+    "casework/recipients/": Visit(),
+    "casework/changes/<int:change_id>/close/": ACTION,
     "api/v1/openapi.json": NoRecords("the API's schema"),
     "api/v1/docs": NoRecords("the API's documentation page"),
     "api/v1/": NoRecords("the API's index"),

@@ -398,6 +398,7 @@ class Entitlement(models.Model):
         max_length=14, choices=EntitlementStatus.choices, default=EntitlementStatus.ACTIVE
     )
     snapshot = models.JSONField()  # the facts and parameters the amount was decided on
+    suspended_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -460,3 +461,54 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"review {self.pk} of {self.entitlement_id}"
+
+
+class ChangeKind(models.TextChoices):
+    DEATH = "death", _("A death")
+    INCOME = "income", _("A new income")
+    MOVE_OUT = "move_out", _("Moved out of the area")
+    AGE = "age", _("Reached an age that counts")
+
+
+class ChangeStatus(models.TextChoices):
+    OPEN = "open", _("To look at")
+    DONE = "done", _("Dealt with")
+
+
+class CircumstanceChange(models.Model):
+    """A change the registry recorded in a household that receives something: what the rules
+    give now for each running entitlement, and a task for the caseworker until dealt with."""
+
+    kind = models.CharField(max_length=10, choices=ChangeKind.choices)
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    region_code = models.CharField(max_length=12, db_index=True)
+    occurred_on = models.DateField()
+    age = models.PositiveSmallIntegerField(null=True, blank=True)
+    # {entitlement id: {"was_fen", "eligible", "amount_fen", "suspended"}}
+    evaluation = models.JSONField(default=dict)
+    status = models.CharField(max_length=6, choices=ChangeStatus.choices, default="open")
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "age"],
+                condition=Q(kind="age"),
+                name="change_one_per_person_and_age",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="age") | Q(age__isnull=False), name="change_age_has_age"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.household_id} {self.occurred_on}"

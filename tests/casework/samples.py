@@ -94,6 +94,10 @@ def case(other: User, marker: str) -> dict[str, object]:
     services.letter_issue(actor=approver, application=application)
     entitlement = services.entitlement_create(actor=approver, application=application)
     review = services.review_propose(actor=other, entitlement=entitlement)
+    change = services.registry_changed(
+        actor=other, kind="income", household=household, on=timezone.localdate()
+    )
+    assert change is not None
     # and one still open, for the worklist
     waiting = registry_samples.household(other, marker)
     services.application_create(
@@ -112,6 +116,7 @@ def case(other: User, marker: str) -> dict[str, object]:
         "objection_id": objection.pk,
         "entitlement_id": entitlement.pk,
         "review_id": review.pk,
+        "change_id": change.pk,
     }
     other._casework_sample = made  # type: ignore[attr-defined]
     return made
