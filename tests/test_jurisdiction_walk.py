@@ -259,6 +259,8 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "casework/households/<int:household_id>/": Visit(),  # what the household receives
     "casework/recipients/": Visit(),
     "casework/changes/<int:change_id>/close/": ACTION,
+    "casework/relatives/": Visit(shows=None),  # the flagged applications of the area
+    "casework/applications/<int:application_id>/relative-review/": ACTION,
     "api/v1/openapi.json": NoRecords("the API's schema"),
     "api/v1/docs": NoRecords("the API's documentation page"),
     "api/v1/": NoRecords("the API's index"),

@@ -66,6 +66,15 @@ class Application(models.Model):
         _("days of transitional resettlement"), default=0
     )
     suspended_reason = models.CharField(_("reason for the suspension"), max_length=500, blank=True)
+    # Staff relatives (近亲属备案): set when taken, or when a relative is declared later.
+    relative_flag = models.CharField(max_length=14, blank=True, default="")
+    relative_staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    relative_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    relative_review_note = models.CharField(max_length=500, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -512,3 +521,28 @@ class CircumstanceChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.household_id} {self.occurred_on}"
+
+
+class RelativeFlag(models.TextChoices):
+    DECLARED = "declared", _("A declared relative of staff")
+    SAME_ADDRESS = "same_address", _("Lives at the address of a declared relative")
+
+
+class RelativeDeclaration(models.Model):
+    """A member of staff or a village cadre declares a close relative (近亲属备案)."""
+
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    relation = models.CharField(max_length=50)
+    region_code = models.CharField(max_length=12, db_index=True)  # the relative's village
+    declared_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-declared_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "person"], name="relative_declared_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} -> {self.person_id}"

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from huimin.casework.views import applications, decisions, notices, recipients, worklist
+from huimin.casework.views import (
+    applications,
+    decisions,
+    notices,
+    recipients,
+    relatives,
+    worklist,
+)
 
 app_name = "casework"
 
@@ -50,4 +57,10 @@ urlpatterns = [
     path("households/<int:household_id>/", recipients.household_benefits, name="household"),
     path("recipients/", recipients.recipients, name="recipients"),
     path("changes/<int:change_id>/close/", recipients.change_close, name="change-close"),
+    path("relatives/", relatives.relatives, name="relatives"),
+    path(
+        "applications/<int:application_id>/relative-review/",
+        relatives.relative_review,
+        name="relative-review",
+    ),
 ]

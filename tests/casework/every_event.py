@@ -75,6 +75,12 @@ def write_every_casework_event(caseworker: User) -> None:
     )
     assert change is not None
     services.change_close(actor=caseworker, change=change, note="已核实")
+    relative = make_household(caseworker, address="事件路1号")
+    services.relative_declare(
+        actor=caseworker, person=relative.members.get(relation="head"), relation="表弟"
+    )
+    flagged = cases.dibao_application(caseworker, relative)
+    services.relative_review_record(actor=approver, application=flagged, note="已复核")
     services.recipients_export_record(
         actor=caseworker, region_code="532901", filters={}, rows=1, request=None
     )

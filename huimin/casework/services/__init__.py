@@ -26,6 +26,7 @@ from huimin.casework.services.decisions import (
     preparers_of,
 )
 from huimin.casework.services.recipients import recipients_export_record
+from huimin.casework.services.relatives import relative_declare, relative_review_record
 from huimin.casework.services.reviews import RUNNING, review_decide, review_propose
 from huimin.casework.services.steps import (
     HOME_VISIT_ITEMS,
@@ -57,6 +58,8 @@ __all__ = [
     "change_close",
     "recipients_export_record",
     "registry_changed",
+    "relative_declare",
+    "relative_review_record",
     "application_create",
     "application_withdraw",
     "appraisal_record",
