@@ -142,6 +142,7 @@ SAMPLES: dict[str, Callable[[User], object]] = {
             "entitlement_id",
             "review_id",
             "change_id",
+            "candidate_id",
         )
     },
 }
@@ -260,6 +261,8 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "casework/recipients/": Visit(),
     "casework/changes/<int:change_id>/close/": ACTION,
     "casework/relatives/": Visit(shows=None),  # the flagged applications of the area
+    "casework/outreach/": Visit(shows=None),
+    "casework/outreach/<int:candidate_id>/": ACTION,
     "casework/applications/<int:application_id>/relative-review/": ACTION,
     "api/v1/openapi.json": NoRecords("the API's schema"),
     "api/v1/docs": NoRecords("the API's documentation page"),

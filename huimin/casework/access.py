@@ -10,6 +10,7 @@ from huimin.casework.models import (
     Finding,
     Notice,
     Objection,
+    OutreachCandidate,
     Review,
 )
 from huimin.core.access import get_object_for
@@ -69,3 +70,9 @@ def get_review_for(user: User | AnonymousUser, review_id: int) -> Review:
 
 def get_change_for(user: User | AnonymousUser, change_id: int) -> CircumstanceChange:
     return get_object_for(user, CircumstanceChange.objects.all(), pk=change_id)
+
+
+def get_outreach_for(user: User | AnonymousUser, candidate_id: int) -> OutreachCandidate:
+    return get_object_for(
+        user, OutreachCandidate.objects.select_related("household"), pk=candidate_id
+    )

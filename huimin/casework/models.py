@@ -546,3 +546,44 @@ class RelativeDeclaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff_id} -> {self.person_id}"
+
+
+class OutreachStatus(models.TextChoices):
+    OPEN = "open", _("Not yet contacted")
+    CONTACTED = "contacted", _("Contacted")
+    DECLINED = "declined", _("Declined")
+    NOT_ELIGIBLE = "not_eligible", _("Not eligible after all")
+    APPLIED = "applied", _("Application started")
+
+
+class OutreachCandidate(models.Model):
+    """政策找人: a household the rules say qualifies for a program it is not enrolled in."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    program = models.CharField(max_length=16, choices=Program.choices)
+    region_code = models.CharField(max_length=12, db_index=True)
+    found_on = models.DateField()
+    amount_fen = models.BigIntegerField(default=0)
+    reason = models.JSONField(default=dict)  # the explanation's computation and criteria
+    status = models.CharField(max_length=14, choices=OutreachStatus.choices, default="open")
+    note = models.CharField(max_length=500, blank=True)
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-amount_fen", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "program"],
+                condition=Q(status="open"),
+                name="outreach_one_open_per_household_and_program",
+            ),
+            models.CheckConstraint(condition=Q(amount_fen__gte=0), name="outreach_amount_ok"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program} {self.household_id}"

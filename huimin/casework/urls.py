@@ -4,6 +4,7 @@ from huimin.casework.views import (
     applications,
     decisions,
     notices,
+    outreach,
     recipients,
     relatives,
     worklist,
@@ -58,6 +59,8 @@ urlpatterns = [
     path("recipients/", recipients.recipients, name="recipients"),
     path("changes/<int:change_id>/close/", recipients.change_close, name="change-close"),
     path("relatives/", relatives.relatives, name="relatives"),
+    path("outreach/", outreach.outreach, name="outreach"),
+    path("outreach/<int:candidate_id>/", outreach.outreach_act, name="outreach-act"),
     path(
         "applications/<int:application_id>/relative-review/",
         relatives.relative_review,

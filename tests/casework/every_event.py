@@ -81,6 +81,10 @@ def write_every_casework_event(caseworker: User) -> None:
     )
     flagged = cases.dibao_application(caseworker, relative)
     services.relative_review_record(actor=approver, application=flagged, note="已复核")
+    make_household(caseworker, head="外联", address="外联路1号")
+    first, *rest = services.outreach_run(actor=caseworker)
+    services.outreach_mark(actor=caseworker, candidate=first, outcome="contacted")
+    services.outreach_apply(actor=caseworker, candidate=first)
     services.recipients_export_record(
         actor=caseworker, region_code="532901", filters={}, rows=1, request=None
     )

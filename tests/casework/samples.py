@@ -108,7 +108,10 @@ def case(other: User, marker: str) -> dict[str, object]:
         channel="village_helper",
         statement=marker,
     )
+    registry_samples.household(other, marker)  # one that appears to qualify, for outreach
+    candidate = services.outreach_run(actor=other)[0]
     made = {
+        "candidate_id": candidate.pk,
         "application_id": application.pk,
         "document_id": document.pk,
         "finding_id": finding.pk,

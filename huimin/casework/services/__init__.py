@@ -25,6 +25,7 @@ from huimin.casework.services.decisions import (
     letter_issue,
     preparers_of,
 )
+from huimin.casework.services.outreach import outreach_apply, outreach_mark, outreach_run
 from huimin.casework.services.recipients import recipients_export_record
 from huimin.casework.services.relatives import relative_declare, relative_review_record
 from huimin.casework.services.reviews import RUNNING, review_decide, review_propose
@@ -80,6 +81,9 @@ __all__ = [
     "notice_publish",
     "objection_answer",
     "objection_record",
+    "outreach_apply",
+    "outreach_mark",
+    "outreach_run",
     "preparers_of",
     "procedure_resume",
     "procedure_suspend",
