@@ -428,6 +428,7 @@ class ReviewProposal(models.TextChoices):
     CONTINUE = "continue", _("Continue as it is")
     ADJUST = "adjust", _("Adjust the amount")
     STOP = "stop", _("Stop")
+    GRADUAL_EXIT = "gradual_exit", _("Gradual exit: keep paying for some months, then stop")
 
 
 class ReviewStatus(models.TextChoices):
@@ -441,7 +442,7 @@ class Review(models.Model):
 
     entitlement = models.ForeignKey(Entitlement, on_delete=models.PROTECT, related_name="reviews")
     region_code = models.CharField(max_length=12, db_index=True)
-    proposal = models.CharField(max_length=10, choices=ReviewProposal.choices)
+    proposal = models.CharField(max_length=14, choices=ReviewProposal.choices)
     period = models.CharField(max_length=7)
     amount_fen = models.BigIntegerField(default=0)
     explanation = models.JSONField(default=dict)
