@@ -145,6 +145,8 @@ SAMPLES: dict[str, Callable[[User], object]] = {
             "objection_id",
             "entitlement_id",
             "review_id",
+            "change_id",
+            "candidate_id",
         )
     },
     **{
@@ -290,6 +292,13 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "citizens/requests/report/": Visit(shows=OTHER_TOWNSHIP_NAME),  # per township and month
     "citizens/requests/<int:request_id>/": Visit(),
     "citizens/accounts/link/": NoRecords("a form; linking within one's area: tests/citizens"),
+    "casework/households/<int:household_id>/": Visit(),  # what the household receives
+    "casework/recipients/": Visit(),
+    "casework/changes/<int:change_id>/close/": ACTION,
+    "casework/relatives/": Visit(shows=None),  # the flagged applications of the area
+    "casework/outreach/": Visit(shows=None),
+    "casework/outreach/<int:candidate_id>/": ACTION,
+    "casework/applications/<int:application_id>/relative-review/": ACTION,
     "api/v1/openapi.json": NoRecords("the API's schema"),
     "api/v1/docs": NoRecords("the API's documentation page"),
     "api/v1/": NoRecords("the API's index"),

@@ -4,11 +4,13 @@ from django.contrib.auth.models import AnonymousUser
 
 from huimin.casework.models import (
     Application,
+    CircumstanceChange,
     Document,
     Entitlement,
     Finding,
     Notice,
     Objection,
+    OutreachCandidate,
     Review,
 )
 from huimin.core.access import get_object_for
@@ -64,3 +66,13 @@ def get_entitlement_for(user: User | AnonymousUser, entitlement_id: int) -> Enti
 
 def get_review_for(user: User | AnonymousUser, review_id: int) -> Review:
     return get_object_for(user, Review.objects.select_related("entitlement"), pk=review_id)
+
+
+def get_change_for(user: User | AnonymousUser, change_id: int) -> CircumstanceChange:
+    return get_object_for(user, CircumstanceChange.objects.all(), pk=change_id)
+
+
+def get_outreach_for(user: User | AnonymousUser, candidate_id: int) -> OutreachCandidate:
+    return get_object_for(
+        user, OutreachCandidate.objects.select_related("household"), pk=candidate_id
+    )

@@ -66,6 +66,15 @@ class Application(models.Model):
         _("days of transitional resettlement"), default=0
     )
     suspended_reason = models.CharField(_("reason for the suspension"), max_length=500, blank=True)
+    # Staff relatives (近亲属备案): set when taken, or when a relative is declared later.
+    relative_flag = models.CharField(max_length=14, blank=True, default="")
+    relative_staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    relative_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    relative_review_note = models.CharField(max_length=500, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -398,6 +407,7 @@ class Entitlement(models.Model):
         max_length=14, choices=EntitlementStatus.choices, default=EntitlementStatus.ACTIVE
     )
     snapshot = models.JSONField()  # the facts and parameters the amount was decided on
+    suspended_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -418,6 +428,7 @@ class ReviewProposal(models.TextChoices):
     CONTINUE = "continue", _("Continue as it is")
     ADJUST = "adjust", _("Adjust the amount")
     STOP = "stop", _("Stop")
+    GRADUAL_EXIT = "gradual_exit", _("Gradual exit: keep paying for some months, then stop")
 
 
 class ReviewStatus(models.TextChoices):
@@ -431,7 +442,7 @@ class Review(models.Model):
 
     entitlement = models.ForeignKey(Entitlement, on_delete=models.PROTECT, related_name="reviews")
     region_code = models.CharField(max_length=12, db_index=True)
-    proposal = models.CharField(max_length=10, choices=ReviewProposal.choices)
+    proposal = models.CharField(max_length=14, choices=ReviewProposal.choices)
     period = models.CharField(max_length=7)
     amount_fen = models.BigIntegerField(default=0)
     explanation = models.JSONField(default=dict)
@@ -460,3 +471,120 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"review {self.pk} of {self.entitlement_id}"
+
+
+class ChangeKind(models.TextChoices):
+    DEATH = "death", _("A death")
+    INCOME = "income", _("A new income")
+    MOVE_OUT = "move_out", _("Moved out of the area")
+    AGE = "age", _("Reached an age that counts")
+
+
+class ChangeStatus(models.TextChoices):
+    OPEN = "open", _("To look at")
+    DONE = "done", _("Dealt with")
+
+
+class CircumstanceChange(models.Model):
+    """A change the registry recorded in a household that receives something: what the rules
+    give now for each running entitlement, and a task for the caseworker until dealt with."""
+
+    kind = models.CharField(max_length=10, choices=ChangeKind.choices)
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    region_code = models.CharField(max_length=12, db_index=True)
+    occurred_on = models.DateField()
+    age = models.PositiveSmallIntegerField(null=True, blank=True)
+    # {entitlement id: {"was_fen", "eligible", "amount_fen", "suspended"}}
+    evaluation = models.JSONField(default=dict)
+    status = models.CharField(max_length=6, choices=ChangeStatus.choices, default="open")
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "age"],
+                condition=Q(kind="age"),
+                name="change_one_per_person_and_age",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="age") | Q(age__isnull=False), name="change_age_has_age"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.household_id} {self.occurred_on}"
+
+
+class RelativeFlag(models.TextChoices):
+    DECLARED = "declared", _("A declared relative of staff")
+    SAME_ADDRESS = "same_address", _("Lives at the address of a declared relative")
+
+
+class RelativeDeclaration(models.Model):
+    """A member of staff or a village cadre declares a close relative (近亲属备案)."""
+
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    relation = models.CharField(max_length=50)
+    region_code = models.CharField(max_length=12, db_index=True)  # the relative's village
+    declared_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-declared_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "person"], name="relative_declared_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} -> {self.person_id}"
+
+
+class OutreachStatus(models.TextChoices):
+    OPEN = "open", _("Not yet contacted")
+    CONTACTED = "contacted", _("Contacted")
+    DECLINED = "declined", _("Declined")
+    NOT_ELIGIBLE = "not_eligible", _("Not eligible after all")
+    APPLIED = "applied", _("Application started")
+
+
+class OutreachCandidate(models.Model):
+    """政策找人: a household the rules say qualifies for a program it is not enrolled in."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    program = models.CharField(max_length=16, choices=Program.choices)
+    region_code = models.CharField(max_length=12, db_index=True)
+    found_on = models.DateField()
+    amount_fen = models.BigIntegerField(default=0)
+    reason = models.JSONField(default=dict)  # the explanation's computation and criteria
+    status = models.CharField(max_length=14, choices=OutreachStatus.choices, default="open")
+    note = models.CharField(max_length=500, blank=True)
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-amount_fen", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "program"],
+                condition=Q(status="open"),
+                name="outreach_one_open_per_household_and_program",
+            ),
+            models.CheckConstraint(condition=Q(amount_fen__gte=0), name="outreach_amount_ok"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program} {self.household_id}"

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from huimin.casework.views import applications, decisions, notices, worklist
+from huimin.casework.views import (
+    applications,
+    decisions,
+    notices,
+    outreach,
+    recipients,
+    relatives,
+    worklist,
+)
 
 app_name = "casework"
 
@@ -47,4 +55,15 @@ urlpatterns = [
     path("entitlements/<int:entitlement_id>/", decisions.entitlement, name="entitlement"),
     path("entitlements/<int:entitlement_id>/review/", decisions.review_start, name="review-start"),
     path("reviews/<int:review_id>/", decisions.review_decide, name="review-decide"),
+    path("households/<int:household_id>/", recipients.household_benefits, name="household"),
+    path("recipients/", recipients.recipients, name="recipients"),
+    path("changes/<int:change_id>/close/", recipients.change_close, name="change-close"),
+    path("relatives/", relatives.relatives, name="relatives"),
+    path("outreach/", outreach.outreach, name="outreach"),
+    path("outreach/<int:candidate_id>/", outreach.outreach_act, name="outreach-act"),
+    path(
+        "applications/<int:application_id>/relative-review/",
+        relatives.relative_review,
+        name="relative-review",
+    ),
 ]

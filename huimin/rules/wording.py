@@ -342,6 +342,8 @@ PARAMETER_NAMES_ZH: dict[str, str] = {
     "procedure.dibao.township_opinion_days": "乡镇审核意见时限（民主评议结束后，工作日）",
     "procedure.dibao.verification_days": "家庭经济状况核对时限（自申请起，工作日）",
     "procedure.entitlement_days": "登记待遇发放的时限（送达决定书后，工作日）",
+    "procedure.gradual_exit.months": "渐退期：新增工资收入不计入的月数",
+    "procedure.gradual_exit.standard_multiple": "渐退适用的新增工资上限（人均，低保标准的倍数）",
     "procedure.letter_days": "书面告知决定的时限（作出决定后，工作日）",
     "procedure.notice_days": "公示天数（自然日）",
     "procedure.renotice_days": "异议处理后重新公示天数（自然日）",

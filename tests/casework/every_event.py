@@ -69,6 +69,25 @@ def write_every_casework_event(caseworker: User) -> None:
     entitlement = services.entitlement_create(actor=approver, application=application)
     review = services.review_propose(actor=caseworker, entitlement=entitlement)
     services.review_decide(actor=approver, review=review, accept=True)
+    # A change of circumstance: the registry tells casework, a caseworker closes the task.
+    change = services.registry_changed(
+        actor=caseworker, kind="income", household=entitlement.household, on=timezone.localdate()
+    )
+    assert change is not None
+    services.change_close(actor=caseworker, change=change, note="已核实")
+    relative = make_household(caseworker, address="事件路1号")
+    services.relative_declare(
+        actor=caseworker, person=relative.members.get(relation="head"), relation="表弟"
+    )
+    flagged = cases.dibao_application(caseworker, relative)
+    services.relative_review_record(actor=approver, application=flagged, note="已复核")
+    make_household(caseworker, head="外联", address="外联路1号")
+    first, *rest = services.outreach_run(actor=caseworker)
+    services.outreach_mark(actor=caseworker, candidate=first, outcome="contacted")
+    services.outreach_apply(actor=caseworker, candidate=first)
+    services.recipients_export_record(
+        actor=caseworker, region_code="532901", filters={}, rows=1, request=None
+    )
     services.appeal_record(actor=approver, application=application, outcome="复议维持")
     # A refused case; one suspended, resumed and withdrawn.
     refused = cases.dibao_application(caseworker)

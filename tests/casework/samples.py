@@ -94,6 +94,10 @@ def case(other: User, marker: str) -> dict[str, object]:
     services.letter_issue(actor=approver, application=application)
     entitlement = services.entitlement_create(actor=approver, application=application)
     review = services.review_propose(actor=other, entitlement=entitlement)
+    change = services.registry_changed(
+        actor=other, kind="income", household=household, on=timezone.localdate()
+    )
+    assert change is not None
     # and one still open, for the worklist
     waiting = registry_samples.household(other, marker)
     services.application_create(
@@ -104,7 +108,10 @@ def case(other: User, marker: str) -> dict[str, object]:
         channel="village_helper",
         statement=marker,
     )
+    registry_samples.household(other, marker)  # one that appears to qualify, for outreach
+    candidate = services.outreach_run(actor=other)[0]
     made = {
+        "candidate_id": candidate.pk,
         "application_id": application.pk,
         "document_id": document.pk,
         "finding_id": finding.pk,
@@ -112,6 +119,7 @@ def case(other: User, marker: str) -> dict[str, object]:
         "objection_id": objection.pk,
         "entitlement_id": entitlement.pk,
         "review_id": review.pk,
+        "change_id": change.pk,
     }
     other._casework_sample = made  # type: ignore[attr-defined]
     return made

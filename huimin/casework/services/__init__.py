@@ -15,6 +15,7 @@ from huimin.casework.services.applications import (
     procedure_resume,
     procedure_suspend,
 )
+from huimin.casework.services.changes import ages_reached, change_close, registry_changed
 from huimin.casework.services.decisions import (
     appeal_record,
     current_decision,
@@ -24,6 +25,9 @@ from huimin.casework.services.decisions import (
     letter_issue,
     preparers_of,
 )
+from huimin.casework.services.outreach import outreach_apply, outreach_mark, outreach_run
+from huimin.casework.services.recipients import recipients_export_record
+from huimin.casework.services.relatives import relative_declare, relative_review_record
 from huimin.casework.services.reviews import RUNNING, review_decide, review_propose
 from huimin.casework.services.steps import (
     HOME_VISIT_ITEMS,
@@ -50,7 +54,13 @@ from huimin.casework.services.verification import (
 __all__ = [
     "RUNNING",
     "HOME_VISIT_ITEMS",
+    "ages_reached",
     "appeal_record",
+    "change_close",
+    "recipients_export_record",
+    "registry_changed",
+    "relative_declare",
+    "relative_review_record",
     "application_create",
     "application_withdraw",
     "appraisal_record",
@@ -71,6 +81,9 @@ __all__ = [
     "notice_publish",
     "objection_answer",
     "objection_record",
+    "outreach_apply",
+    "outreach_mark",
+    "outreach_run",
     "preparers_of",
     "procedure_resume",
     "procedure_suspend",

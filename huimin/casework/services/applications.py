@@ -22,6 +22,7 @@ from huimin.casework.services._common import (
     _today,
     audit,
 )
+from huimin.casework.services.relatives import flag_application
 from huimin.core.access import covers
 from huimin.core.errors import Conflict, NotAllowed, ValidationFailed
 from huimin.core.models import User
@@ -126,11 +127,17 @@ def application_create(
         for i, spec in enumerate(specs)
     )
     _open_next(application, on=_today())
+    flag_application(application)
     audit(
         actor,
         "casework.application_create",
         application,
-        {"household": household.household_no, "channel": channel, "help_first": help_first},
+        {
+            "household": household.household_no,
+            "channel": channel,
+            "help_first": help_first,
+            "relative_flag": application.relative_flag,
+        },
         request,
     )
     return application

@@ -39,6 +39,7 @@ from huimin.casework.services._common import (
     _today,
     audit,
 )
+from huimin.casework.services.relatives import check_relative_reviewed
 from huimin.core.access import region_codes_of
 from huimin.core.errors import Conflict, NotAllowed, ValidationFailed
 from huimin.core.models import User
@@ -171,6 +172,7 @@ def decision_approve(
     """Approve with the amount the rules compute on the facts as verified."""
     application = _lock(application)
     step = _deciding_step(actor, application)
+    check_relative_reviewed(application)
     on = on or _today()
     entry = application_explain(application=application, on=on)
     if not entry.eligible:

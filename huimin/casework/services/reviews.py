@@ -12,6 +12,7 @@ from dataclasses import asdict
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from huimin.casework.assessment import application_explain, payment_month
 from huimin.casework.models import (
     Entitlement,
     EntitlementStatus,
+    Program,
     Review,
     ReviewProposal,
     ReviewStatus,
@@ -29,6 +31,8 @@ from huimin.casework.services.decisions import _plain, add_months, review_months
 from huimin.core.audit import audit_record
 from huimin.core.errors import Conflict, NotAllowed, ValidationFailed
 from huimin.core.models import User
+from huimin.programs.parameters import live_parameters
+from huimin.registry.models import IncomeRecord, IncomeType, Person
 from huimin.rules.explain import ProgramExplanation
 
 RUNNING = (EntitlementStatus.ACTIVE, EntitlementStatus.GRADUAL_EXIT)
@@ -71,6 +75,8 @@ def review_propose(
         proposal, amount = ReviewProposal.CONTINUE, entry.amount_fen
     else:
         proposal, amount = ReviewProposal.ADJUST, entry.amount_fen
+    if amount < entitlement.monthly_fen and _gradual_exit_applies(entitlement, entry, on):
+        proposal, amount = ReviewProposal.GRADUAL_EXIT, entitlement.monthly_fen
     review = Review.objects.create(
         entitlement=entitlement,
         region_code=entitlement.region_code,
@@ -88,6 +94,34 @@ def review_propose(
         request,
     )
     return review
+
+
+def _gradual_exit_applies(entitlement: Entitlement, entry: ProgramExplanation, on: dt.date) -> bool:
+    """渐退 (ZJ-SA §50): a dibao household whose income rose through new wages since payment
+    began, while those wages per member stay within the parameter's multiple of the standard,
+    keeps its amount for the parameter's months before payment stops or is lowered."""
+    if entitlement.program != Program.DIBAO or entitlement.status != EntitlementStatus.ACTIVE:
+        return False
+    members = Person.objects.filter(household_id=entitlement.household_id, death_date__isnull=True)
+    wages = IncomeRecord.objects.filter(
+        person__in=members,
+        income_type=IncomeType.WAGES,
+        valid_from__gte=entitlement.start_month,
+        exclusion_reason="",
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+    new_wages = sum(wages.values_list("monthly_fen", flat=True))
+    standard = int(entry.outputs.get("standard_fen") or 0)
+    count = members.count()
+    if not new_wages or not standard or not count:
+        return False
+    multiple = _parameter("procedure.gradual_exit.standard_multiple", entitlement, on)
+    return new_wages <= multiple * standard * count
+
+
+def _parameter(name: str, entitlement: Entitlement, on: dt.date) -> float:
+    return float(
+        live_parameters().resolve(name, entitlement.region_code, on.strftime("%Y-%m")).value
+    )
 
 
 def _as_dict(entry: ProgramExplanation) -> dict[str, Any]:
@@ -121,6 +155,12 @@ def review_decide(
         entitlement.monthly_fen = review.amount_fen
         entitlement.snapshot = {**review.explanation, "reviewed_from": next_month.isoformat()}
         fields += ["monthly_fen", "snapshot"]
+    elif accept and review.proposal == ReviewProposal.GRADUAL_EXIT:
+        months = int(_parameter("procedure.gradual_exit.months", entitlement, on))
+        entitlement.status = EntitlementStatus.GRADUAL_EXIT
+        entitlement.end_month = add_months(next_month, months - 1)
+        entitlement.review_due = entitlement.end_month
+        fields += ["status", "end_month"]
     elif accept and review.proposal == ReviewProposal.STOP:
         entitlement.status, entitlement.end_month = EntitlementStatus.ENDED, on.replace(day=1)
         entitlement.review_due = None

@@ -74,3 +74,26 @@ def audit_person(
 
 def iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def tell_casework(
+    *,
+    actor: User,
+    kind: str,
+    household: Household,
+    person: Person | None,
+    on: date,
+    request: HttpRequest | None = None,
+) -> None:
+    """After a death, a new income or a move out of the township: casework re-evaluates what the
+    household receives and opens a task, in this same transaction (an explicit call, no signal).
+    Imported here, not at the top: casework reads the registry, so the registry names it late."""
+    from django.apps import apps
+
+    if not apps.is_installed("huimin.casework"):
+        return
+    from huimin.casework.services.changes import registry_changed
+
+    registry_changed(
+        actor=actor, kind=kind, household=household, person=person, on=on, request=request
+    )

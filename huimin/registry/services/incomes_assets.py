@@ -4,12 +4,13 @@ from datetime import date
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huimin.core.errors import ValidationFailed
 from huimin.core.models import User
 from huimin.registry.models import Asset, AssetKind, Household, IncomeRecord, IncomeType, Person
-from huimin.registry.services._common import audit, iso, lock_household
+from huimin.registry.services._common import audit, iso, lock_household, tell_casework
 from huimin.registry.services.snapshots import snapshot_take
 from huimin.registry.validation import check_amount, check_period, clean_exclusion_reason
 
@@ -56,6 +57,14 @@ def income_add(
         changes["exclusion_reason"] = [None, exclusion_reason]
     audit(actor, "income.add", household, changes, request, obj=income)
     snapshot_take(household, actor, "income_add", changes, note=person.name)
+    tell_casework(
+        actor=actor,
+        kind="income",
+        household=household,
+        person=person,
+        on=max(valid_from, timezone.localdate()),
+        request=request,
+    )
     return income
 
 

@@ -12,7 +12,12 @@ from huimin.core.audit import field_changes
 from huimin.core.errors import Conflict, Problems, ValidationFailed
 from huimin.core.models import User
 from huimin.registry.models import Household, Membership, Person, Relation
-from huimin.registry.services._common import PERSONAL_FIELDS, audit_person, lock_household
+from huimin.registry.services._common import (
+    PERSONAL_FIELDS,
+    audit_person,
+    lock_household,
+    tell_casework,
+)
 from huimin.registry.services._rules import (
     check_heads_after,
     check_heads_in_db,
@@ -22,6 +27,8 @@ from huimin.registry.services._rules import (
 )
 from huimin.registry.services.snapshots import snapshot_take
 from huimin.registry.validation import PersonFacts, check_person
+
+TOWNSHIP_DIGITS = 9  # a move to another township leaves the area
 
 
 @transaction.atomic
@@ -160,6 +167,15 @@ def person_transfer(
     audit_person(actor, "person.transfer", person, target, changes, request)
     snapshot_take(source, actor, "person_transfer_out", changes, note=person.name)
     snapshot_take(target, actor, "person_transfer_in", changes, note=person.name)
+    if source.region_code[:TOWNSHIP_DIGITS] != target.region_code[:TOWNSHIP_DIGITS]:
+        tell_casework(
+            actor=actor,
+            kind="move_out",
+            household=source,
+            person=person,
+            on=on_date,
+            request=request,
+        )
     return person
 
 
@@ -239,6 +255,14 @@ def person_record_death(
     changes = {"death_date": [None, str(death_date)]}
     audit_person(actor, "person.record_death", person, household, changes, request)
     snapshot_take(household, actor, "person_record_death", changes, note=person.name)
+    tell_casework(
+        actor=actor,
+        kind="death",
+        household=household,
+        person=person,
+        on=death_date,
+        request=request,
+    )
     return person
 
 
