@@ -18,6 +18,7 @@ from huimin.core.jobs import job_start
 from huimin.core.models import User
 from huimin.payments import access, services
 from huimin.payments.banking.layouts import layouts_available
+from huimin.payments.banking.returns import RETURN_CLASSES
 from huimin.payments.models import Channel, ExceptionStatus, LineStatus
 from huimin.payments.queries import ledger_verify
 from huimin.payments.tasks import GENERATE_KIND, generate_cycle
@@ -84,7 +85,10 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
         ),
         "lines": list(cycle.lines.select_related("payee").order_by("pk")[:200]),
         "bank_files": list(cycle.bank_files.defer("content")),
-        "return_files": list(cycle.return_files.all()),
+        "return_files": [
+            {"name": returned.name, "counts": _return_counts_in_words(returned.counts)}
+            for returned in cycle.return_files.all()
+        ],
         "layouts": [(layout.key, layout.name) for layout in layouts_available()],
         "ledger": ledger_verify(access.cycles_for(request.user).filter(pk=cycle.pk)),
         "preparer": cycle.prepared_by_id == request.user.pk,
@@ -273,3 +277,8 @@ def cash_receipt(request: HttpRequest, line_id: int) -> HttpResponse:
     else:
         messages.success(request, _("The cash receipt is recorded."))
     return redirect("payments:cash-roll", cycle_id=line.cycle_id)
+
+
+def _return_counts_in_words(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """Each class of return line by its name in the reader's language, in the classes' order."""
+    return [(str(label), counts[kind]) for kind, label in RETURN_CLASSES.items() if kind in counts]

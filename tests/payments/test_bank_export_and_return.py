@@ -85,3 +85,18 @@ def test_it_reissues_a_failed_line_in_the_next_cycle_or_pays_it_in_cash(finance,
     assert nxt.line_count == 4  # three for January and the reissue
     second.refresh_from_db()
     assert second.status == LineStatus.CASH
+
+
+def test_the_cycle_page_names_each_class_of_return_line_in_the_readers_language(finance, cycle):
+    from django.test import Client
+
+    services.cycle_export(actor=finance, cycle=cycle, layout_key=LAYOUT)
+    rejected = cycle.lines.order_by("pk").first()
+    name, content = bank_return(cycle, {rejected.pk: ("F", "AC04")})
+    services.return_apply(actor=finance, cycle=cycle, content=content, file_name=name)
+    client = Client()
+    client.force_login(finance)
+    client.cookies["django_language"] = "zh-hans"
+    body = client.get(f"/payments/cycles/{cycle.pk}/").content.decode()
+    assert "银行退回 1" in body
+    assert "rejected 1" not in body and "paid 2" not in body
