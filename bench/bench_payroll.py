@@ -233,7 +233,11 @@ def run(*, households: int, seed: int) -> dict:
         "cycle_to_copy_ratio": round(cycle_seconds / copy_seconds, 1) if copy_seconds else None,
         "cycle_stages": {k: round(v, 3) for k, v in stages.items()},
         "payroll_bank_file_lines": bank_file.count,
-        "payroll_machine": "2 cores shared with other work (loaded): figures are an upper bound",
+        # The load says whether other work shared the cores while this ran.
+        "payroll_machine": {
+            "cpus": os.cpu_count(),
+            "load_average_1min": round(os.getloadavg()[0], 2),
+        },
     }
 
 
