@@ -7,6 +7,7 @@ from django.core.management import call_command, get_commands, load_command_clas
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from huimin.core.demo import DEMO_PASSWORD, DEMO_USERS, demo_ready_message, demo_users_create
+from huimin.core.static_collect import collect_static_if_changed
 from huimin.env import env_bool
 
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
             )
         call_command("migrate", verbosity=0)
         # Served by the application itself (WhiteNoise) under hashed names, as in production.
-        call_command("collectstatic", interactive=False, verbosity=0)
+        collect_static_if_changed()
         call_command("load_regions", stdout=self.stdout)
         created = demo_users_create()
         self.stdout.write(f"demo users: {len(created)} created")
