@@ -1,7 +1,8 @@
 """The pre-payment checks over a whole cycle, set-based.
 
 What the database can see is one INSERT … SELECT per check, writing the cycle's exceptions
-directly (dead, not a member, shared account, amount changed, review overdue, suspended). What
+directly (dead, not a member, shared account, review overdue, suspended; amount changed once per
+limit, the limit being the dated regional parameter `payments.amount_change_ratio`). What
 needs the clear text of an identity number or an account (its check digits, whether it is
 there), or the holding rules, is one read of the cycle's lines and of the accounts and numbers
 involved, each decrypted once, and one bulk insert. An exception a line already has is kept
@@ -10,6 +11,7 @@ involved, each decrypted once, and one bulk insert. An exception a line already 
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
@@ -24,6 +26,7 @@ from huimin.payments.models import (
     PaymentException,
     PayrollCycle,
 )
+from huimin.programs.parameters import live_parameters
 from huimin.registry.models import Household, Person
 from huimin.registry.validation import id_number_is_valid
 from huimin.rules.holding import may_hold_together
@@ -59,14 +62,6 @@ SQL_CHECKS: tuple[tuple[str, str, str, str], ...] = (
         "p.household_id <> l.household_id",
     ),
     (
-        ExceptionKind.AMOUNT_CHANGED,
-        "CAST(prev.amount_fen AS TEXT) || ' → ' || CAST(l.amount_fen AS TEXT)",
-        "JOIN payments_paymentline prev ON prev.entitlement_id = l.entitlement_id"
-        " AND prev.kind = 'regular' AND prev.month = %(last_month)s",
-        "prev.amount_fen > 0"
-        " AND ABS(l.amount_fen - prev.amount_fen) * 100 > prev.amount_fen * %(percent)s",
-    ),
-    (
         ExceptionKind.REVIEW_OVERDUE,
         "CAST(e.review_due AS TEXT)",
         "JOIN casework_entitlement e ON e.id = l.entitlement_id",
@@ -81,10 +76,36 @@ SQL_CHECKS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-def cycle_problems_record(cycle: PayrollCycle, *, change_percent: int) -> int:
-    """Run every check over the cycle's lines (not the excluded); returns the exceptions added."""
+# Last month's amount against this month's, for the lines of some villages: the limit is a dated
+# regional parameter, so the villages of one limit are checked together.
+AMOUNT_CHANGED = (
+    ExceptionKind.AMOUNT_CHANGED,
+    "CAST(prev.amount_fen AS TEXT) || ' → ' || CAST(l.amount_fen AS TEXT)",
+    "JOIN payments_paymentline prev ON prev.entitlement_id = l.entitlement_id"
+    " AND prev.kind = 'regular' AND prev.month = %(last_month)s",
+    "prev.amount_fen > 0"
+    " AND ABS(l.amount_fen - prev.amount_fen) * 1000000 > prev.amount_fen * %(millionths)s",
+)
+AMOUNT_CHANGE_PARAMETER = "payments.amount_change_ratio"
+
+
+def amount_change_limits(cycle: PayrollCycle) -> dict[int, list[str]]:
+    """The change limit in millionths of last month's amount -> the villages of the cycle's lines
+    it applies to, as the parameter stands for each village in the cycle's month."""
+    parameters = live_parameters()
+    limits: dict[int, list[str]] = {}
+    villages = cycle.lines.order_by("region_code").values_list("region_code", flat=True)
+    for village in villages.distinct():
+        value = parameters.resolve(AMOUNT_CHANGE_PARAMETER, village, f"{cycle.month:%Y-%m}").value
+        limits.setdefault(int(Decimal(str(value)) * 1_000_000), []).append(village)
+    return limits
+
+
+def cycle_problems_record(cycle: PayrollCycle, *, change_limits: dict[int, list[str]]) -> int:
+    """Run every check over the cycle's lines (not the excluded), the amount's change against
+    `change_limits` (`amount_change_limits`); returns the exceptions added."""
     before = PaymentException.objects.filter(cycle=cycle).count()
-    _sql_checks_run(cycle, change_percent=change_percent)
+    _sql_checks_run(cycle, change_limits)
     PaymentException.objects.bulk_create(
         [
             PaymentException(cycle=cycle, line_id=line_id, kind=kind, detail=detail[:200])
@@ -96,7 +117,7 @@ def cycle_problems_record(cycle: PayrollCycle, *, change_percent: int) -> int:
     return PaymentException.objects.filter(cycle=cycle).count() - before
 
 
-def _sql_checks_run(cycle: PayrollCycle, *, change_percent: int) -> None:
+def _sql_checks_run(cycle: PayrollCycle, limits: dict[int, list[str]]) -> None:
     adapt = connection.ops.adapt_datefield_value
     last_month = (cycle.month - dt.timedelta(days=1)).replace(day=1)
     params: dict[str, Any] = {
@@ -105,24 +126,43 @@ def _sql_checks_run(cycle: PayrollCycle, *, change_percent: int) -> None:
         "excluded": LineStatus.EXCLUDED.value,
         "month": adapt(cycle.month),
         "last_month": adapt(last_month),
-        "percent": change_percent,
     }
+    with connection.cursor() as cursor:
+        for check in SQL_CHECKS:
+            _check_insert(cursor, check, params)
+        for millionths, villages in limits.items():
+            # One limit for the whole cycle (the usual case) needs no list of villages.
+            named = {f"village_{i}": village for i, village in enumerate(villages)}
+            within = (
+                " AND l.region_code IN (" + ", ".join(f"%({n})s" for n in named) + ")"
+                if len(limits) > 1
+                else ""
+            )
+            kind, detail, joins, condition = AMOUNT_CHANGED
+            _check_insert(
+                cursor,
+                (kind, detail, joins, condition + within),
+                {**params, **named, "millionths": millionths},
+            )
+
+
+def _check_insert(cursor: Any, check: tuple[str, str, str, str], params: dict[str, Any]) -> None:
+    """One check as one INSERT … SELECT into the cycle's exceptions, keeping those it has."""
+    kind, detail, joins, condition = check
     if connection.vendor == "postgresql":
         insert, conflict = "INSERT INTO", " ON CONFLICT DO NOTHING"
     else:
         insert, conflict = "INSERT OR IGNORE INTO", ""
-    with connection.cursor() as cursor:
-        for kind, detail, joins, condition in SQL_CHECKS:
-            # Only the fixed texts above and ids make this statement; values are parameters.
-            cursor.execute(
-                f"{insert} payments_paymentexception "  # noqa: S608
-                "(cycle_id, line_id, kind, detail, status, reason) "
-                f"SELECT l.cycle_id, l.id, %(kind)s, {detail}, %(open)s, '' "
-                f"FROM payments_paymentline l {joins} "
-                f"WHERE l.cycle_id = %(cycle)s AND l.status <> %(excluded)s AND {condition}"
-                f"{conflict}",
-                {**params, "kind": str(kind)},
-            )
+    # Only the fixed texts above and parameter names make this statement; values are parameters.
+    cursor.execute(
+        f"{insert} payments_paymentexception "  # noqa: S608
+        "(cycle_id, line_id, kind, detail, status, reason) "
+        f"SELECT l.cycle_id, l.id, %(kind)s, {detail}, %(open)s, '' "
+        f"FROM payments_paymentline l {joins} "
+        f"WHERE l.cycle_id = %(cycle)s AND l.status <> %(excluded)s AND {condition}"
+        f"{conflict}",
+        {**params, "kind": str(kind)},
+    )
 
 
 def _clear_text_problems(cycle: PayrollCycle) -> Iterable[tuple[int, str, str]]:

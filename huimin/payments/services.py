@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 import polars as pl
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -25,7 +24,7 @@ from huimin.core.models import User
 from huimin.payments.banking.export import LINE_SCHEMA, CycleInfo, bank_file_build
 from huimin.payments.banking.layouts import layout_get
 from huimin.payments.banking.returns import ExpectedCycle, return_classify, return_file_read
-from huimin.payments.checks import cycle_problems_record
+from huimin.payments.checks import amount_change_limits, cycle_problems_record
 from huimin.payments.lines_bulk import (
     EntitlementRow,
     entitlement_rows,
@@ -60,8 +59,6 @@ PAYABLE_STATUSES = (
     EntitlementStatus.GRADUAL_EXIT,
     EntitlementStatus.SUSPENDED,  # made into a line so that the check stops it visibly
 )
-# A line whose amount moved more than this share from last month's is an exception.
-AMOUNT_CHANGE_PERCENT = getattr(settings, "HUIMIN_PAYMENT_CHANGE_PERCENT", 20)
 # Outcomes a return file may leave unclear; "all" refuses to apply a file that has any.
 UNCLEAR_CLASSES = ("amount_mismatch", "duplicate", "unknown", "missing", "late_return")
 
@@ -328,17 +325,15 @@ def cycle_generate(
     return locked
 
 
-def cycle_check(
-    *, actor: User, cycle: PayrollCycle, change_percent: int | None = None
-) -> PayrollCycle:
+def cycle_check(*, actor: User, cycle: PayrollCycle) -> PayrollCycle:
     """Run every pre-payment check; each failure becomes an exception that someone must decide."""
-    percent = AMOUNT_CHANGE_PERCENT if change_percent is None else change_percent
     with transaction.atomic():
         cycle = _lock(cycle)
         _expect(cycle, CycleStatus.DRAFT, CycleStatus.CHECKED)
         if not cycle.generated:
             raise Conflict(_("Make the payment lines first."))
-        found = cycle_problems_record(cycle, change_percent=percent)
+        limits = amount_change_limits(cycle)
+        found = cycle_problems_record(cycle, change_limits=limits)
         cycle.status = CycleStatus.CHECKED
         cycle.save(update_fields=["status"])
         audit_record(
@@ -347,7 +342,14 @@ def cycle_check(
             object_type="payroll_cycle",
             object_id=cycle.pk,
             region_code=cycle.region_code,
-            changes={"exceptions": found},
+            changes={
+                "exceptions": found,
+                # limit (share of last month's amount) -> how many villages it held for
+                "amount_change_limits": {
+                    f"{millionths / 1_000_000:g}": len(villages)
+                    for millionths, villages in sorted(limits.items())
+                },
+            },
         )
     return cycle
 

@@ -336,6 +336,7 @@ PARAMETER_NAMES_ZH: dict[str, str] = {
     "old_age.band_80_fen": "高龄津贴（80至89周岁）",
     "old_age.band_90_fen": "高龄津贴（90至99周岁）",
     "old_age.rounding": "高龄津贴取整方式",
+    "payments.amount_change_ratio": "待遇金额较上月变动超过此比例须先核实（上月金额的比例）",
     "procedure.dibao.appraisal_days": "民主评议时限（入户调查结束后，工作日）",
     "procedure.dibao.decision_days": "县级审批时限（公示结束后，工作日）",
     "procedure.dibao.home_visit_days": "入户调查时限（核对结束后，工作日）",
