@@ -1,4 +1,4 @@
-"""Every write of payments: cycles made, checked, approved, exported, reconciled; lines paid.
+"""Every write of payments: cycles made, checked, approved, exported, reconciled, closed; lines paid.
 
 Each service is keyword-only, runs in one transaction with its audit event, and locks the cycle
 (`select_for_update`) before a transition. Generation is the exception: it commits chunk by chunk
@@ -47,6 +47,7 @@ from huimin.payments.models import (
     PayrollCycle,
     ReturnFile,
 )
+from huimin.payments.queries import ledger_verify
 from huimin.payments.seal import line_seal
 from huimin.registry.models import Person
 
@@ -639,7 +640,8 @@ def return_apply(
 @transaction.atomic
 def line_follow_up(*, actor: User, line: PaymentLine, action: str, reason: str) -> PaymentLine:
     """A failed line: reissue it in the next cycle (once the account is corrected), or pay cash."""
-    line = PaymentLine.objects.select_for_update().get(pk=line.pk)
+    line = PaymentLine.objects.select_for_update().select_related("cycle").get(pk=line.pk)
+    _expect_open(line)
     if line.status != LineStatus.FAILED:
         raise Conflict(_("Only a failed payment can be followed up."))
     if action not in ("reissue", "cash"):
@@ -667,7 +669,8 @@ def line_follow_up(*, actor: User, line: PaymentLine, action: str, reason: str) 
 def cash_receipt_record(
     *, actor: User, line: PaymentLine, confirmation: str, witness: str, paid_on: dt.date
 ) -> CashReceipt:
-    line = PaymentLine.objects.select_for_update().get(pk=line.pk)
+    line = PaymentLine.objects.select_for_update().select_related("cycle").get(pk=line.pk)
+    _expect_open(line)
     if line.status != LineStatus.CASH:
         raise Conflict(_("This payment is not waiting to be paid in cash."))
     if confirmation not in ("signature", "thumbprint"):
@@ -719,3 +722,36 @@ def cycle_reconcile(*, actor: User, cycle: PayrollCycle) -> PayrollCycle:
         region_code=cycle.region_code,
     )
     return cycle
+
+
+@transaction.atomic
+def cycle_close(*, actor: User, cycle: PayrollCycle) -> PayrollCycle:
+    """The last step: a reconciled payroll whose ledger balances is closed, and nothing of it
+    may change afterwards (its lines take no follow-up, no cash receipt, no second return)."""
+    cycle = _lock(cycle)
+    _expect(cycle, CycleStatus.RECONCILED)
+    report = ledger_verify(PayrollCycle.objects.filter(pk=cycle.pk))
+    if not report.balanced:
+        raise Conflict(
+            _("The ledger of this payroll does not balance; it cannot be closed: %(problems)s")
+            % {"problems": "; ".join(report.problems[:5])}
+        )
+    outcomes = dict(
+        cycle.lines.values("status").annotate(fen=Sum("amount_fen")).values_list("status", "fen")
+    )
+    cycle.status = CycleStatus.CLOSED
+    cycle.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action="payments.cycle_close",
+        object_type="payroll_cycle",
+        object_id=cycle.pk,
+        region_code=cycle.region_code,
+        changes={"lines": report.lines, "fen_by_status": outcomes},
+    )
+    return cycle
+
+
+def _expect_open(line: PaymentLine) -> None:
+    if line.cycle.status == CycleStatus.CLOSED:
+        raise Conflict(_("This payroll is closed: nothing of it may change."))

@@ -139,6 +139,9 @@ def cycle_action(request: HttpRequest, cycle_id: int) -> HttpResponse:
         elif action == "reconcile":
             _require(request, "payments.prepare_payroll")
             services.cycle_reconcile(actor=actor, cycle=cycle)
+        elif action == "close":
+            _require(request, "payments.prepare_payroll")
+            services.cycle_close(actor=actor, cycle=cycle)
         else:
             raise ValidationFailed(_("Choose what to do."), field="action")
     except HuiminError as error:

@@ -41,6 +41,7 @@ def write_every_payments_event(caseworker: User) -> None:
             actor=finance, line=line, confirmation="signature", witness="村主任", paid_on=MONTH
         )
     services.cycle_reconcile(actor=finance, cycle=cycle)
+    services.cycle_close(actor=finance, cycle=cycle)
     run = services.one_off_cycle_create(
         actor=finance, region_code="532901", month=MONTH, program="temporary", purpose="春节慰问"
     )
