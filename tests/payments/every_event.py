@@ -3,7 +3,7 @@
 import datetime as dt
 
 from huimin.core.models import User
-from huimin.payments import services
+from huimin.payments import services, visits
 from huimin.payments.models import LineStatus, PaymentException
 from tests.payments.factories import (
     MONTH,
@@ -42,6 +42,8 @@ def write_every_payments_event(caseworker: User) -> None:
         )
     services.cycle_reconcile(actor=finance, cycle=cycle)
     services.cycle_close(actor=finance, cycle=cycle)
+    (visit,) = visits.visits_draw(actor=finance, cycle=cycle, share=0.5)
+    visits.visit_record(actor=finance, visit=visit, outcome="received_full", note="")
     run = services.one_off_cycle_create(
         actor=finance, region_code="532901", month=MONTH, program="temporary", purpose="春节慰问"
     )
