@@ -124,6 +124,7 @@ class LineStatus(models.TextChoices):
     REISSUE = "reissue", _("To be reissued")
     CASH = "cash", _("To be paid in cash")
     CLEARED = "cleared", _("Reissued in a later cycle")
+    RETURNED = "returned", _("Cash not handed over: returned to the fund")
 
 
 PAID_STATUSES = (LineStatus.PAID,)
@@ -154,6 +155,8 @@ class PaymentLine(models.Model):
         "BankFile", on_delete=models.PROTECT, null=True, blank=True, related_name="lines"
     )
     reason = models.CharField(max_length=200, blank=True)
+    # When the line was put on a cash roll: unpaid after `payments.cash_return_days`, it returns.
+    cash_since = models.DateField(null=True, blank=True)
     frozen = models.JSONField()  # the entitlement, facts and parameters as they were
     frozen_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -49,6 +49,7 @@ from huimin.payments.models import (
 )
 from huimin.payments.queries import ledger_verify
 from huimin.payments.seal import line_seal
+from huimin.programs.parameters import live_parameters
 from huimin.registry.models import Person
 
 CHUNK_SIZE = 500
@@ -426,7 +427,7 @@ def allocation_shortfalls(cycle: PayrollCycle) -> list[tuple[str, int, int]]:
                         CycleStatus.CLOSED,
                     ),
                 )
-                .exclude(status=LineStatus.EXCLUDED)
+                .exclude(status__in=(LineStatus.EXCLUDED, LineStatus.RETURNED))
                 .aggregate(fen=Sum("amount_fen"))["fen"]
                 or 0
             )
@@ -550,7 +551,7 @@ def cycle_export(
         status=LineStatus.SENT, sent_in=bank_file
     )
     cycle.lines.filter(channel=Channel.CASH, status=LineStatus.PENDING).update(
-        status=LineStatus.CASH
+        status=LineStatus.CASH, cash_since=timezone.localdate()
     )
     cycle.status = CycleStatus.EXPORTED
     cycle.save(update_fields=["status"])
@@ -652,8 +653,9 @@ def line_follow_up(*, actor: User, line: PaymentLine, action: str, reason: str) 
         line.status = LineStatus.REISSUE
     else:
         line.status, line.channel = LineStatus.CASH, Channel.CASH
+        line.cash_since = timezone.localdate()
     line.reason = reason.strip()[:200]
-    line.save(update_fields=["status", "channel", "reason"])
+    line.save(update_fields=["status", "channel", "reason", "cash_since"])
     audit_record(
         actor=actor,
         action="payments.line_follow_up",
@@ -755,3 +757,46 @@ def cycle_close(*, actor: User, cycle: PayrollCycle) -> PayrollCycle:
 def _expect_open(line: PaymentLine) -> None:
     if line.cycle.status == CycleStatus.CLOSED:
         raise Conflict(_("This payroll is closed: nothing of it may change."))
+
+
+CASH_RETURN_PARAMETER = "payments.cash_return_days"
+
+
+def _cash_overdue(today: dt.date) -> dict[int, list[int]]:
+    """Cycle -> its cash lines still unpaid past their village's `payments.cash_return_days`."""
+    parameters = live_parameters()
+    waiting = PaymentLine.objects.filter(status=LineStatus.CASH, cash_since__isnull=False)
+    overdue: dict[int, list[int]] = {}
+    days_of: dict[str, int] = {}
+    for line_id, cycle_id, village, since in waiting.order_by("pk").values_list(
+        "pk", "cycle_id", "region_code", "cash_since"
+    ):
+        if village not in days_of:
+            record = parameters.resolve(CASH_RETURN_PARAMETER, village, f"{today:%Y-%m}")
+            days_of[village] = int(record.value)
+        if since + dt.timedelta(days=days_of[village]) < today:
+            overdue.setdefault(cycle_id, []).append(line_id)
+    return overdue
+
+
+@transaction.atomic
+def cash_unpaid_return(*, actor: User | None, today: dt.date) -> dict[int, int]:
+    """Return to the fund the cash not handed over in time (the daily command): each such line
+    ends as returned, counted out of what its allocation has committed; one audit event per
+    payroll with the lines and fen returned. Returns payroll id -> lines returned."""
+    returned: dict[int, int] = {}
+    for cycle_id, line_ids in sorted(_cash_overdue(today).items()):
+        cycle = PayrollCycle.objects.select_for_update().get(pk=cycle_id)
+        lines = cycle.lines.filter(pk__in=line_ids, status=LineStatus.CASH)
+        fen = lines.aggregate(fen=Sum("amount_fen"))["fen"] or 0
+        count = lines.update(status=LineStatus.RETURNED, outcome="returned")
+        returned[cycle_id] = count
+        audit_record(
+            actor=actor,
+            action="payments.cash_unpaid_return",
+            object_type="payroll_cycle",
+            object_id=cycle_id,
+            region_code=cycle.region_code,
+            changes={"lines": count, "fen": fen, "on": today.isoformat()},
+        )
+    return returned

@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from django.utils import timezone
+
 from huimin.core.models import User
 from huimin.payments import services, visits
 from huimin.payments.models import LineStatus, PaymentException
@@ -32,6 +34,8 @@ def write_every_payments_event(caseworker: User) -> None:
     )
     services.cycle_approve(actor=approver, cycle=cycle)
     services.cycle_export(actor=finance, cycle=cycle, layout_key=LAYOUT)
+    later = timezone.localdate() + dt.timedelta(days=365)
+    services.cash_unpaid_return(actor=None, today=later)  # the line put on the cash roll
     failed = cycle.lines.get(channel="bank")
     name, content = bank_return(cycle, {failed.pk: ("F", "AC04")})
     services.return_apply(actor=finance, cycle=cycle, content=content, file_name=name)
