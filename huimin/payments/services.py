@@ -774,7 +774,7 @@ def _cash_overdue(today: dt.date) -> dict[int, list[int]]:
         if village not in days_of:
             record = parameters.resolve(CASH_RETURN_PARAMETER, village, f"{today:%Y-%m}")
             days_of[village] = int(record.value)
-        if since + dt.timedelta(days=days_of[village]) < today:
+        if since is not None and since + dt.timedelta(days=days_of[village]) < today:
             overdue.setdefault(cycle_id, []).append(line_id)
     return overdue
 
