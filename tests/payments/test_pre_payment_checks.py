@@ -156,3 +156,30 @@ def test_it_holds_a_small_change_where_the_limit_is_tighter(caseworker_a, financ
         source="下关街道 2026 年第 1 号 (test)",
     )
     assert kinds_found(finance) == {"amount_changed"}
+
+
+def test_it_applies_each_villages_own_limit_within_one_payroll(
+    caseworker_a, caseworker_b, admin_user
+):
+    """A prefecture's payroll spans villages whose limits differ: each line meets its own."""
+    from huimin.programs.services import parameter_override_create
+    from tests.conftest import VILLAGE_B
+
+    finance = finance_user("finance_prefecture", region="5329")
+    loose = make_entitlement(caseworker_a, monthly_fen=50_000)
+    strict = make_entitlement(caseworker_b, monthly_fen=50_000, village=VILLAGE_B)
+    generated_cycle(finance, region="5329", month=dt.date(2026, 11, 1))
+    type(loose).objects.filter(pk__in=(loose.pk, strict.pk)).update(monthly_fen=70_000)
+    parameter_override_create(
+        actor=admin_user,
+        name="payments.amount_change_ratio",
+        region="532901",
+        start=dt.date(2026, 1, 1),
+        value=0.5,
+        source="大理市民政局 2026 年第 3 号 (test)",
+    )
+    cycle = generated_cycle(finance, region="5329")
+    services.cycle_check(actor=finance, cycle=cycle)
+    flagged = PaymentException.objects.filter(cycle=cycle, kind="amount_changed")
+    assert list(flagged.values_list("line__entitlement_id", flat=True)) == [strict.pk]
+    assert flagged.get().detail == "50000 → 70000"
