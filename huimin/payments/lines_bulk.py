@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from django.db import connection
-from django.db.models import OuterRef, Subquery
 
 from huimin.casework.models import Entitlement
 from huimin.payments.models import Channel, LineKind, LineStatus, PaymentLine
@@ -59,11 +58,10 @@ class EntitlementRow(NamedTuple):
 
 
 def entitlement_rows(ids: Sequence[int]) -> list[EntitlementRow]:
-    """What a line needs from each entitlement, its household and the household's head."""
-    head = Person.objects.filter(household_id=OuterRef("household_id"), relation="head")
+    """What a line needs from each entitlement, its household and — only where neither names a
+    payee — the household's head (a second small query, not a subquery per line)."""
     rows = (
         Entitlement.objects.filter(pk__in=ids)
-        .annotate(head_id=Subquery(head.order_by("-pk").values("pk")[:1]))
         .order_by("pk")
         .values_list(
             "pk",
@@ -79,10 +77,16 @@ def entitlement_rows(ids: Sequence[int]) -> list[EntitlementRow]:
             "household_id",
             "household__payee_id",
             "household__region_code",
-            "head_id",
         )
     )
-    return [EntitlementRow(*row) for row in rows]
+    found = list(rows)
+    headless = {row[10] for row in found if row[9] is None and row[11] is None}
+    heads = dict(
+        Person.objects.filter(household_id__in=headless, relation="head")
+        .order_by("pk")
+        .values_list("household_id", "pk")
+    )
+    return [EntitlementRow(*row, heads.get(row[10])) for row in found]
 
 
 def frozen_record(row: EntitlementRow) -> dict[str, Any]:
