@@ -274,6 +274,8 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "payments/exceptions/<int:exception_id>/": ACTION,
     "payments/lines/<int:line_id>/follow-up/": ACTION,
     "payments/lines/<int:line_id>/cash/": ACTION,
+    "payments/cycles/<int:cycle_id>/sample/": ACTION,
+    "payments/lines/<int:line_id>/visit/": ACTION,
     "portal/": NoRecords("the residents' public home page"),
     "portal/guide/": NoRecords("a program's public guide"),
     "portal/check/": NoRecords("a questionnaire: nothing stored, nobody's records"),

@@ -124,6 +124,7 @@ class LineStatus(models.TextChoices):
     REISSUE = "reissue", _("To be reissued")
     CASH = "cash", _("To be paid in cash")
     CLEARED = "cleared", _("Reissued in a later cycle")
+    RETURNED = "returned", _("Cash not handed over: returned to the fund")
 
 
 PAID_STATUSES = (LineStatus.PAID,)
@@ -154,6 +155,8 @@ class PaymentLine(models.Model):
         "BankFile", on_delete=models.PROTECT, null=True, blank=True, related_name="lines"
     )
     reason = models.CharField(max_length=200, blank=True)
+    # When the line was put on a cash roll: unpaid after `payments.cash_return_days`, it returns.
+    cash_since = models.DateField(null=True, blank=True)
     frozen = models.JSONField()  # the entitlement, facts and parameters as they were
     frozen_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -274,3 +277,42 @@ class CashReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line_id} {self.paid_on}"
+
+
+class VisitOutcome(models.TextChoices):
+    RECEIVED_FULL = "received_full", _("Received in full")
+    RECEIVED_LESS = "received_less", _("Received less")
+    NOT_RECEIVED = "not_received", _("Not received")
+    UNREACHABLE = "unreachable", _("Could not be reached")
+
+
+# What a visit found that needs following up: the money did not arrive whole.
+PROBLEM_OUTCOMES = (VisitOutcome.RECEIVED_LESS, VisitOutcome.NOT_RECEIVED)
+
+
+class PaymentVisit(models.Model):
+    """A paid line drawn for post-payment verification (抽查回访), and what the call or visit found.
+
+    The sample is drawn once per cycle, stratified by village, reproducibly from its seed."""
+
+    cycle = models.ForeignKey(PayrollCycle, on_delete=models.PROTECT, related_name="visits")
+    line = models.OneToOneField(PaymentLine, on_delete=models.PROTECT, related_name="visit")
+    seed = models.CharField(max_length=60)
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    drawn_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(
+        _("what was found"), max_length=14, choices=VisitOutcome.choices, blank=True
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["line__region_code", "line_id"]
+
+    def __str__(self) -> str:
+        return f"{self.line_id} {self.outcome or '-'}"

@@ -10,7 +10,7 @@ from huimin.payments.models import (
     PaymentLine,
     PayrollCycle,
 )
-from huimin.payments.services import line_hash
+from huimin.payments.seal import line_seal
 
 
 @dataclass
@@ -51,7 +51,7 @@ def ledger_verify(cycles: QuerySet[PayrollCycle] | None = None) -> LedgerReport:
                 )
         for line in cycle.lines.order_by("pk").iterator(chunk_size=2000):
             report.lines += 1
-            if line.frozen_hash != line_hash(line):
+            if line.frozen_hash != line_seal(line):
                 report.problems.append(
                     f"line {line.pk} of {name}: does not match its frozen record "
                     f"(amount {line.amount_fen} fen)"

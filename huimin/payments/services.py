@@ -1,4 +1,4 @@
-"""Every write of payments: cycles made, checked, approved, exported, reconciled; lines paid.
+"""Every write of payments: cycles made, checked, approved, exported, reconciled, closed; lines paid.
 
 Each service is keyword-only, runs in one transaction with its audit event, and locks the cycle
 (`select_for_update`) before a transition. Generation is the exception: it commits chunk by chunk
@@ -8,25 +8,30 @@ the unique constraint on (entitlement, month) makes running it again add only wh
 
 import datetime as dt
 import hashlib
-import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 import polars as pl
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from stdnum import luhn
 
 from huimin.casework.models import Entitlement, EntitlementStatus
 from huimin.core.audit import audit_record
 from huimin.core.errors import Conflict, NotAllowed, ValidationFailed
 from huimin.core.models import User
-from huimin.payments.banking.export import CycleInfo, bank_file_build
+from huimin.payments.banking.export import LINE_SCHEMA, CycleInfo, bank_file_build
 from huimin.payments.banking.layouts import layout_get
 from huimin.payments.banking.returns import ExpectedCycle, return_classify, return_file_read
+from huimin.payments.checks import amount_change_limits, cycle_problems_record
+from huimin.payments.lines_bulk import (
+    EntitlementRow,
+    entitlement_rows,
+    line_rows_insert,
+    line_statistics_refresh,
+    regular_line_rows,
+)
 from huimin.payments.models import (
     Allocation,
     BankFile,
@@ -34,7 +39,6 @@ from huimin.payments.models import (
     Channel,
     CycleKind,
     CycleStatus,
-    ExceptionKind,
     ExceptionStatus,
     LineKind,
     LineStatus,
@@ -43,18 +47,20 @@ from huimin.payments.models import (
     PayrollCycle,
     ReturnFile,
 )
-from huimin.registry.models import Household, Person
-from huimin.registry.validation import id_number_is_valid
-from huimin.rules.holding import may_hold_together
+from huimin.payments.queries import ledger_verify
+from huimin.payments.seal import line_seal
+from huimin.programs.parameters import live_parameters
+from huimin.registry.models import Person
 
 CHUNK_SIZE = 500
+# A cycle this big changes the lines table enough that the planner needs fresh statistics before
+# the checks join it (without them it nested-loops over every line: a minute at 20,000 lines).
+ANALYZE_AFTER_LINES = 5_000
 PAYABLE_STATUSES = (
     EntitlementStatus.ACTIVE,
     EntitlementStatus.GRADUAL_EXIT,
     EntitlementStatus.SUSPENDED,  # made into a line so that the check stops it visibly
 )
-# A line whose amount moved more than this share from last month's is an exception.
-AMOUNT_CHANGE_PERCENT = getattr(settings, "HUIMIN_PAYMENT_CHANGE_PERCENT", 20)
 # Outcomes a return file may leave unclear; "all" refuses to apply a file that has any.
 UNCLEAR_CLASSES = ("amount_mismatch", "duplicate", "unknown", "missing", "late_return")
 
@@ -70,20 +76,7 @@ def month_parse(text: str) -> dt.date:
 
 def line_hash(line: PaymentLine) -> str:
     """The seal over what a line pays and why; `huimin payments verify` recomputes it."""
-    sealed = {
-        "kind": line.kind,
-        "entitlement": line.entitlement_id,
-        "month": line.month.isoformat(),
-        "purpose": line.purpose_key,
-        "reissue_of": line.reissue_of_id,
-        "program": line.program,
-        "household": line.household_id,
-        "payee": line.payee_id,
-        "amount_fen": line.amount_fen,
-        "frozen": line.frozen,
-    }
-    text = json.dumps(sealed, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return line_seal(line)
 
 
 def _lock(cycle: PayrollCycle) -> PayrollCycle:
@@ -251,48 +244,9 @@ def entitlements_due_count(cycle: PayrollCycle) -> int:
     return _entitlements_due(cycle).count()
 
 
-def _frozen(entitlement: Entitlement) -> dict[str, Any]:
-    return {
-        "entitlement": entitlement.pk,
-        "decision": entitlement.decision_id,
-        "monthly_fen": entitlement.monthly_fen,
-        "category": entitlement.category,
-        "status": entitlement.status,
-        "start_month": entitlement.start_month.isoformat(),
-        "review_due": entitlement.review_due.isoformat() if entitlement.review_due else None,
-        "snapshot": entitlement.snapshot,
-    }
-
-
-def chunk_lines(cycle: PayrollCycle, entitlements: list[Entitlement]) -> list[PaymentLine]:
-    """The lines of one chunk of entitlements (pure: nothing written)."""
-    heads = dict(
-        Person.objects.filter(
-            household_id__in={e.household_id for e in entitlements}, relation="head"
-        ).values_list("household_id", "pk")
-    )
-    lines = []
-    for entitlement in entitlements:
-        household = entitlement.household
-        payee_id = entitlement.person_id or household.payee_id or heads.get(household.pk)
-        if payee_id is None:
-            continue  # a household with nobody to pay: the registry must name a payee first
-        line = PaymentLine(
-            cycle=cycle,
-            kind=LineKind.REGULAR,
-            entitlement_id=entitlement.pk,
-            month=cycle.month,
-            program=entitlement.program,
-            household_id=household.pk,
-            payee_id=payee_id,
-            region_code=household.region_code,
-            amount_fen=entitlement.monthly_fen,
-            channel=Channel.BANK,
-            frozen=_frozen(entitlement),
-        )
-        line.frozen_hash = line_hash(line)
-        lines.append(line)
-    return lines
+def chunk_lines(cycle: PayrollCycle, rows: list[EntitlementRow]) -> list[tuple[Any, ...]]:
+    """The prepared lines of one chunk of entitlements (pure: nothing written)."""
+    return regular_line_rows(cycle_id=cycle.pk, month=cycle.month, rows=rows, now=timezone.now())
 
 
 def _reissue_lines(cycle: PayrollCycle) -> list[PaymentLine]:
@@ -342,21 +296,14 @@ def cycle_generate(
         chunk_ids = ids[start : start + chunk_size]
         with transaction.atomic():
             _expect(_lock(cycle), CycleStatus.DRAFT)
-            entitlements = list(
-                Entitlement.objects.filter(pk__in=chunk_ids)
-                .select_related("household")
-                .order_by("pk")
-            )
-            made = PaymentLine.objects.bulk_create(
-                chunk_lines(cycle, entitlements), ignore_conflicts=True
-            )
+            made = line_rows_insert(chunk_lines(cycle, entitlement_rows(chunk_ids)))
             audit_record(
                 actor=actor,
                 action="payments.lines_generate",
                 object_type="payroll_cycle",
                 object_id=cycle.pk,
                 region_code=cycle.region_code,
-                changes={"from_entitlement": chunk_ids[0], "lines": len(made)},
+                changes={"from_entitlement": chunk_ids[0], "lines": made},
             )
         if progress is not None:
             progress(min(start + chunk_size, total), total)
@@ -367,6 +314,8 @@ def cycle_generate(
         locked.line_count, locked.total_fen = totals["n"], totals["fen"] or 0
         locked.generated = True
         locked.save(update_fields=["line_count", "total_fen", "generated"])
+        if locked.line_count >= ANALYZE_AFTER_LINES:
+            line_statistics_refresh()
         audit_record(
             actor=actor,
             action="payments.cycle_generate",
@@ -378,95 +327,15 @@ def cycle_generate(
     return locked
 
 
-def _line_problems(
-    lines: list[PaymentLine], *, change_percent: int
-) -> Iterable[tuple[PaymentLine, str, str]]:
-    """Every failed pre-payment check of these lines, as (line, kind, detail)."""
-    if not lines:
-        return
-    households = {line.household_id for line in lines}
-    accounts = {
-        h.pk: h for h in Household.objects.filter(pk__in=households).select_related("payee")
-    }
-    shared = set(
-        Household.objects.exclude(bank_account_index="")
-        .filter(bank_account_index__in={h.bank_account_index for h in accounts.values()})
-        .values("bank_account_index")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=1)
-        .values_list("bank_account_index", flat=True)
-    )
-    payees = Person.objects.in_bulk({line.payee_id for line in lines})
-    month = lines[0].month
-    last_month = (month - dt.timedelta(days=1)).replace(day=1)
-    before = dict(
-        PaymentLine.objects.filter(
-            kind=LineKind.REGULAR,
-            month=last_month,
-            entitlement_id__in={line.entitlement_id for line in lines},
-        ).values_list("entitlement_id", "amount_fen")
-    )
-    entitlements = Entitlement.objects.in_bulk({line.entitlement_id for line in lines})
-    held: dict[int, set[str]] = {}
-    for e in Entitlement.objects.filter(
-        household_id__in=households, status__in=PAYABLE_STATUSES
-    ).values("household_id", "program"):
-        held.setdefault(e["household_id"], set()).add(e["program"])
-    for line in lines:
-        household, payee = accounts[line.household_id], payees[line.payee_id]
-        entitlement = entitlements.get(line.entitlement_id) if line.entitlement_id else None
-        if payee.death_date is not None:
-            yield line, ExceptionKind.DEAD, payee.death_date.isoformat()
-        if not id_number_is_valid(payee.id_number):
-            yield line, ExceptionKind.ID_INVALID, ""
-        if line.channel == Channel.BANK:
-            account = household.bank_account.replace(" ", "")
-            if not account:
-                yield line, ExceptionKind.ACCOUNT_MISSING, ""
-            elif not account.isdigit() or not luhn.is_valid(account):
-                yield line, ExceptionKind.ACCOUNT_INVALID, ""
-            holder = household.payee
-            if account and holder is not None and holder.pk != payee.pk:
-                yield line, ExceptionKind.HOLDER_NAME, holder.name
-            if household.bank_account_index and household.bank_account_index in shared:
-                yield line, ExceptionKind.SHARED_ACCOUNT, ""
-        if payee.household_id != line.household_id:
-            yield line, ExceptionKind.NOT_MEMBER, payee.name
-        previous = before.get(line.entitlement_id) if line.entitlement_id else None
-        if previous and abs(line.amount_fen - previous) * 100 > previous * change_percent:
-            yield line, ExceptionKind.AMOUNT_CHANGED, f"{previous} → {line.amount_fen}"
-        if entitlement is not None:
-            if entitlement.review_due is not None and entitlement.review_due < month:
-                yield line, ExceptionKind.REVIEW_OVERDUE, entitlement.review_due.isoformat()
-            if entitlement.status == EntitlementStatus.SUSPENDED:
-                yield line, ExceptionKind.SUSPENDED, ""
-        others = held.get(line.household_id, set()) - {line.program}
-        clashing = sorted(p for p in others if not may_hold_together(line.program, p))
-        if clashing:
-            yield line, ExceptionKind.NOT_TOGETHER, ", ".join(clashing)
-
-
-def cycle_check(
-    *, actor: User, cycle: PayrollCycle, change_percent: int | None = None
-) -> PayrollCycle:
+def cycle_check(*, actor: User, cycle: PayrollCycle) -> PayrollCycle:
     """Run every pre-payment check; each failure becomes an exception that someone must decide."""
-    percent = AMOUNT_CHANGE_PERCENT if change_percent is None else change_percent
     with transaction.atomic():
         cycle = _lock(cycle)
         _expect(cycle, CycleStatus.DRAFT, CycleStatus.CHECKED)
         if not cycle.generated:
             raise Conflict(_("Make the payment lines first."))
-        found = 0
-        pending = list(cycle.lines.exclude(status=LineStatus.EXCLUDED).order_by("pk"))
-        for start in range(0, len(pending), CHUNK_SIZE):
-            exceptions = [
-                PaymentException(cycle=cycle, line=line, kind=kind, detail=detail[:200])
-                for line, kind, detail in _line_problems(
-                    pending[start : start + CHUNK_SIZE], change_percent=percent
-                )
-            ]
-            PaymentException.objects.bulk_create(exceptions, ignore_conflicts=True)
-            found += len(exceptions)
+        limits = amount_change_limits(cycle)
+        found = cycle_problems_record(cycle, change_limits=limits)
         cycle.status = CycleStatus.CHECKED
         cycle.save(update_fields=["status"])
         audit_record(
@@ -475,7 +344,14 @@ def cycle_check(
             object_type="payroll_cycle",
             object_id=cycle.pk,
             region_code=cycle.region_code,
-            changes={"exceptions": found},
+            changes={
+                "exceptions": found,
+                # limit (share of last month's amount) -> how many villages it held for
+                "amount_change_limits": {
+                    f"{millionths / 1_000_000:g}": len(villages)
+                    for millionths, villages in sorted(limits.items())
+                },
+            },
         )
     return cycle
 
@@ -551,7 +427,7 @@ def allocation_shortfalls(cycle: PayrollCycle) -> list[tuple[str, int, int]]:
                         CycleStatus.CLOSED,
                     ),
                 )
-                .exclude(status=LineStatus.EXCLUDED)
+                .exclude(status__in=(LineStatus.EXCLUDED, LineStatus.RETURNED))
                 .aggregate(fen=Sum("amount_fen"))["fen"]
                 or 0
             )
@@ -606,30 +482,41 @@ def cycle_approve(*, actor: User, cycle: PayrollCycle, override_reason: str = ""
     return cycle
 
 
-def _bank_frame(cycle: PayrollCycle) -> pl.DataFrame:
-    lines = (
+def _bank_frame(cycle: PayrollCycle, *, with_id_numbers: bool) -> pl.DataFrame:
+    """The cycle's bank lines as a frame, in one query; only the account is decrypted, and the
+    payee's identity number only when the layout writes it."""
+    fields = [
+        "pk",
+        "payee__name",
+        "household__bank_account",
+        "amount_fen",
+        "program",
+        "household__household_no",
+        "region_code",
+    ]
+    if with_id_numbers:
+        fields.append("payee__id_number")
+    rows = list(
         cycle.lines.filter(channel=Channel.BANK)
         .exclude(status=LineStatus.EXCLUDED)
-        .select_related("household", "payee")
         .order_by("pk")
+        .values_list(*fields)
     )
-    rows = [
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(fields)
+    return pl.DataFrame(
         {
-            "line_id": line.pk,
-            "payee_name": line.payee.name,
-            "account_number": line.household.bank_account.replace(" ", ""),
-            "bank_code": "",
-            "amount_fen": line.amount_fen,
-            "program": line.program,
-            "household_number": line.household.household_no,
-            "id_number": line.payee.id_number,
-            "village_code": line.region_code,
-        }
-        for line in lines
-    ]
-    from huimin.payments.banking.export import LINE_SCHEMA
-
-    return pl.DataFrame(rows, schema=LINE_SCHEMA)
+            "line_id": columns[0],
+            "payee_name": columns[1],
+            "account_number": [account.replace(" ", "") for account in columns[2]],
+            "bank_code": [""] * len(rows),
+            "amount_fen": columns[3],
+            "program": columns[4],
+            "household_number": columns[5],
+            "id_number": columns[7] if with_id_numbers else [""] * len(rows),
+            "village_code": columns[6],
+        },
+        schema=LINE_SCHEMA,
+    )
 
 
 @transaction.atomic
@@ -647,7 +534,9 @@ def cycle_export(
         bank=bank,
         pay_date=cycle.month,
     )
-    built = bank_file_build(layout, _bank_frame(cycle), cycle=info)
+    writes_id_numbers = any(column.source == "id_number" for column in layout.columns)
+    frame = _bank_frame(cycle, with_id_numbers=writes_id_numbers)
+    built = bank_file_build(layout, frame, cycle=info)
     bank_file = BankFile.objects.create(
         cycle=cycle,
         layout=layout_key,
@@ -662,7 +551,7 @@ def cycle_export(
         status=LineStatus.SENT, sent_in=bank_file
     )
     cycle.lines.filter(channel=Channel.CASH, status=LineStatus.PENDING).update(
-        status=LineStatus.CASH
+        status=LineStatus.CASH, cash_since=timezone.localdate()
     )
     cycle.status = CycleStatus.EXPORTED
     cycle.save(update_fields=["status"])
@@ -752,7 +641,8 @@ def return_apply(
 @transaction.atomic
 def line_follow_up(*, actor: User, line: PaymentLine, action: str, reason: str) -> PaymentLine:
     """A failed line: reissue it in the next cycle (once the account is corrected), or pay cash."""
-    line = PaymentLine.objects.select_for_update().get(pk=line.pk)
+    line = PaymentLine.objects.select_for_update().select_related("cycle").get(pk=line.pk)
+    _expect_open(line)
     if line.status != LineStatus.FAILED:
         raise Conflict(_("Only a failed payment can be followed up."))
     if action not in ("reissue", "cash"):
@@ -763,8 +653,9 @@ def line_follow_up(*, actor: User, line: PaymentLine, action: str, reason: str) 
         line.status = LineStatus.REISSUE
     else:
         line.status, line.channel = LineStatus.CASH, Channel.CASH
+        line.cash_since = timezone.localdate()
     line.reason = reason.strip()[:200]
-    line.save(update_fields=["status", "channel", "reason"])
+    line.save(update_fields=["status", "channel", "reason", "cash_since"])
     audit_record(
         actor=actor,
         action="payments.line_follow_up",
@@ -780,7 +671,8 @@ def line_follow_up(*, actor: User, line: PaymentLine, action: str, reason: str) 
 def cash_receipt_record(
     *, actor: User, line: PaymentLine, confirmation: str, witness: str, paid_on: dt.date
 ) -> CashReceipt:
-    line = PaymentLine.objects.select_for_update().get(pk=line.pk)
+    line = PaymentLine.objects.select_for_update().select_related("cycle").get(pk=line.pk)
+    _expect_open(line)
     if line.status != LineStatus.CASH:
         raise Conflict(_("This payment is not waiting to be paid in cash."))
     if confirmation not in ("signature", "thumbprint"):
@@ -832,3 +724,79 @@ def cycle_reconcile(*, actor: User, cycle: PayrollCycle) -> PayrollCycle:
         region_code=cycle.region_code,
     )
     return cycle
+
+
+@transaction.atomic
+def cycle_close(*, actor: User, cycle: PayrollCycle) -> PayrollCycle:
+    """The last step: a reconciled payroll whose ledger balances is closed, and nothing of it
+    may change afterwards (its lines take no follow-up, no cash receipt, no second return)."""
+    cycle = _lock(cycle)
+    _expect(cycle, CycleStatus.RECONCILED)
+    report = ledger_verify(PayrollCycle.objects.filter(pk=cycle.pk))
+    if not report.balanced:
+        raise Conflict(
+            _("The ledger of this payroll does not balance; it cannot be closed: %(problems)s")
+            % {"problems": "; ".join(report.problems[:5])}
+        )
+    outcomes = dict(
+        cycle.lines.values("status").annotate(fen=Sum("amount_fen")).values_list("status", "fen")
+    )
+    cycle.status = CycleStatus.CLOSED
+    cycle.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action="payments.cycle_close",
+        object_type="payroll_cycle",
+        object_id=cycle.pk,
+        region_code=cycle.region_code,
+        changes={"lines": report.lines, "fen_by_status": outcomes},
+    )
+    return cycle
+
+
+def _expect_open(line: PaymentLine) -> None:
+    if line.cycle.status == CycleStatus.CLOSED:
+        raise Conflict(_("This payroll is closed: nothing of it may change."))
+
+
+CASH_RETURN_PARAMETER = "payments.cash_return_days"
+
+
+def _cash_overdue(today: dt.date) -> dict[int, list[int]]:
+    """Cycle -> its cash lines still unpaid past their village's `payments.cash_return_days`."""
+    parameters = live_parameters()
+    waiting = PaymentLine.objects.filter(status=LineStatus.CASH, cash_since__isnull=False)
+    overdue: dict[int, list[int]] = {}
+    days_of: dict[str, int] = {}
+    for line_id, cycle_id, village, since in waiting.order_by("pk").values_list(
+        "pk", "cycle_id", "region_code", "cash_since"
+    ):
+        if village not in days_of:
+            record = parameters.resolve(CASH_RETURN_PARAMETER, village, f"{today:%Y-%m}")
+            days_of[village] = int(record.value)
+        if since is not None and since + dt.timedelta(days=days_of[village]) < today:
+            overdue.setdefault(cycle_id, []).append(line_id)
+    return overdue
+
+
+@transaction.atomic
+def cash_unpaid_return(*, actor: User | None, today: dt.date) -> dict[int, int]:
+    """Return to the fund the cash not handed over in time (the daily command): each such line
+    ends as returned, counted out of what its allocation has committed; one audit event per
+    payroll with the lines and fen returned. Returns payroll id -> lines returned."""
+    returned: dict[int, int] = {}
+    for cycle_id, line_ids in sorted(_cash_overdue(today).items()):
+        cycle = PayrollCycle.objects.select_for_update().get(pk=cycle_id)
+        lines = cycle.lines.filter(pk__in=line_ids, status=LineStatus.CASH)
+        fen = lines.aggregate(fen=Sum("amount_fen"))["fen"] or 0
+        count = lines.update(status=LineStatus.RETURNED, outcome="returned")
+        returned[cycle_id] = count
+        audit_record(
+            actor=actor,
+            action="payments.cash_unpaid_return",
+            object_type="payroll_cycle",
+            object_id=cycle_id,
+            region_code=cycle.region_code,
+            changes={"lines": count, "fen": fen, "on": today.isoformat()},
+        )
+    return returned

@@ -11,7 +11,9 @@ urlpatterns = [
     path("cycles/<int:cycle_id>/bank-file/", views.bank_file, name="bank-file"),
     path("cycles/<int:cycle_id>/return/", views.return_upload, name="return-upload"),
     path("cycles/<int:cycle_id>/cash-roll/", views.cash_roll, name="cash-roll"),
+    path("cycles/<int:cycle_id>/sample/", views.visits_draw, name="visits-draw"),
     path("exceptions/<int:exception_id>/", views.exception_decide, name="exception-decide"),
     path("lines/<int:line_id>/follow-up/", views.line_follow_up, name="line-follow-up"),
     path("lines/<int:line_id>/cash/", views.cash_receipt, name="cash-receipt"),
+    path("lines/<int:line_id>/visit/", views.visit_record, name="visit-record"),
 ]

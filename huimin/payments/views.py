@@ -16,10 +16,10 @@ from huimin.core.documents import pdf_response, render_pdf
 from huimin.core.errors import HuiminError, NotAllowed, ValidationFailed
 from huimin.core.jobs import job_start
 from huimin.core.models import User
-from huimin.payments import access, services
+from huimin.payments import access, services, visits
 from huimin.payments.banking.layouts import layouts_available
 from huimin.payments.banking.returns import RETURN_CLASSES
-from huimin.payments.models import Channel, ExceptionStatus, LineStatus
+from huimin.payments.models import Channel, ExceptionStatus, LineStatus, PaymentVisit, VisitOutcome
 from huimin.payments.queries import ledger_verify
 from huimin.payments.tasks import GENERATE_KIND, generate_cycle
 
@@ -92,6 +92,10 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
         "layouts": [(layout.key, layout.name) for layout in layouts_available()],
         "ledger": ledger_verify(access.cycles_for(request.user).filter(pk=cycle.pk)),
         "preparer": cycle.prepared_by_id == request.user.pk,
+        "visits": list(cycle.visits.select_related("line__payee", "recorded_by")[:500]),
+        "visit_summary": visits.visits_summary(cycle),
+        "visit_outcomes": VisitOutcome.choices,
+        "may_draw": cycle.status in visits.PAID_CYCLE_STATUSES,
     }
     return render(request, "payments/cycle.html", context)
 
@@ -139,6 +143,9 @@ def cycle_action(request: HttpRequest, cycle_id: int) -> HttpResponse:
         elif action == "reconcile":
             _require(request, "payments.prepare_payroll")
             services.cycle_reconcile(actor=actor, cycle=cycle)
+        elif action == "close":
+            _require(request, "payments.prepare_payroll")
+            services.cycle_close(actor=actor, cycle=cycle)
         else:
             raise ValidationFailed(_("Choose what to do."), field="action")
     except HuiminError as error:
@@ -277,6 +284,72 @@ def cash_receipt(request: HttpRequest, line_id: int) -> HttpResponse:
     else:
         messages.success(request, _("The cash receipt is recorded."))
     return redirect("payments:cash-roll", cycle_id=line.cycle_id)
+
+
+def _percent(request: HttpRequest, field: str, default: str) -> float:
+    """A percentage from the form (95 for 95 %), as a share; a clear error when it is not one."""
+    label = {"confidence": _("The confidence"), "margin": _("The margin of error")}.get(
+        field, _("The share")
+    )
+    text = request.POST.get(field, "").strip() or default
+    try:
+        value = float(text)
+    except ValueError as bad:
+        raise ValidationFailed(
+            _("%(what)s must be a number of percent, such as %(example)s.")
+            % {"what": label, "example": default},
+            field=field,
+        ) from bad
+    if not 0 < value < 100:  # NaN fails this too
+        raise ValidationFailed(
+            _("%(what)s must be above 0 and below 100 percent.") % {"what": label}, field=field
+        )
+    return value / 100
+
+
+@login_required
+@permission_required("payments.view_payrollcycle", raise_exception=True)
+@require_POST
+def visits_draw(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = access.get_cycle_for(request.user, cycle_id)
+    try:
+        _require(request, "payments.prepare_payroll")
+        if request.POST.get("design") == "share":
+            design: dict[str, float] = {"share": _percent(request, "share", "5")}
+        else:
+            design = {
+                "confidence": _percent(request, "confidence", "95"),
+                "margin": _percent(request, "margin", "3"),
+            }
+        drawn = visits.visits_draw(actor=_user(request), cycle=cycle, **design)
+    except HuiminError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(n)d paid recipients drawn to check.") % {"n": len(drawn)})
+    return redirect("payments:cycle", cycle_id=cycle.pk)
+
+
+@login_required
+@permission_required("payments.view_payrollcycle", raise_exception=True)
+@require_POST
+def visit_record(request: HttpRequest, line_id: int) -> HttpResponse:
+    line = access.get_line_for(request.user, line_id)
+    try:
+        _require(request, "payments.record_cash")
+        visit = PaymentVisit.objects.filter(line=line).first()
+        if visit is None:
+            raise ValidationFailed(_("This payment was not drawn for checking."), field="line")
+        visits.visit_record(
+            actor=_user(request),
+            visit=visit,
+            outcome=request.POST.get("outcome", ""),
+            note=request.POST.get("note", ""),
+        )
+    except HuiminError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The check is recorded."))
+    return redirect("payments:cycle", cycle_id=line.cycle_id)
 
 
 def _return_counts_in_words(counts: dict[str, int]) -> list[tuple[str, int]]:

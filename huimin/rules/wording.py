@@ -336,6 +336,8 @@ PARAMETER_NAMES_ZH: dict[str, str] = {
     "old_age.band_80_fen": "高龄津贴（80至89周岁）",
     "old_age.band_90_fen": "高龄津贴（90至99周岁）",
     "old_age.rounding": "高龄津贴取整方式",
+    "payments.amount_change_ratio": "待遇金额较上月变动超过此比例须先核实（上月金额的比例）",
+    "payments.cash_return_days": "现金未在此天数内发到对象手中即退回资金（自列入发放花名册起，自然日）",
     "procedure.dibao.appraisal_days": "民主评议时限（入户调查结束后，工作日）",
     "procedure.dibao.decision_days": "县级审批时限（公示结束后，工作日）",
     "procedure.dibao.home_visit_days": "入户调查时限（核对结束后，工作日）",

@@ -2,8 +2,10 @@
 
 import datetime as dt
 
+from django.utils import timezone
+
 from huimin.core.models import User
-from huimin.payments import services
+from huimin.payments import services, visits
 from huimin.payments.models import LineStatus, PaymentException
 from tests.payments.factories import (
     MONTH,
@@ -32,6 +34,8 @@ def write_every_payments_event(caseworker: User) -> None:
     )
     services.cycle_approve(actor=approver, cycle=cycle)
     services.cycle_export(actor=finance, cycle=cycle, layout_key=LAYOUT)
+    later = timezone.localdate() + dt.timedelta(days=365)
+    services.cash_unpaid_return(actor=None, today=later)  # the line put on the cash roll
     failed = cycle.lines.get(channel="bank")
     name, content = bank_return(cycle, {failed.pk: ("F", "AC04")})
     services.return_apply(actor=finance, cycle=cycle, content=content, file_name=name)
@@ -41,6 +45,9 @@ def write_every_payments_event(caseworker: User) -> None:
             actor=finance, line=line, confirmation="signature", witness="村主任", paid_on=MONTH
         )
     services.cycle_reconcile(actor=finance, cycle=cycle)
+    services.cycle_close(actor=finance, cycle=cycle)
+    (visit,) = visits.visits_draw(actor=finance, cycle=cycle, share=0.5)
+    visits.visit_record(actor=finance, visit=visit, outcome="received_full", note="")
     run = services.one_off_cycle_create(
         actor=finance, region_code="532901", month=MONTH, program="temporary", purpose="春节慰问"
     )

@@ -119,3 +119,21 @@ def test_it_shows_the_payment_history_on_the_household_page_and_in_the_api(casew
     cycles = api.get("/api/v1/payments/cycles").json()
     detail = api.get(f"/api/v1/payments/cycles/{cycles[0]['id']}").json()
     assert detail["lines"][0]["amount_fen"] == 43_210
+
+
+def test_it_closes_a_reconciled_payroll_from_its_page(caseworker_a, finance):
+    from huimin.payments import services
+    from tests.payments.flow import LAYOUT, approved_cycle, bank_return
+
+    cycle = approved_cycle(caseworker_a, finance, approver_user(), n=1)
+    services.cycle_export(actor=finance, cycle=cycle, layout_key=LAYOUT)
+    name, content = bank_return(cycle, {})
+    services.return_apply(actor=finance, cycle=cycle, content=content, file_name=name)
+    services.cycle_reconcile(actor=finance, cycle=cycle)
+    client = page_client(finance, "zh-hans")
+    assert "关闭本批发放" in client.get(f"/payments/cycles/{cycle.pk}/").content.decode()
+    client.post(f"/payments/cycles/{cycle.pk}/action/", {"action": "close"})
+    cycle.refresh_from_db()
+    assert cycle.status == CycleStatus.CLOSED
+    body = client.get(f"/payments/cycles/{cycle.pk}/").content.decode()
+    assert "本批发放已关闭，不得再作任何更改。" in body

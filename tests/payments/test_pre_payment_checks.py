@@ -118,3 +118,68 @@ def test_it_stops_two_programs_not_held_together(caseworker_a, finance):
     dibao = make_entitlement(caseworker_a)
     make_entitlement(caseworker_a, dibao.household, program="tekun", person=head_of(dibao))
     assert kinds_found(finance, dibao.pk) == {"not_together"}
+
+
+def test_it_reads_the_change_limit_from_the_villages_parameter(caseworker_a, finance, admin_user):
+    """`payments.amount_change_ratio` is a dated regional parameter: a county's own value wins."""
+    from huimin.core.models import AuditEvent
+    from huimin.programs.services import parameter_override_create
+
+    entitlement = make_entitlement(caseworker_a, monthly_fen=50_000)
+    generated_cycle(finance, month=dt.date(2026, 11, 1))
+    type(entitlement).objects.filter(pk=entitlement.pk).update(monthly_fen=70_000)
+    parameter_override_create(
+        actor=admin_user,
+        name="payments.amount_change_ratio",
+        region="532901",
+        start=dt.date(2026, 12, 1),
+        value=0.5,
+        source="大理市民政局 2026 年第 12 号 (test)",
+    )
+    assert kinds_found(finance) == set()
+    event = AuditEvent.objects.filter(action="payments.cycle_check").latest("pk")
+    assert event.changes["amount_change_limits"] == {"0.5": 1}
+
+
+def test_it_holds_a_small_change_where_the_limit_is_tighter(caseworker_a, finance, admin_user):
+    from huimin.programs.services import parameter_override_create
+
+    entitlement = make_entitlement(caseworker_a, monthly_fen=50_000)
+    generated_cycle(finance, month=dt.date(2026, 11, 1))
+    type(entitlement).objects.filter(pk=entitlement.pk).update(monthly_fen=55_500)
+    parameter_override_create(
+        actor=admin_user,
+        name="payments.amount_change_ratio",
+        region="532901001001",
+        start=dt.date(2026, 1, 1),
+        value=0.1,
+        source="下关街道 2026 年第 1 号 (test)",
+    )
+    assert kinds_found(finance) == {"amount_changed"}
+
+
+def test_it_applies_each_villages_own_limit_within_one_payroll(
+    caseworker_a, caseworker_b, admin_user
+):
+    """A prefecture's payroll spans villages whose limits differ: each line meets its own."""
+    from huimin.programs.services import parameter_override_create
+    from tests.conftest import VILLAGE_B
+
+    finance = finance_user("finance_prefecture", region="5329")
+    loose = make_entitlement(caseworker_a, monthly_fen=50_000)
+    strict = make_entitlement(caseworker_b, monthly_fen=50_000, village=VILLAGE_B)
+    generated_cycle(finance, region="5329", month=dt.date(2026, 11, 1))
+    type(loose).objects.filter(pk__in=(loose.pk, strict.pk)).update(monthly_fen=70_000)
+    parameter_override_create(
+        actor=admin_user,
+        name="payments.amount_change_ratio",
+        region="532901",
+        start=dt.date(2026, 1, 1),
+        value=0.5,
+        source="大理市民政局 2026 年第 3 号 (test)",
+    )
+    cycle = generated_cycle(finance, region="5329")
+    services.cycle_check(actor=finance, cycle=cycle)
+    flagged = PaymentException.objects.filter(cycle=cycle, kind="amount_changed")
+    assert list(flagged.values_list("line__entitlement_id", flat=True)) == [strict.pk]
+    assert flagged.get().detail == "50000 → 70000"
