@@ -20,6 +20,15 @@ DISABILITY_CATEGORIES = [
     ("7", _("Multiple")),
 ]
 GRADES = [("", "—"), ("1", "1"), ("2", "2"), ("3", "3"), ("4", "4")]
+PARENT_CHOICES = [
+    ("", _("An adult, or a child whose parents look after them")),
+    ("both_dead", _("A child whose parents have both died")),
+    (
+        "one_dead_other_unable",
+        _("A child with one parent dead and the other unable to look after them"),
+    ),
+    ("both_unable", _("A child neither of whose parents can look after them")),
+]
 
 
 def county_choices(lang: str) -> list[tuple[str, str]]:
@@ -116,6 +125,14 @@ class PrecheckForm(CountyForm):
             self.fields[f"m{n}_grade"] = forms.ChoiceField(
                 label=_("Grade"), choices=GRADES, required=False
             )
+            self.fields[f"m{n}_parents"] = forms.ChoiceField(
+                label=_("A child's parents"),
+                choices=PARENT_CHOICES,
+                required=False,
+                help_text=_(
+                    "Unable: severely disabled, seriously ill, in prison or detention, or missing."
+                ),
+            )
             self.fields[f"m{n}_ill"] = forms.BooleanField(label=_("Seriously ill"), required=False)
             self.fields[f"m{n}_student"] = forms.BooleanField(
                 label=_("Full-time student"), required=False
@@ -140,6 +157,7 @@ class PrecheckForm(CountyForm):
             "student",
             "cannot_work",
             "no_supporter",
+            "parents",
         )
         return [
             {"n": n, **{name: self[f"m{n}_{name}"] for name in names}}
@@ -181,6 +199,7 @@ class PrecheckForm(CountyForm):
                     has_supporter=not data.get(f"m{n}_no_supporter"),
                     earnings_fen=data.get(f"m{n}_earnings") or 0,
                     basic_pension_fen=data.get(f"m{n}_pension") or 0,
+                    parents=data.get(f"m{n}_parents") or "",
                 )
             )
         return Answers(

@@ -21,8 +21,9 @@ from huimin.rules.explain import CriterionResult, ProgramExplanation
 from huimin.rules.periods import parse_period
 from huimin.rules.wording import MONEY_UNITS, rule_words, value_words
 
-# The programs a questionnaire can say something about. Disaster relief follows a disaster event,
-# orphans and special care follow documents the township checks: their guides say whom to ask.
+# The programs a questionnaire can say something about. Disaster relief follows a disaster event
+# and special care a veteran's or martyr's family's certificate, which the township checks: their
+# guides say whom to ask.
 PRECHECK_PROGRAMS = (
     "dibao",
     "tekun",
@@ -30,7 +31,19 @@ PRECHECK_PROGRAMS = (
     "disability_living",
     "disability_care",
     "old_age",
+    "orphan",
+    "unsupported_child",
 )
+GUIDE_OF = {"unsupported_child": "orphan"}  # the guide that covers a program, when not its own
+# A child's parents, as the questionnaire asks it, and the statuses the rules read. "Cannot look
+# after" stands for any of the rules' reasons (severely disabled, seriously ill, imprisoned,
+# missing…); the township checks which one, and how long it has lasted.
+PARENTS: dict[str, tuple[str, str]] = {
+    "": ("present", "present"),
+    "both_dead": ("dead", "dead"),
+    "one_dead_other_unable": ("dead", "severely_disabled"),
+    "both_unable": ("severely_disabled", "severely_disabled"),
+}
 MAX_MEMBERS = 6
 
 
@@ -45,6 +58,7 @@ class Member:
     has_supporter: bool = True
     earnings_fen: int = 0  # wages, farming, business: what this person earns in a month
     basic_pension_fen: int = 0  # the residents' basic old-age pension, a month
+    parents: str = ""  # a key of PARENTS
 
 
 @dataclass(frozen=True)
@@ -87,6 +101,8 @@ def facts_from_answers(answers: Answers, period: str) -> dict[str, Any]:
                 "student": member.student,
                 "able_to_work": member.able_to_work,
                 "legal_supporter_able": member.has_supporter,
+                "father_status": PARENTS[member.parents][0],
+                "mother_status": PARENTS[member.parents][1],
                 "incomes": _incomes(
                     ("wages", member.earnings_fen), ("pension_basic", member.basic_pension_fen)
                 ),
@@ -130,6 +146,10 @@ class Outcome:
     may_qualify: bool
     amount_fen: int  # a month, all entitled persons together
     unmet: list[Unmet] = field(default_factory=list)
+
+    @property
+    def guide(self) -> str:
+        return GUIDE_OF.get(self.program, self.program)
 
 
 def precheck(answers: Answers, period: str, lang: str) -> list[Outcome]:

@@ -92,3 +92,20 @@ def test_the_page_takes_the_township_and_the_earnings(regions):
     assert dibao(earns_well) == (False, 0)
     assert "目前不符合" in text  # the earnings typed on the page were counted
     assert 'value="532901001" selected' in text
+
+
+def test_an_orphan_and_a_child_without_support_are_asked_about(db):
+    orphan = Answers("532901", "rural", (Member(70), Member(10, parents="both_dead")), 0)
+    unsupported = Answers("532901", "rural", (Member(70), Member(10, parents="both_unable")), 0)
+    looked_after = Answers("532901", "rural", (Member(70), Member(10)), 0)
+    for answers in (orphan, unsupported, looked_after):
+        shown = {o.program: (o.may_qualify, o.amount_fen) for o in precheck(answers, PERIOD, "zh")}
+        assert shown == evaluated(answers)
+    outcomes = {o.program: o for o in precheck(orphan, PERIOD, "zh")}
+    assert outcomes["orphan"].may_qualify and outcomes["orphan"].amount_fen > 0
+    assert not outcomes["unsupported_child"].may_qualify
+    child = {o.program: o for o in precheck(unsupported, PERIOD, "zh")}["unsupported_child"]
+    assert child.may_qualify and child.guide == "orphan"
+    assert not any(
+        o.may_qualify for o in precheck(looked_after, PERIOD, "zh") if o.guide == "orphan"
+    )
