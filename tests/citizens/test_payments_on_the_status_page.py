@@ -94,3 +94,24 @@ def test_the_page_reads_in_english(three_families):
     page = clients["returned"].get("/portal/me/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     shown = section(page, "payments")
     assert "Payments received" in page and "returned by the bank" in shown
+
+
+ME_PAGE_QUERIES = 8  # session, account, applications, steps, entitlements, payments, texts…
+
+
+def test_the_page_reads_payments_and_texts_in_a_fixed_number_of_queries(
+    three_families, django_assert_max_num_queries
+):
+    clients, lines, finance = three_families
+    with django_assert_max_num_queries(ME_PAGE_QUERIES):
+        clients["failed"].get("/portal/me/")
+    payments.line_follow_up(
+        actor=finance, line=lines["failed"], action="reissue", reason="账户已更正"
+    )
+    generated = generated_cycle(finance, month=dt.date(2026, 11, 1))  # the 2026 allocation
+    payments.cycle_check(actor=finance, cycle=generated)
+    payments.cycle_approve(actor=approver_user("payroll_approver_b"), cycle=generated)
+    with django_assert_max_num_queries(ME_PAGE_QUERIES):
+        page = clients["failed"].get("/portal/me/").content.decode()
+    # December failed, November, and the reissue of December carried into that payroll
+    assert section(page, "payments").count("<tr class=") == 3
