@@ -15,9 +15,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from huimin.casework.models import Application
-from huimin.citizens.models import CitizenAccount, Request
+from huimin.citizens.models import CitizenAccount, CitizenNotice, Request
 from huimin.core.access import region_filter
 from huimin.core.models import User
+from huimin.payments.models import CycleStatus, LineStatus, PaymentLine
 
 SESSION_KEY = "huimin_citizen_account"
 
@@ -58,6 +59,23 @@ def get_application_for(account: CitizenAccount, application_id: int) -> Applica
     if application is None:
         raise Http404
     return application
+
+
+def notices_for(account: CitizenAccount) -> QuerySet[CitizenNotice]:
+    """The texts sent to this account (not those to another member's account)."""
+    return CitizenNotice.objects.filter(account=account)
+
+
+def payment_lines_for(account: CitizenAccount) -> QuerySet[PaymentLine]:
+    """The payment lines of the account's own household, once their payroll is approved (a
+    draft's lines may still change or be excluded)."""
+    if account.household_id is None:
+        return PaymentLine.objects.none()
+    return (
+        PaymentLine.objects.filter(household_id=account.household_id)
+        .exclude(status=LineStatus.EXCLUDED)
+        .exclude(cycle__status__in=(CycleStatus.DRAFT, CycleStatus.CHECKED))
+    )
 
 
 def requests_for_citizen(account: CitizenAccount) -> "QuerySet[Request]":

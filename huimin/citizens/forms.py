@@ -20,6 +20,15 @@ DISABILITY_CATEGORIES = [
     ("7", _("Multiple")),
 ]
 GRADES = [("", "—"), ("1", "1"), ("2", "2"), ("3", "3"), ("4", "4")]
+PARENT_CHOICES = [
+    ("", _("An adult, or a child whose parents look after them")),
+    ("both_dead", _("A child whose parents have both died")),
+    (
+        "one_dead_other_unable",
+        _("A child with one parent dead and the other unable to look after them"),
+    ),
+    ("both_unable", _("A child neither of whose parents can look after them")),
+]
 
 
 def county_choices(lang: str) -> list[tuple[str, str]]:
@@ -51,18 +60,35 @@ class CountyForm(forms.Form):
         self.fields["county"].choices = county_choices(lang)  # type: ignore[attr-defined]
 
 
+def township_choices_by_county(lang: str) -> list[tuple[str, Any]]:
+    """Every township and street, grouped under its county (one select, no script needed)."""
+    counties = {c.code: c.name_for(lang) for c in Region.objects.filter(level="county")}
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for town in Region.objects.filter(level="township").order_by("code"):
+        grouped.setdefault(town.code[:6], []).append((town.code, town.name_for(lang)))
+    return [("", _("I do not know; use the county's figures"))] + [
+        (counties.get(county, county), towns) for county, towns in sorted(grouped.items())
+    ]
+
+
 class PrecheckForm(CountyForm):
+    township = forms.ChoiceField(
+        label=_("Your township or street"),
+        required=False,
+        help_text=_("A township may set its own standard; without it, the county's is used."),
+    )
     residence_type = forms.ChoiceField(
         label=_("Your household register (户口) is"),
         choices=[("urban", _("Urban (town)")), ("rural", _("Rural (village)"))],
         widget=forms.RadioSelect,
     )
     income = YuanField(
-        label=_("Money coming in each month, all of you together (yuan)"),
+        label=_("Other money coming in each month, all of you together (yuan)"),
         required=False,
         help_text=_(
-            "Wages, farm and business income, money from relatives. Not pensions for "
-            "veterans or other assistance."
+            "Money from relatives who do not live with you, rent, interest, a retirement "
+            "pension. What each person earns is asked above. Not payments for veterans or "
+            "other assistance."
         ),
     )
     savings = YuanField(label=_("Savings and shares, all of you together (yuan)"), required=False)
@@ -82,15 +108,30 @@ class PrecheckForm(CountyForm):
 
     def __init__(self, *args: Any, lang: str, **kwargs: Any) -> None:
         super().__init__(*args, lang=lang, **kwargs)
+        self.fields["township"].choices = township_choices_by_county(lang)  # type: ignore[attr-defined]
         for n in range(1, MAX_MEMBERS + 1):
             self.fields[f"m{n}_age"] = forms.IntegerField(
                 label=_("Age"), min_value=0, max_value=120, required=n == 1
+            )
+            self.fields[f"m{n}_earnings"] = YuanField(
+                label=_("Earns a month: wages, farming, business (yuan)"), required=False
+            )
+            self.fields[f"m{n}_pension"] = YuanField(
+                label=_("Residents' basic old-age pension a month (yuan)"), required=False
             )
             self.fields[f"m{n}_disability"] = forms.ChoiceField(
                 label=_("Disability certificate"), choices=DISABILITY_CATEGORIES, required=False
             )
             self.fields[f"m{n}_grade"] = forms.ChoiceField(
                 label=_("Grade"), choices=GRADES, required=False
+            )
+            self.fields[f"m{n}_parents"] = forms.ChoiceField(
+                label=_("A child's parents"),
+                choices=PARENT_CHOICES,
+                required=False,
+                help_text=_(
+                    "Unable: severely disabled, seriously ill, in prison or detention, or missing."
+                ),
             )
             self.fields[f"m{n}_ill"] = forms.BooleanField(label=_("Seriously ill"), required=False)
             self.fields[f"m{n}_student"] = forms.BooleanField(
@@ -106,7 +147,18 @@ class PrecheckForm(CountyForm):
 
     def member_rows(self) -> list[dict[str, Any]]:
         """The fields of each member, for the template."""
-        names = ("age", "disability", "grade", "ill", "student", "cannot_work", "no_supporter")
+        names = (
+            "age",
+            "earnings",
+            "pension",
+            "disability",
+            "grade",
+            "ill",
+            "student",
+            "cannot_work",
+            "no_supporter",
+            "parents",
+        )
         return [
             {"n": n, **{name: self[f"m{n}_{name}"] for name in names}}
             for n in range(1, MAX_MEMBERS + 1)
@@ -120,6 +172,12 @@ class PrecheckForm(CountyForm):
                 self.add_error(
                     f"m{n}_grade", _("Give both the kind of disability and its grade, or neither.")
                 )
+            money = data.get(f"m{n}_earnings") or data.get(f"m{n}_pension")
+            if money and data.get(f"m{n}_age") is None:
+                self.add_error(f"m{n}_age", _("Give the age of the person whose money this is."))
+        township, county = data.get("township"), data.get("county")
+        if township and county and not township.startswith(county):
+            self.add_error("township", _("This township is not in the county you chose."))
         return data
 
     def answers(self) -> Answers:
@@ -139,10 +197,14 @@ class PrecheckForm(CountyForm):
                     student=bool(data.get(f"m{n}_student")),
                     able_to_work=not data.get(f"m{n}_cannot_work"),
                     has_supporter=not data.get(f"m{n}_no_supporter"),
+                    earnings_fen=data.get(f"m{n}_earnings") or 0,
+                    basic_pension_fen=data.get(f"m{n}_pension") or 0,
+                    parents=data.get(f"m{n}_parents") or "",
                 )
             )
         return Answers(
             county=data["county"],
+            township=data.get("township") or "",
             residence_type=data["residence_type"],
             members=tuple(members),
             income_fen=data.get("income") or 0,

@@ -156,3 +156,55 @@ class RequestAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"answer {self.pk} to {self.request_id}"
+
+
+class NoticeKind(models.TextChoices):
+    STEP_NEEDS_YOU = "step", _("A step needs you")
+    PAUSED = "paused", _("Your application is paused")
+    APPROVED = "approved", _("Your application is approved")
+    REFUSED = "refused", _("Your application is refused")
+    PAYMENT_FAILED = "payment_failed", _("A payment did not reach you")
+    REVIEW_DUE = "review_due", _("Your review is due")
+
+
+class NoticeStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Not delivered")
+
+
+class CitizenNotice(models.Model):
+    """A text sent to a confirmed account about its household's case: a step that needs the
+    family, a decision, a payment that failed, a review coming. One per account and event
+    (`event_key`, e.g. "decision:12"): an event never reaches the same account twice."""
+
+    account = models.ForeignKey(CitizenAccount, on_delete=models.PROTECT, related_name="notices")
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("about"), max_length=16, choices=NoticeKind.choices)
+    event_key = models.CharField(max_length=80)
+    # The record it is about, e.g. "casework.decision" 12 or "payments.paymentline" 345.
+    object_type = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=40)
+    region_code = models.CharField(max_length=12)  # the household's village, for the audit
+    text = models.TextField(_("text sent"))  # exactly what went out: numbers masked
+    status = models.CharField(
+        max_length=8, choices=NoticeStatus.choices, default=NoticeStatus.QUEUED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failure = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "event_key"], name="citizen_notice_once_per_event"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["household", "created_at"], name="citizen_notice_household"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.event_key} to {self.account_id}"

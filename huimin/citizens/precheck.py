@@ -2,7 +2,7 @@
 
 Nothing is stored. The answers become one household record (`huimin.rules.records`), which goes
 through `huimin.rules.explain` with the parameters in force (`programs.parameters.live_parameters`)
-for the chosen county — the very evaluation a caseworker's pre-assessment runs, never a copy of
+for the chosen township (or county) — the very evaluation a caseworker's pre-assessment runs, never a copy of
 the rules. The result says per program "you may qualify, about X yuan a month", or which condition
 is not met and by how much.
 """
@@ -21,8 +21,9 @@ from huimin.rules.explain import CriterionResult, ProgramExplanation
 from huimin.rules.periods import parse_period
 from huimin.rules.wording import MONEY_UNITS, rule_words, value_words
 
-# The programs a questionnaire can say something about. Disaster relief follows a disaster event,
-# orphans and special care follow documents the township checks: their guides say whom to ask.
+# The programs a questionnaire can say something about. Disaster relief follows a disaster event
+# and special care a veteran's or martyr's family's certificate, which the township checks: their
+# guides say whom to ask.
 PRECHECK_PROGRAMS = (
     "dibao",
     "tekun",
@@ -30,7 +31,19 @@ PRECHECK_PROGRAMS = (
     "disability_living",
     "disability_care",
     "old_age",
+    "orphan",
+    "unsupported_child",
 )
+GUIDE_OF = {"unsupported_child": "orphan"}  # the guide that covers a program, when not its own
+# A child's parents, as the questionnaire asks it, and the statuses the rules read. "Cannot look
+# after" stands for any of the rules' reasons (severely disabled, seriously ill, imprisoned,
+# missing…); the township checks which one, and how long it has lasted.
+PARENTS: dict[str, tuple[str, str]] = {
+    "": ("present", "present"),
+    "both_dead": ("dead", "dead"),
+    "one_dead_other_unable": ("dead", "severely_disabled"),
+    "both_unable": ("severely_disabled", "severely_disabled"),
+}
 MAX_MEMBERS = 6
 
 
@@ -43,6 +56,9 @@ class Member:
     student: bool = False
     able_to_work: bool = True
     has_supporter: bool = True
+    earnings_fen: int = 0  # wages, farming, business: what this person earns in a month
+    basic_pension_fen: int = 0  # the residents' basic old-age pension, a month
+    parents: str = ""  # a key of PARENTS
 
 
 @dataclass(frozen=True)
@@ -50,7 +66,10 @@ class Answers:
     county: str  # short code of the county
     residence_type: str  # "urban" | "rural"
     members: tuple[Member, ...]
-    income_fen: int  # the household's income in a month, all members together
+    # Other money of the household in a month (relatives outside it, rent, interest, a
+    # retirement pension), counted as the first person's "other" income.
+    income_fen: int
+    township: str = ""  # short code of the township, when known: its own values apply
     financial_assets_fen: int = 0
     vehicle_value_fen: int = 0
     home_count: int = 1
@@ -82,16 +101,20 @@ def facts_from_answers(answers: Answers, period: str) -> dict[str, Any]:
                 "student": member.student,
                 "able_to_work": member.able_to_work,
                 "legal_supporter_able": member.has_supporter,
-                "incomes": [],
+                "father_status": PARENTS[member.parents][0],
+                "mother_status": PARENTS[member.parents][1],
+                "incomes": _incomes(
+                    ("wages", member.earnings_fen), ("pension_basic", member.basic_pension_fen)
+                ),
             }
         )
-    if answers.income_fen:
-        members[0]["incomes"] = [
-            {"income_type": "wages", "monthly_fen": answers.income_fen, "valid_from": since}
-        ]
+    members[0]["incomes"] += _incomes(("other", answers.income_fen))
+    for income in (i for m in members for i in m["incomes"]):
+        income["valid_from"] = since
+    region = answers.township if answers.township.startswith(answers.county) else ""
     return {
         "household_id": 1,
-        "region_code": full_code(answers.county),
+        "region_code": full_code(region or answers.county),
         "residence_type": answers.residence_type,
         "financial_assets_fen": answers.financial_assets_fen,
         "vehicle_value_fen": answers.vehicle_value_fen,
@@ -101,6 +124,11 @@ def facts_from_answers(answers: Answers, period: str) -> dict[str, Any]:
         "emergency_expense_fen": answers.emergency_expense_fen,
         "members": members,
     }
+
+
+def _incomes(*amounts: tuple[str, int]) -> list[dict[str, Any]]:
+    """Each person's money by kind: the rules decide which kinds count (`*.counted_types`)."""
+    return [{"income_type": kind, "monthly_fen": fen} for kind, fen in amounts if fen]
 
 
 @dataclass
@@ -118,6 +146,10 @@ class Outcome:
     may_qualify: bool
     amount_fen: int  # a month, all entitled persons together
     unmet: list[Unmet] = field(default_factory=list)
+
+    @property
+    def guide(self) -> str:
+        return GUIDE_OF.get(self.program, self.program)
 
 
 def precheck(answers: Answers, period: str, lang: str) -> list[Outcome]:

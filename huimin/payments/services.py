@@ -613,6 +613,7 @@ def return_apply(
         cycle.lines.filter(pk__in=ids).update(
             status=LineStatus.FAILED, outcome="rejected", reason=kind or ""
         )
+    tell_citizens_payments_failed(rejected["line_id"].to_list())
     record = ReturnFile.objects.create(
         cycle=cycle,
         name=file_name,
@@ -636,6 +637,17 @@ def return_apply(
         },
     )
     return record
+
+
+def tell_citizens_payments_failed(line_ids: list[int]) -> None:
+    """The families of failed lines are told by SMS, in this transaction (an explicit call, no
+    signal). Named late: the citizens app reads payments' lines for its status page."""
+    from django.apps import apps
+
+    if line_ids and apps.is_installed("huimin.citizens"):
+        from huimin.citizens.services.notices import notify_payments_failed
+
+        notify_payments_failed(line_ids=line_ids)
 
 
 @transaction.atomic

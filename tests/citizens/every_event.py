@@ -23,9 +23,9 @@ def write_every_citizen_event(caseworker: User) -> None:
         actor=caseworker, phone=PHONE, id_number=household.members.get().id_number
     )
     account = CitizenAccount.objects.get(phone_index=blind_index(PHONE))
-    services.citizen_application_submit(  # citizen.apply
-        account=account, program="tekun", statement="无依无靠"
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        # citizen.apply; its first step needs the family: citizen.notice_record, notice_send
+        services.citizen_application_submit(account=account, program="tekun", statement="无依无靠")
     filed = services.request_file(  # citizen.request_file
         kind="complaint", text="等太久", region_code=household.region_code, account=account
     )

@@ -39,7 +39,7 @@ def test_it_answers_the_pre_check_on_a_phone(live_server, phone_page, regions):
     page.get_by_label("城镇户口").check()
     page.locator("#id_m1_age").fill("40")
     page.locator("#id_m2_age").fill("9")
-    page.get_by_label("全家每月收入合计（元）").fill("300")
+    page.get_by_label("每月其他收入，全家合计（元）").fill("300")
     page.get_by_role("button", name="看看我可能领到什么").click()
     result = page.locator(".results")
     assert "您可能符合" in result.inner_text()
@@ -147,3 +147,37 @@ def test_the_guide_and_the_staff_request_page_look_right(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=SCREENSHOTS / "staff-request-390.png", full_page=True)
     context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_status_page_shows_payments_and_texts_on_a_phone(
+    live_server, phone_page, regions, caseworker_a, settings, tmp_path
+):
+    from huimin.citizens.services import citizen_account_link
+    from huimin.payments import services as payments
+    from tests.payments.factories import approver_user, finance_user
+    from tests.payments.flow import LAYOUT, approved_cycle, bank_return
+
+    settings.VAR_DIR = tmp_path / "var"
+    finance = finance_user()
+    cycle = approved_cycle(caseworker_a, finance, approver_user(), n=1)
+    line = cycle.lines.get()
+    phone = "13800006868"
+    page = phone_page
+    sign_in_in_the_browser(page, live_server, phone)
+    citizen_account_link(
+        actor=caseworker_a,
+        phone=phone,
+        id_number=line.household.members.get(relation="head").id_number,
+    )
+    payments.cycle_export(actor=finance, cycle=cycle, layout_key=LAYOUT)
+    name, content = bank_return(cycle, {line.pk: ("F", "AC04")})
+    payments.return_apply(actor=finance, cycle=cycle, content=content, file_name=name)
+    page.goto(f"{live_server.url}/portal/me/")
+    shown = page.locator("#payments").inner_text()
+    assert "2026-12" in shown and "未到账" in shown
+    assert f"尾号{line.household.bank_account[-4:]}" in page.locator("#notices").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.locator("#payments").scroll_into_view_if_needed()
+    page.screenshot(path=SCREENSHOTS / "portal-status-360.png", full_page=True)
+    assert serious_violations(page) == []

@@ -15,6 +15,7 @@ from huimin.casework.models import (
     StepKind,
     StepStatus,
 )
+from huimin.casework.services._citizens import tell_citizens_step_opened
 from huimin.core.audit import audit_record
 from huimin.core.errors import Conflict, NotAllowed
 from huimin.core.models import User
@@ -93,6 +94,7 @@ def _open_next(application: Application, *, on: dt.date) -> Step | None:
     step.status, step.opened_on = StepStatus.OPEN, on
     step.due_date, step.due_provisional = due.day, due.provisional
     step.save(update_fields=["status", "opened_on", "due_date", "due_provisional"])
+    tell_citizens_step_opened(application, step)
     return step
 
 

@@ -14,6 +14,7 @@ from huimin.casework.models import (
     Step,
     StepStatus,
 )
+from huimin.casework.services._citizens import tell_citizens_paused
 from huimin.casework.services._common import (
     _cancel_remaining,
     _lock,
@@ -169,6 +170,7 @@ def procedure_suspend(
     application.status, application.suspended_reason = ApplicationStatus.SUSPENDED, reason.strip()
     application.save(update_fields=["status", "suspended_reason"])
     audit(actor, "casework.procedure_suspend", application, {"reason": reason}, request)
+    tell_citizens_paused(application)
     return application
 
 

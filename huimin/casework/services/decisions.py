@@ -27,6 +27,7 @@ from huimin.casework.models import (
     StepKind,
     StepStatus,
 )
+from huimin.casework.services._citizens import tell_citizens_decided
 from huimin.casework.services._common import (
     OFFICE_DIGITS,
     TOWNSHIP_DIGITS,
@@ -123,6 +124,7 @@ def _decide(
         application.steps.filter(kind=StepKind.ENTITLEMENT, status=StepStatus.WAITING).update(
             status=StepStatus.CANCELLED
         )
+    tell_citizens_decided(application, decision)
     return decision
 
 

@@ -16,6 +16,8 @@ from huimin.citizens.access import (
     applications_for,
     citizen_required,
     get_application_for,
+    notices_for,
+    payment_lines_for,
 )
 from huimin.citizens.forms import ApplyForm, CodeForm, PhoneForm
 from huimin.citizens.services import (
@@ -23,9 +25,11 @@ from huimin.citizens.services import (
     citizen_sign_in,
     sign_in_code_send,
 )
-from huimin.citizens.status import step_words
+from huimin.citizens.status import PAYMENT_ROWS, payment_rows, step_words
 from huimin.core.documents import pdf_response, render_pdf
 from huimin.core.errors import HuiminError
+
+NOTICES_SHOWN = 10
 
 
 @require_http_methods(["GET", "POST"])
@@ -73,7 +77,8 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 @citizen_required
 def me(request: HttpRequest) -> HttpResponse:
-    """The citizen's page: their applications, each step in plain words with its due date."""
+    """The citizen's page: their applications, each step in plain words with its due date; what
+    their household receives and the next review; the payments made; the texts sent to them."""
     account = request.citizen  # type: ignore[attr-defined]
     steps = Prefetch("steps", queryset=Step.objects.order_by("position"))
     applications = list(
@@ -89,7 +94,15 @@ def me(request: HttpRequest) -> HttpResponse:
         if account.household_id
         else Entitlement.objects.none()
     )
-    context = {"account": account, "rows": rows, "entitlements": entitlements}
+    payments = payment_rows(payment_lines_for(account).order_by("-month", "-pk")[:PAYMENT_ROWS])
+    context = {
+        "account": account,
+        "rows": rows,
+        "entitlements": entitlements,
+        "payments": payments,
+        "payments_capped": len(payments) >= PAYMENT_ROWS,
+        "notices": list(notices_for(account)[:NOTICES_SHOWN]),
+    }
     return render(request, "citizens/me.html", context)
 
 

@@ -1,6 +1,7 @@
 """`huimin casework_daily`: the changes no one records — members of receiving households who
-turned 16, 18, 60 or 80 — each re-evaluated with a task for the caseworker. Run it every day
-(it looks back a month, and never opens the same task twice)."""
+turned 16, 18, 60 or 80 — each re-evaluated with a task for the caseworker — and the families
+whose review is coming told by SMS. Run it every day (it looks back a month, and never opens the
+same task or sends the same notice twice)."""
 
 import datetime as dt
 from typing import Any
@@ -8,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from huimin.casework.services._citizens import tell_citizens_reviews_due
 from huimin.casework.services.changes import ages_reached
 
 
@@ -22,3 +24,5 @@ class Command(BaseCommand):
         on = options["on"] or timezone.localdate()
         made = ages_reached(on=on, window_days=options["window_days"])
         self.stdout.write(f"{len(made)} age change(s) on {on.isoformat()}")
+        told = tell_citizens_reviews_due(on)
+        self.stdout.write(f"{told} review notice(s) to families")
