@@ -6,7 +6,8 @@ letter number once per office and year, amounts >= 0) are constraints in the dat
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from huimin.registry.models import Household, Person
@@ -414,9 +415,22 @@ class Entitlement(models.Model):
         ordering = ["-start_month", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(monthly_fen__gte=0), name="entitlement_amount_ok"),
+            # An entitlement set aside by an appeal before its first month ends the month
+            # before it: it covered no month.
             models.CheckConstraint(
-                condition=Q(end_month__isnull=True) | Q(end_month__gte=F("start_month")),
+                condition=Q(end_month__isnull=True)
+                | Q(end_month__gte=F("start_month"))
+                | Q(status="ended"),
                 name="entitlement_ends_after_start",
+            ),
+            # Never two held at once for one household, program and person (none for a
+            # household-level benefit: coalesced, since NULLs never clash in a unique index).
+            models.UniqueConstraint(
+                F("household"),
+                F("program"),
+                Coalesce(F("person"), Value(0)),
+                condition=Q(status__in=["active", "suspended", "gradual_exit"]),
+                name="entitlement_one_held_per_program",
             ),
         ]
 
