@@ -31,6 +31,7 @@ from huimin.casework.services._common import (
 from huimin.casework.verification import (
     Authorization,
     Unit,
+    VerificationNotAuthorized,
     verification_request_for,
     verify_household,
 )
@@ -38,6 +39,7 @@ from huimin.casework.verification import Finding as SourceFinding
 from huimin.core.errors import Conflict, NotAllowed, ValidationFailed
 from huimin.core.models import User
 from huimin.core.money import format_yuan
+from huimin.core.refusals import refusal_record
 from huimin.registry import services as registry
 from huimin.registry.models import AssetKind, Household, IncomeType, Person
 
@@ -277,17 +279,45 @@ def verification_run(
         "program": application.get_program_display(),
         "id": application.pk,
     }
-    checked = verify_household(
-        verification_request_for(
-            application.household, purpose=purpose, authorization=authorization, as_of=on
+    try:
+        checked = verify_household(
+            verification_request_for(
+                application.household, purpose=purpose, authorization=authorization, as_of=on
+            )
         )
-    )
+    except VerificationNotAuthorized as refused:
+        _record_refused_verification(actor, application, refused, request)
+        raise
     found = {
         str(source): [_as_row(f, on=on) for f in findings if f.differs]
         for source, findings in checked.items()
     }
     return findings_record(
         actor=actor, application=application, purpose=purpose, found=found, request=request
+    )
+
+
+def _record_refused_verification(
+    actor: User,
+    application: Application,
+    refused: VerificationNotAuthorized,
+    request: HttpRequest | None,
+) -> None:
+    """A check refused for want of authorization is on record (who tried, on which case, why),
+    although the refusal rolls back the transaction the attempt ran in."""
+    refusal_record(
+        actor=actor,
+        action="casework.verification_refused",
+        object_type=application._meta.label_lower,
+        object_id=application.pk,
+        region_code=application.region_code,
+        changes={
+            "application": application.pk,
+            "program": application.program,
+            "reason": refused.reason,
+            "unsigned_persons": list(refused.person_ids),
+        },
+        request=request,
     )
 
 
