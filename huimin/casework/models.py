@@ -59,6 +59,8 @@ class Application(models.Model):
         _("emergency"), max_length=12, choices=EmergencyKind.choices, default=EmergencyKind.NONE
     )
     emergency_expense_fen = models.BigIntegerField(_("expense (fen)"), default=0)
+    # A second application for the same kind of hardship within the period: the new emergency.
+    new_emergency = models.CharField(_("the new emergency"), max_length=500, blank=True)
     # Disaster relief: the event and the damage.
     disaster_event = models.CharField(_("disaster"), max_length=200, blank=True)
     disaster_deaths = models.PositiveIntegerField(_("deaths in the family"), default=0)

@@ -1,5 +1,8 @@
 """Casework services: applications."""
 
+import calendar
+import datetime as dt
+
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -9,6 +12,8 @@ from huimin.casework.models import (
     Application,
     ApplicationStatus,
     Channel,
+    Decision,
+    DecisionOutcome,
     EmergencyKind,
     Program,
     Step,
@@ -23,6 +28,7 @@ from huimin.casework.services._common import (
     audit,
 )
 from huimin.casework.services.relatives import flag_application
+from huimin.programs.parameters import live_parameters
 from huimin.core.access import covers
 from huimin.core.errors import Conflict, NotAllowed, ValidationFailed
 from huimin.core.models import User
@@ -59,6 +65,54 @@ def _check_program_facts(
         raise ValidationFailed(_("Name the disaster and what it damaged."), field="disaster_event")
 
 
+def _months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` months earlier (the month's last day when it has fewer days)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def check_once_per_cause(*, household: Household, emergency_kind: str, on: dt.date) -> None:
+    """Temporary assistance in principle once per cause per year (POLICY.md): an approval for the
+    same kind of hardship within `procedure.temporary.repeat_months` refuses a new application
+    that states no new emergency, naming the earlier case."""
+    months = int(
+        live_parameters()
+        .resolve("procedure.temporary.repeat_months", household.region_code, on.strftime("%Y-%m"))
+        .value
+    )
+    earlier = (
+        Decision.objects.filter(
+            application__household=household,
+            application__program=Program.TEMPORARY,
+            application__emergency_kind=emergency_kind,
+            outcome=DecisionOutcome.APPROVED,
+            superseded_at__isnull=True,
+            decided_on__gt=_months_before(on, months),
+        )
+        .order_by("-decided_on", "-id")
+        .first()
+    )
+    if earlier is None:
+        return
+    raise Conflict(
+        _(
+            "This household was granted temporary assistance for the same cause "
+            "(%(kind)s) on %(day)s: application %(id)s, decision %(number)s. Assistance is "
+            "given once per cause within %(months)s months: state the new emergency the family "
+            "faces to apply again."
+        )
+        % {
+            "kind": EmergencyKind(emergency_kind).label,
+            "day": earlier.decided_on.isoformat(),
+            "id": earlier.application_id,
+            "number": earlier.letter_number,
+            "months": months,
+        },
+        field="new_emergency",
+    )
+
+
 @transaction.atomic
 def application_create(
     *,
@@ -75,8 +129,11 @@ def application_create(
     disaster_deaths: int = 0,
     disaster_home_destroyed: bool = False,
     disaster_transitional_days: int = 0,
+    new_emergency: str = "",
     request: HttpRequest | None = None,
 ) -> Application:
+    """`new_emergency`: for temporary assistance within the period after an approval for the
+    same kind of hardship, what new emergency the family faces (else the intake is refused)."""
     _require(actor, "casework.take_application")
     household = Household.objects.select_for_update().get(pk=household.pk)
     if not covers(actor, household.region_code):
@@ -105,6 +162,9 @@ def application_create(
         status__in=[ApplicationStatus.IN_PROGRESS, ApplicationStatus.SUSPENDED],
     ).exists():
         raise Conflict(_("This household already has an open application for this program."))
+    new_emergency = new_emergency.strip()
+    if program == Program.TEMPORARY and not new_emergency:
+        check_once_per_cause(household=household, emergency_kind=emergency_kind, on=_today())
     application = Application.objects.create(
         program=program,
         household=household,
@@ -119,6 +179,7 @@ def application_create(
         disaster_deaths=disaster_deaths,
         disaster_home_destroyed=disaster_home_destroyed,
         disaster_transitional_days=disaster_transitional_days,
+        new_emergency=new_emergency[:500] if program == Program.TEMPORARY else "",
         created_by=actor,
     )
     specs = procedure.steps_for(program, help_first=help_first)
@@ -137,6 +198,7 @@ def application_create(
             "channel": channel,
             "help_first": help_first,
             "relative_flag": application.relative_flag,
+            **({"new_emergency": application.new_emergency} if application.new_emergency else {}),
         },
         request,
     )
