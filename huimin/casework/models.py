@@ -78,8 +78,16 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     relative_review_note = models.CharField(max_length=500, blank=True)
+    # Who took it: a member of staff, or the resident who applied online (never both).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        "citizens.CitizenAccount",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -103,6 +111,11 @@ class Application(models.Model):
                 fields=["household", "program"],
                 condition=Q(status__in=["in_progress", "suspended"]),
                 name="application_one_open_per_program",
+            ),
+            models.CheckConstraint(
+                condition=Q(created_by__isnull=True, submitted_by__isnull=False)
+                | Q(created_by__isnull=False, submitted_by__isnull=True),
+                name="application_taken_by_staff_or_resident",
             ),
         ]
 
@@ -204,14 +217,25 @@ class Document(models.Model):
     size = models.PositiveIntegerField()
     stored_name = models.CharField(max_length=100, unique=True)
     sha256 = models.CharField(max_length=64)
+    # A member of staff, or the resident with an online application (never both).
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_by_resident = models.ForeignKey(
+        "citizens.CitizenAccount", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
-        constraints = [models.CheckConstraint(condition=Q(size__gt=0), name="document_not_empty")]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="document_not_empty"),
+            models.CheckConstraint(
+                condition=Q(uploaded_by__isnull=True, uploaded_by_resident__isnull=False)
+                | Q(uploaded_by__isnull=False, uploaded_by_resident__isnull=True),
+                name="document_uploaded_by_staff_or_resident",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.file_name

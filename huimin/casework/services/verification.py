@@ -1,7 +1,7 @@
 """Casework services: verification."""
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -21,6 +21,7 @@ from huimin.casework.models import (
     VerificationAuthorization,
 )
 from huimin.casework.services._common import (
+    Taker,
     _finish,
     _lock,
     _open_step,
@@ -42,6 +43,9 @@ from huimin.core.money import format_yuan
 from huimin.core.refusals import refusal_record
 from huimin.registry import services as registry
 from huimin.registry.models import AssetKind, Household, IncomeType, Person
+
+if TYPE_CHECKING:
+    from huimin.citizens.models import CitizenAccount
 
 # Documents and the verification ---------------------------------------------------------------
 
@@ -67,6 +71,35 @@ def document_attach(
 ) -> Document:
     _require(actor, "casework.take_application")
     application = _lock(application, *_ATTACHING)
+    return _attach(Taker(staff=actor), application, kind, file_name, data, request)
+
+
+@transaction.atomic
+def document_attach_online(
+    *,
+    account: "CitizenAccount",
+    application: Application,
+    kind: str,
+    file_name: str,
+    data: bytes,
+    request: HttpRequest | None = None,
+) -> Document:
+    """A resident attaches a document to the application they submitted online (and only to
+    that one); the document and its event are the resident's."""
+    application = _lock(application, *_ATTACHING)
+    if application.submitted_by_id != account.pk:
+        raise NotAllowed(_("You can add documents only to an application you submitted."))
+    return _attach(Taker(resident=account), application, kind, file_name, data, request)
+
+
+def _attach(
+    taker: Taker,
+    application: Application,
+    kind: str,
+    file_name: str,
+    data: bytes,
+    request: HttpRequest | None,
+) -> Document:
     if kind not in DocumentKind.values:
         raise ValidationFailed(_("Choose what kind of document this is."), field="kind")
     content_type = files.checked_type(data)
@@ -79,10 +112,10 @@ def document_attach(
         size=len(data),
         stored_name=stored_name,
         sha256=sha256,
-        uploaded_by=actor,
+        uploaded_by=taker.staff,
+        uploaded_by_resident=taker.resident,
     )
-    audit(
-        actor,
+    taker.audit(
         "casework.document_attach",
         application,
         {"kind": kind, "size": len(data)},
