@@ -109,7 +109,7 @@ def check_once_per_cause(*, household: Household, emergency_kind: str, on: dt.da
             "faces to apply again."
         )
         % {
-            "kind": EmergencyKind(emergency_kind).label,
+            "kind": dict(EmergencyKind.choices).get(emergency_kind, emergency_kind),
             "day": earlier.decided_on.isoformat(),
             "id": earlier.application_id,
             "number": earlier.letter_number,
