@@ -82,6 +82,8 @@ class ApplicationIn(Schema):
     emergency_kind: EmergencyKind = EmergencyKind.NONE
     emergency_expense_fen: Annotated[int, Field(ge=0, le=MAX_ID)] = 0
     disaster_event: Annotated[Text, as_long_as(Application, "disaster_event")] = ""
+    # temporary assistance within a year of an approval for the same cause: the new emergency
+    new_emergency: Annotated[Text, as_long_as(Application, "new_emergency")] = ""
 
 
 class StepIn(Schema):
@@ -193,6 +195,7 @@ def application_create(request: HttpRequest, payload: ApplicationIn) -> Status:
         emergency_kind=payload.emergency_kind,
         emergency_expense_fen=payload.emergency_expense_fen,
         disaster_event=payload.disaster_event,
+        new_emergency=payload.new_emergency,
         request=request,
     )
     return Status(201, _application_out(application))

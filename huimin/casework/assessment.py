@@ -1,8 +1,8 @@
 """The rules engine on an application's facts: the registry as verified, plus what casework holds.
 
-The registry does not hold an emergency, a disaster's damage or who is already on dibao; the
-application does, so those columns of the household's frame come from here instead of their
-defaults.
+The registry does not hold an emergency or a disaster's damage; the application does, so those
+columns of the household's frame come from here (who is on dibao comes from `casework.feeds`,
+through the frames).
 """
 
 import datetime as dt
@@ -11,7 +11,7 @@ from typing import Any
 import polars as pl
 from django.utils.translation import gettext as _
 
-from huimin.casework.models import Application, Decision, EntitlementStatus, Program
+from huimin.casework.models import Application, Decision
 from huimin.core.errors import ValidationFailed
 from huimin.programs.evaluation import period_from
 from huimin.programs.frames import population_from_registry
@@ -23,12 +23,9 @@ from huimin.rules.letters import render_letter
 
 
 def application_frame_columns(application: Application) -> dict[str, object]:
-    on_dibao = application.household.entitlements.filter(
-        program=Program.DIBAO,
-        status__in=[EntitlementStatus.ACTIVE, EntitlementStatus.GRADUAL_EXIT],
-    ).exists()
+    """The application's own facts: they replace whatever another application of the month
+    gave the frame (`on_dibao` comes from the frames, as of the month assessed)."""
     return {
-        "on_dibao": on_dibao,
         "emergency_kind": application.emergency_kind,
         "emergency_expense_fen": application.emergency_expense_fen,
         "disaster_deaths": application.disaster_deaths,

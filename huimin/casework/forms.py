@@ -40,6 +40,16 @@ class ApplicationForm(CaseForm):
     help_first = forms.BooleanField(
         label=_("Help first, verify later (an emergency only)"), required=False
     )
+    new_emergency = forms.CharField(
+        label=_("The new emergency (temporary assistance only)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only when the family was already helped for the same cause within the year: "
+            "what new emergency it faces."
+        ),
+    )
     disaster_event = forms.CharField(
         label=_("Disaster and damage (disaster relief only)"), required=False, max_length=200
     )

@@ -6,7 +6,8 @@ letter number once per office and year, amounts >= 0) are constraints in the dat
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from huimin.registry.models import Household, Person
@@ -58,6 +59,8 @@ class Application(models.Model):
         _("emergency"), max_length=12, choices=EmergencyKind.choices, default=EmergencyKind.NONE
     )
     emergency_expense_fen = models.BigIntegerField(_("expense (fen)"), default=0)
+    # A second application for the same kind of hardship within the period: the new emergency.
+    new_emergency = models.CharField(_("the new emergency"), max_length=500, blank=True)
     # Disaster relief: the event and the damage.
     disaster_event = models.CharField(_("disaster"), max_length=200, blank=True)
     disaster_deaths = models.PositiveIntegerField(_("deaths in the family"), default=0)
@@ -75,8 +78,16 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     relative_review_note = models.CharField(max_length=500, blank=True)
+    # Who took it: a member of staff, or the resident who applied online (never both).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        "citizens.CitizenAccount",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -100,6 +111,11 @@ class Application(models.Model):
                 fields=["household", "program"],
                 condition=Q(status__in=["in_progress", "suspended"]),
                 name="application_one_open_per_program",
+            ),
+            models.CheckConstraint(
+                condition=Q(created_by__isnull=True, submitted_by__isnull=False)
+                | Q(created_by__isnull=False, submitted_by__isnull=True),
+                name="application_taken_by_staff_or_resident",
             ),
         ]
 
@@ -201,14 +217,25 @@ class Document(models.Model):
     size = models.PositiveIntegerField()
     stored_name = models.CharField(max_length=100, unique=True)
     sha256 = models.CharField(max_length=64)
+    # A member of staff, or the resident with an online application (never both).
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_by_resident = models.ForeignKey(
+        "citizens.CitizenAccount", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
-        constraints = [models.CheckConstraint(condition=Q(size__gt=0), name="document_not_empty")]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0), name="document_not_empty"),
+            models.CheckConstraint(
+                condition=Q(uploaded_by__isnull=True, uploaded_by_resident__isnull=False)
+                | Q(uploaded_by__isnull=False, uploaded_by_resident__isnull=True),
+                name="document_uploaded_by_staff_or_resident",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.file_name
@@ -414,9 +441,22 @@ class Entitlement(models.Model):
         ordering = ["-start_month", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(monthly_fen__gte=0), name="entitlement_amount_ok"),
+            # An entitlement set aside by an appeal before its first month ends the month
+            # before it: it covered no month.
             models.CheckConstraint(
-                condition=Q(end_month__isnull=True) | Q(end_month__gte=F("start_month")),
+                condition=Q(end_month__isnull=True)
+                | Q(end_month__gte=F("start_month"))
+                | Q(status="ended"),
                 name="entitlement_ends_after_start",
+            ),
+            # Never two held at once for one household, program and person (none for a
+            # household-level benefit: coalesced, since NULLs never clash in a unique index).
+            models.UniqueConstraint(
+                F("household"),
+                F("program"),
+                Coalesce(F("person"), Value(0)),
+                condition=Q(status__in=["active", "suspended", "gradual_exit"]),
+                name="entitlement_one_held_per_program",
             ),
         ]
 

@@ -15,6 +15,9 @@ month of `as_of` (the month's last day, the reference day of the rules):
 - incomes: every record of these persons; the rules read each type over its own window
   (`dibao.income.months`) and prorate by days, so records outside the month still matter.
 - assets: those in force on `as_of`.
+- what casework holds (`casework.feeds`): who is on dibao that month, the emergency of an open
+  or just paid temporary-assistance application, a disaster's damage; the rules' defaults for a
+  household with none.
 """
 
 import datetime as dt
@@ -22,6 +25,7 @@ import datetime as dt
 import polars as pl
 from django.db.models import Q, QuerySet
 
+from huimin.casework.feeds import casework_columns
 from huimin.registry.models import (
     Asset,
     AssetKind,
@@ -154,12 +158,21 @@ def _households(households: QuerySet[Household], as_of: dt.date) -> pl.DataFrame
         schema={"household_id": pl.Int64, "region_code": pl.Utf8, "residence_type": pl.Utf8},
         orient="row",
     )
-    return frame.join(_asset_totals(households, as_of), on="household_id", how="left").with_columns(
+    with_assets = frame.join(_asset_totals(households, as_of), on="household_id", how="left")
+    # Who is on dibao, emergencies and disasters are recorded by casework, not the registry.
+    casework = casework_columns(households, as_of=as_of)
+    missing = [name for name in CASEWORK_COLUMNS if name not in casework.columns]
+    with_casework = with_assets.join(
+        casework.with_columns(pl.lit(None).alias(name) for name in missing),
+        on="household_id",
+        how="left",
+        maintain_order="left",
+    )
+    return with_casework.with_columns(
         pl.col("financial_assets_fen", "vehicle_value_fen").fill_null(0),
         pl.col("commercial_property_count", "home_count").fill_null(0).cast(pl.Int32),
-        pl.lit(False).alias("on_dibao"),
-        # Emergencies and disasters are recorded by casework and relief, not the registry.
-        *[pl.lit(HOUSEHOLD_DEFAULTS[name]).alias(name) for name in CASEWORK_COLUMNS],
+        pl.col("on_dibao").fill_null(False),
+        *[pl.col(name).fill_null(HOUSEHOLD_DEFAULTS[name]) for name in CASEWORK_COLUMNS],
     )
 
 

@@ -349,6 +349,7 @@ PARAMETER_NAMES_ZH: dict[str, str] = {
     "procedure.letter_days": "书面告知决定的时限（作出决定后，工作日）",
     "procedure.notice_days": "公示天数（自然日）",
     "procedure.renotice_days": "异议处理后重新公示天数（自然日）",
+    "procedure.temporary.repeat_months": "临时救助同一事由再次申请的间隔（月，另有新的急难情形除外）",
     "procedure.temporary.help_first_days": "临时救助“先行救助”后补办核查的时限（工作日）",
     "procedure.temporary.review_days": "临时救助简易程序每一步的时限（工作日）",
     "special_care.died_on_duty_family_fen": "因公牺牲军人遗属定期抚恤金",

@@ -1,12 +1,15 @@
 """Casework's part of the audit test: each kind of casework event written once, as the doors do."""
 
+import contextlib
 import datetime as dt
 
 from django.utils import timezone
 
 from huimin.casework import services
+from huimin.casework.verification import VerificationNotAuthorized
 from huimin.core import roles
 from huimin.core.models import User
+from huimin.core.refusals import refusals_recorded
 from tests.casework import cases
 from tests.conftest import make_user
 from tests.registry.factories import make_household
@@ -17,6 +20,8 @@ def write_every_casework_event(caseworker: User) -> None:
     approver = make_user("approver_events", roles.APPROVER, ["532901"])
     # An approved case, with a finding taken in and one not, an objection, an appeal.
     application = cases.dibao_application(caseworker)
+    with refusals_recorded(), contextlib.suppress(VerificationNotAuthorized):
+        services.verification_run(actor=caseworker, application=application)  # not signed yet
     cases.authorize(caseworker, application)
     services.document_read(actor=caseworker, document=application.documents.get())
     deposit, note = services.findings_record(
@@ -88,7 +93,10 @@ def write_every_casework_event(caseworker: User) -> None:
     services.recipients_export_record(
         actor=caseworker, region_code="532901", filters={}, rows=1, request=None
     )
-    services.appeal_record(actor=approver, application=application, outcome="复议维持")
+    services.appeal_record(actor=approver, application=application, outcome="复议撤销")
+    # the new decision ends the entitlement of the one set aside
+    second = make_user("approver_events_2", roles.APPROVER, ["532901"])
+    services.decision_approve(actor=second, application=application)
     # A refused case; one suspended, resumed and withdrawn.
     refused = cases.dibao_application(caseworker)
     cases.to_decision(caseworker, cast, refused)

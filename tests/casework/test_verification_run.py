@@ -5,6 +5,7 @@ from huimin.casework.models import FindingStatus, StepKind
 from huimin.casework.verification import VerificationNotAuthorized
 from huimin.core.errors import NotAllowed, ValidationFailed
 from huimin.core.models import AuditEvent
+from huimin.core.refusals import refusals_recorded
 from huimin.registry.models import Asset, AssetKind
 from tests.casework import cases
 
@@ -55,3 +56,35 @@ def test_the_adapters_refuse_an_authorization_an_adult_did_not_sign(caseworker_a
     )
     with pytest.raises(VerificationNotAuthorized):
         services.verification_run(actor=caseworker_a, application=application)
+
+
+def test_a_refused_verification_is_on_record_though_the_attempt_rolls_back(
+    caseworker_a, application
+):
+    with refusals_recorded(), pytest.raises(VerificationNotAuthorized):
+        services.verification_run(actor=caseworker_a, application=application)
+    event = AuditEvent.objects.get(action="casework.verification_refused")
+    assert event.actor == caseworker_a
+    assert event.object_type == "casework.application" and event.object_id == str(application.pk)
+    assert event.region_code == application.region_code
+    assert event.changes["reason"] == "missing"
+    assert not AuditEvent.objects.filter(action="casework.verification_run").exists()
+
+
+def test_a_refusal_names_the_adults_who_did_not_sign_and_the_page_records_it(
+    caseworker_a, application
+):
+    from tests.casework.test_pages import client_of
+
+    cases.authorize(caseworker_a, application)
+    unsigned = application.household.members.exclude(pk=application.applicant_id).first()
+    application.authorizations.get().signers.remove(unsigned)
+    response = client_of(caseworker_a).post(
+        f"/casework/applications/{application.pk}/verification/"
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="casework.verification_refused")
+    assert event.actor == caseworker_a
+    assert event.changes["reason"] == "not_signed"
+    assert event.changes["unsigned_persons"] == [unsigned.pk]
+    assert event.changes["application"] == application.pk

@@ -45,6 +45,7 @@ from tests.registry.test_import_dry_run import csv_file, head, person
 WRITERS = {
     "audit_record": None,
     "audit_record_many": None,
+    "refusal_record": None,
     "audit": 1,
     "audit_person": 1,
     "password_change_audited": 2,

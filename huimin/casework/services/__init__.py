@@ -11,6 +11,7 @@ The functions live in modules by stage; this package re-exports them, so callers
 
 from huimin.casework.services.applications import (
     application_create,
+    application_submit_online,
     application_withdraw,
     procedure_resume,
     procedure_suspend,
@@ -42,6 +43,7 @@ from huimin.casework.services.steps import (
 from huimin.casework.services.verification import (
     authorization_record,
     document_attach,
+    document_attach_online,
     document_read,
     finding_accept,
     finding_dismiss,
@@ -62,6 +64,7 @@ __all__ = [
     "relative_declare",
     "relative_review_record",
     "application_create",
+    "application_submit_online",
     "application_withdraw",
     "appraisal_record",
     "authorization_record",
@@ -69,6 +72,7 @@ __all__ = [
     "decision_approve",
     "decision_refuse",
     "document_attach",
+    "document_attach_online",
     "document_read",
     "entitlement_create",
     "finding_accept",

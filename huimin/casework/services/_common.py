@@ -1,7 +1,8 @@
 """What every casework write does: check the role, lock the application, open the next step."""
 
 import datetime as dt
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -20,12 +21,15 @@ from huimin.core.audit import audit_record
 from huimin.core.errors import Conflict, NotAllowed
 from huimin.core.models import User
 
+if TYPE_CHECKING:
+    from huimin.citizens.models import CitizenAccount
+
 OFFICE_DIGITS = 6  # a decision is the county's
 TOWNSHIP_DIGITS = 9
 
 
 def audit(
-    actor: User,
+    actor: User | None,
     action: str,
     application: Application,
     changes: dict[str, Any],
@@ -42,6 +46,28 @@ def audit(
         changes={"application": application.pk, "program": application.program, **changes},
         request=request,
     )
+
+
+@dataclass(frozen=True)
+class Taker:
+    """Who takes an application or attaches a document: a member of staff, or the resident
+    applying online with their confirmed account. A resident's events have no staff actor;
+    they name the account (`citizen_account`)."""
+
+    staff: User | None = None
+    resident: "CitizenAccount | None" = None
+
+    def audit(
+        self,
+        action: str,
+        application: Application,
+        changes: dict[str, Any],
+        request: HttpRequest | None = None,
+        obj: object = None,
+    ) -> None:
+        if self.resident is not None:
+            changes = {**changes, "citizen_account": self.resident.pk}
+        audit(self.staff, action, application, changes, request, obj)
 
 
 def _require(actor: User, permission: str) -> None:

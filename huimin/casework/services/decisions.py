@@ -91,6 +91,7 @@ def _decide(
     explanation: dict[str, Any],
     amount_fen: int,
     reasons: list[dict[str, Any]],
+    request: HttpRequest | None = None,
 ) -> Decision:
     office_code = application.region_code[:OFFICE_DIGITS]
     serial = _next_letter_serial(office_code, on.year)
@@ -120,12 +121,55 @@ def _decide(
     )
     application.save(update_fields=["status"])
     _finish(step, actor=actor, outcome=outcome, findings={"decision": decision.pk})
+    _end_superseded_entitlements(
+        actor=actor, application=application, decision=decision, request=request
+    )
     if outcome == DecisionOutcome.REFUSED:
         application.steps.filter(kind=StepKind.ENTITLEMENT, status=StepStatus.WAITING).update(
             status=StepStatus.CANCELLED
         )
     tell_citizens_decided(application, decision)
     return decision
+
+
+# Entitlements still held: at most one per household, program and person (a constraint).
+HELD_STATUSES = (
+    EntitlementStatus.ACTIVE,
+    EntitlementStatus.SUSPENDED,
+    EntitlementStatus.GRADUAL_EXIT,
+)
+
+
+def _end_superseded_entitlements(
+    *, actor: User, application: Application, decision: Decision, request: HttpRequest | None
+) -> None:
+    """A new decision after an appeal replaces the one set aside: the set-aside decision's
+    entitlement (suspended by the appeal) ends with the month of the new decision, so that the
+    new one, paid from the month after, takes over without a gap or an overlap. A refusal
+    leaves nothing running."""
+    last_month = decision.decided_on.replace(day=1)
+    superseded = Entitlement.objects.select_for_update().filter(
+        decision__application=application,
+        decision__superseded_at__isnull=False,
+        status__in=HELD_STATUSES,
+    )
+    for entitlement in superseded:
+        # one that had not reached its first month ends before it: it covered no month
+        entitlement.end_month = last_month
+        entitlement.status = EntitlementStatus.ENDED
+        entitlement.save(update_fields=["status", "end_month"])
+        audit(
+            actor,
+            "casework.entitlement_end",
+            application,
+            {
+                "entitlement": entitlement.pk,
+                "end_month": entitlement.end_month.isoformat()[:7],
+                "replaced_by_decision": decision.letter_number,
+            },
+            request,
+            entitlement,
+        )
 
 
 def _plain(value: dict[str, Any]) -> dict[str, Any]:
@@ -193,6 +237,7 @@ def decision_approve(
         explanation=explanation,
         amount_fen=entry.amount_fen,
         reasons=[],
+        request=request,
     )
     audit(
         actor,
@@ -239,6 +284,7 @@ def decision_refuse(
         explanation=explanation,
         amount_fen=0,
         reasons=reasons,
+        request=request,
     )
     audit(
         actor,
@@ -301,6 +347,29 @@ def add_months(month: dt.date, months: int) -> dt.date:
     return _add_months(month, months)
 
 
+def _check_nothing_held(application: Application, person: Any) -> None:
+    """Never two entitlements held at once for one household, program and person."""
+    held = (
+        Entitlement.objects.select_for_update()
+        .filter(
+            household=application.household_id,
+            program=application.program,
+            person=person,
+            status__in=HELD_STATUSES,
+        )
+        .select_related("decision")
+        .first()
+    )
+    if held is not None:
+        raise Conflict(
+            _(
+                "The household already holds this benefit (decision %(number)s, %(status)s): "
+                "end it before a new one starts."
+            )
+            % {"number": held.decision.letter_number, "status": held.get_status_display()}
+        )
+
+
 @transaction.atomic
 def entitlement_create(
     *, actor: User, application: Application, request: HttpRequest | None = None
@@ -317,6 +386,7 @@ def entitlement_create(
     review_months = review_months_for(application.household)
     explanation = decision.explanation
     person = application.applicant if explanation.get("person_id") else None
+    _check_nothing_held(application, person)
     entitlement = Entitlement.objects.create(
         program=application.program,
         household=application.household,
@@ -366,7 +436,7 @@ def appeal_record(
     """A reconsideration or a court set the decision aside: the case is decided again.
 
     The decision stays as history with the outcome; its entitlement (if any) is suspended
-    until the new decision."""
+    until the new decision, which ends it (`_end_superseded_entitlements`)."""
     _require(actor, "casework.decide_application")
     application = _lock(application, ApplicationStatus.APPROVED, ApplicationStatus.REFUSED)
     if not outcome.strip():

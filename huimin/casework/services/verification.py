@@ -1,7 +1,7 @@
 """Casework services: verification."""
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -21,6 +21,7 @@ from huimin.casework.models import (
     VerificationAuthorization,
 )
 from huimin.casework.services._common import (
+    Taker,
     _finish,
     _lock,
     _open_step,
@@ -31,6 +32,7 @@ from huimin.casework.services._common import (
 from huimin.casework.verification import (
     Authorization,
     Unit,
+    VerificationNotAuthorized,
     verification_request_for,
     verify_household,
 )
@@ -38,8 +40,12 @@ from huimin.casework.verification import Finding as SourceFinding
 from huimin.core.errors import Conflict, NotAllowed, ValidationFailed
 from huimin.core.models import User
 from huimin.core.money import format_yuan
+from huimin.core.refusals import refusal_record
 from huimin.registry import services as registry
 from huimin.registry.models import AssetKind, Household, IncomeType, Person
+
+if TYPE_CHECKING:
+    from huimin.citizens.models import CitizenAccount
 
 # Documents and the verification ---------------------------------------------------------------
 
@@ -65,6 +71,35 @@ def document_attach(
 ) -> Document:
     _require(actor, "casework.take_application")
     application = _lock(application, *_ATTACHING)
+    return _attach(Taker(staff=actor), application, kind, file_name, data, request)
+
+
+@transaction.atomic
+def document_attach_online(
+    *,
+    account: "CitizenAccount",
+    application: Application,
+    kind: str,
+    file_name: str,
+    data: bytes,
+    request: HttpRequest | None = None,
+) -> Document:
+    """A resident attaches a document to the application they submitted online (and only to
+    that one); the document and its event are the resident's."""
+    application = _lock(application, *_ATTACHING)
+    if application.submitted_by_id != account.pk:
+        raise NotAllowed(_("You can add documents only to an application you submitted."))
+    return _attach(Taker(resident=account), application, kind, file_name, data, request)
+
+
+def _attach(
+    taker: Taker,
+    application: Application,
+    kind: str,
+    file_name: str,
+    data: bytes,
+    request: HttpRequest | None,
+) -> Document:
     if kind not in DocumentKind.values:
         raise ValidationFailed(_("Choose what kind of document this is."), field="kind")
     content_type = files.checked_type(data)
@@ -77,10 +112,10 @@ def document_attach(
         size=len(data),
         stored_name=stored_name,
         sha256=sha256,
-        uploaded_by=actor,
+        uploaded_by=taker.staff,
+        uploaded_by_resident=taker.resident,
     )
-    audit(
-        actor,
+    taker.audit(
         "casework.document_attach",
         application,
         {"kind": kind, "size": len(data)},
@@ -277,17 +312,45 @@ def verification_run(
         "program": application.get_program_display(),
         "id": application.pk,
     }
-    checked = verify_household(
-        verification_request_for(
-            application.household, purpose=purpose, authorization=authorization, as_of=on
+    try:
+        checked = verify_household(
+            verification_request_for(
+                application.household, purpose=purpose, authorization=authorization, as_of=on
+            )
         )
-    )
+    except VerificationNotAuthorized as refused:
+        _record_refused_verification(actor, application, refused, request)
+        raise
     found = {
         str(source): [_as_row(f, on=on) for f in findings if f.differs]
         for source, findings in checked.items()
     }
     return findings_record(
         actor=actor, application=application, purpose=purpose, found=found, request=request
+    )
+
+
+def _record_refused_verification(
+    actor: User,
+    application: Application,
+    refused: VerificationNotAuthorized,
+    request: HttpRequest | None,
+) -> None:
+    """A check refused for want of authorization is on record (who tried, on which case, why),
+    although the refusal rolls back the transaction the attempt ran in."""
+    refusal_record(
+        actor=actor,
+        action="casework.verification_refused",
+        object_type=application._meta.label_lower,
+        object_id=application.pk,
+        region_code=application.region_code,
+        changes={
+            "application": application.pk,
+            "program": application.program,
+            "reason": refused.reason,
+            "unsigned_persons": list(refused.person_ids),
+        },
+        request=request,
     )
 
 

@@ -58,6 +58,7 @@ def application_start(request: HttpRequest, household_id: int) -> HttpResponse:
                 emergency_kind=data["emergency_kind"] or "none",
                 emergency_expense_fen=data["emergency_expense_yuan"],
                 disaster_event=data["disaster_event"],
+                new_emergency=data["new_emergency"],
                 request=request,
             )
         except HuiminError as error:

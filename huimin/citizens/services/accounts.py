@@ -14,8 +14,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from huimin.casework.models import Application, Channel
-from huimin.casework.services import application_create, document_attach
+from huimin.casework.models import Application
+from huimin.casework.services import application_submit_online, document_attach_online
 from huimin.citizens.models import CitizenAccount, SignInCode
 from huimin.citizens.sms import send_sms
 from huimin.core.access import covers
@@ -201,46 +201,31 @@ def citizen_application_submit(
     documents: Sequence[tuple[str, str, bytes]] = (),
     request: HttpRequest | None = None,
 ) -> Application:
-    """A confirmed resident applies online: the application is taken through casework's own
-    `application_create` (channel "online", first step opened with its due date) and lands in
-    the area's worklist; documents go through `document_attach` (checked, encrypted at rest).
-
-    Casework records a member of staff as the taker: the clerk who confirmed the resident's
-    identity at the window (`linked_by`). The citizen's own event, `citizen.apply`, says that
-    the resident submitted it online.
-    """
+    """A confirmed resident applies online: the application is taken through casework's
+    `application_submit_online` (channel "online", first step opened with its due date) and
+    lands in the area's worklist; documents go through `document_attach_online` (checked,
+    encrypted at rest). The resident's account is the taker, recorded as such: casework's
+    events have no staff actor and name the account, and `citizen.apply` says the resident
+    submitted it online."""
     account = CitizenAccount.objects.select_for_update().get(pk=account.pk)
-    household, person = account.household, account.person
-    if household is None or person is None or account.linked_by is None:
+    if account.household is None or account.person is None or account.linked_by is None:
         raise NotAllowed(
             _("Your account is not confirmed yet: bring your identity card to the township once.")
         )
     if program not in ONLINE_PROGRAMS:
         raise ValidationFailed(_("Choose the help you apply for."), field="program")
-    receiver = account.linked_by
-    if not receiver.is_active or not covers(receiver, household.region_code):
-        raise NotAllowed(
-            _("The township cannot receive online applications for you now: please visit it.")
-        )
     statement = statement.strip()
     if not statement:
         raise ValidationFailed(_("Tell us in a few words why you apply."), field="statement")
     facts: dict[str, Any] = {}
     if program == "temporary":
         facts = {"emergency_kind": "expenditure", "emergency_expense_fen": expense_fen}
-    application = application_create(
-        actor=receiver,
-        household=household,
-        applicant=person,
-        program=program,
-        channel=Channel.ONLINE,
-        statement=statement,
-        request=request,
-        **facts,
+    application = application_submit_online(
+        account=account, program=program, statement=statement, request=request, **facts
     )
     for kind, file_name, data in documents:
-        document_attach(
-            actor=receiver,
+        document_attach_online(
+            account=account,
             application=application,
             kind=kind,
             file_name=file_name,

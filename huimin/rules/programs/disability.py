@@ -1,7 +1,9 @@
 """The two disability subsidies of GF-2015-52: person level; a person may hold both.
 
 Living subsidy (困难残疾人生活补贴): disabled people in dibao families (optionally near-poor ones
-too). A family covered by single-person dibao is a dibao family only for the covered person.
+too): a family that holds a dibao entitlement (`on_dibao`, fed by casework) or that the dibao
+rule covers this month. A family covered by single-person dibao is a dibao family only for the
+covered person.
 Care subsidy (重度残疾人护理补贴): grade 1-2, optionally grade 3-4 intellectual or mental.
 """
 
@@ -52,9 +54,12 @@ def disabled_criterion() -> Criterion:
 def living_base(ctx: Context) -> pl.LazyFrame:
     dibao = result_for_persons(ctx, "dibao", ("coverage", "near_poor"))
     single = person_flags(ctx)["single_candidate"]
+    # a family that holds a dibao entitlement is a dibao family, whatever the rules would
+    # compute on this month's registry (its income may have risen since: a review decides)
+    on_dibao = pl.lit(ctx.view.households["on_dibao"]).gather(pl.col("household_idx"))
     return (
         person_base(ctx, DISABILITY)
-        .with_columns(pl.Series("single_candidate", single))
+        .with_columns(pl.Series("single_candidate", single), on_dibao.alias("on_dibao"))
         .with_columns(*dibao)
     )
 
@@ -65,7 +70,8 @@ def living_derive(ctx: Context) -> list[Stage]:
 
 def living_criteria(ctx: Context) -> list[Criterion]:
     p = ctx.params
-    coverage = pl.col("dibao.coverage")
+    held = pl.col("on_dibao")
+    coverage = pl.when(held).then(pl.lit("family")).otherwise(pl.col("dibao.coverage"))
     in_dibao = pl.col("member") & (
         (coverage == "family") | ((coverage == "single_person") & pl.col("single_candidate"))
     )
