@@ -246,6 +246,9 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "simulation/runs/<int:run_id>/export.xlsx": FINDS,
     "simulation/runs/<int:run_id>/export.csv": FINDS,
     "casework/": Visit(),  # the worklist: open steps of the area
+    "casework/team/": Visit(shows="colleague_b"),  # the staff of my area and their open work
+    "casework/applications/<int:application_id>/responsible/": ACTION,
+    "casework/applications/<int:application_id>/extend/": ACTION,
     "casework/households/<int:household_id>/apply/": Visit(),  # offers the members
     "casework/applications/<int:application_id>/": Visit(),
     "casework/applications/<int:application_id>/step/": ACTION,

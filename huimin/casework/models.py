@@ -79,10 +79,30 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Whose case it is: the person who took it, until a supervisor reassigns it. Their
+    # supervisor's team page counts the case's open step under them.
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications_responsible",
+        verbose_name=_("responsible"),
+    )
+    # The whole procedure's limit (application to decision), in working days from the day it
+    # was taken; extended once, with a reason, by an approver.
+    procedure_due = models.DateField(_("decision due"), null=True, blank=True, db_index=True)
+    procedure_due_provisional = models.BooleanField(default=False)
+    procedure_extended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    procedure_extended_at = models.DateTimeField(null=True, blank=True)
+    procedure_extension_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         permissions = [
+            ("supervise_casework", "Can see the team's worklists and the county's spot-checks"),
             ("take_application", "Can take an application"),
             ("prepare_application", "Can verify, visit and give the township's opinion"),
             ("record_appraisal", "Can record a democratic appraisal and post a notice"),
@@ -100,6 +120,10 @@ class Application(models.Model):
                 fields=["household", "program"],
                 condition=Q(status__in=["in_progress", "suspended"]),
                 name="application_one_open_per_program",
+            ),
+            models.CheckConstraint(
+                condition=Q(procedure_extended_at__isnull=True) | ~Q(procedure_extension_reason=""),
+                name="application_extension_has_reason",
             ),
         ]
 

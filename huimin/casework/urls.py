@@ -7,6 +7,7 @@ from huimin.casework.views import (
     outreach,
     recipients,
     relatives,
+    supervision,
     worklist,
 )
 
@@ -14,6 +15,17 @@ app_name = "casework"
 
 urlpatterns = [
     path("", worklist.worklist, name="worklist"),
+    path("team/", supervision.team, name="team"),
+    path(
+        "applications/<int:application_id>/responsible/",
+        supervision.application_reassign,
+        name="reassign",
+    ),
+    path(
+        "applications/<int:application_id>/extend/",
+        supervision.procedure_extend,
+        name="procedure-extend",
+    ),
     path(
         "households/<int:household_id>/apply/",
         applications.application_start,

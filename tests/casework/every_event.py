@@ -64,6 +64,10 @@ def write_every_casework_event(caseworker: User) -> None:
         starts_on=timezone.localdate() - dt.timedelta(days=4),
     )
     services.notice_close(actor=cast["helper"], notice=again)
+    services.procedure_extend(actor=approver, application=application, reason="外地核查未回")
+    services.application_reassign(
+        actor=approver, application=application, to=cast["colleague"], reason="休假"
+    )
     services.decision_approve(actor=approver, application=application)
     services.letter_issue(actor=approver, application=application)
     entitlement = services.entitlement_create(actor=approver, application=application)

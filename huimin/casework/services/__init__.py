@@ -39,6 +39,7 @@ from huimin.casework.services.steps import (
     objection_record,
     township_opinion_record,
 )
+from huimin.casework.services.supervision import application_reassign, procedure_extend
 from huimin.casework.services.verification import (
     authorization_record,
     document_attach,
@@ -62,6 +63,8 @@ __all__ = [
     "relative_declare",
     "relative_review_record",
     "application_create",
+    "application_reassign",
+    "procedure_extend",
     "application_withdraw",
     "appraisal_record",
     "authorization_record",

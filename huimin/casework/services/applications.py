@@ -14,6 +14,7 @@ from huimin.casework.models import (
     Step,
     StepStatus,
 )
+from huimin.casework.procedure_limit import procedure_due
 from huimin.casework.services._common import (
     _cancel_remaining,
     _lock,
@@ -105,6 +106,7 @@ def application_create(
         status__in=[ApplicationStatus.IN_PROGRESS, ApplicationStatus.SUSPENDED],
     ).exists():
         raise Conflict(_("This household already has an open application for this program."))
+    due = procedure_due(program=program, region_code=household.region_code, taken_on=_today())
     application = Application.objects.create(
         program=program,
         household=household,
@@ -120,6 +122,9 @@ def application_create(
         disaster_home_destroyed=disaster_home_destroyed,
         disaster_transitional_days=disaster_transitional_days,
         created_by=actor,
+        responsible=actor,
+        procedure_due=due.day,
+        procedure_due_provisional=due.provisional,
     )
     specs = procedure.steps_for(program, help_first=help_first)
     Step.objects.bulk_create(
