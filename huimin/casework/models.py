@@ -612,3 +612,73 @@ class OutreachCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program} {self.household_id}"
+
+
+class SpotCheck(models.Model):
+    """A county's re-check (抽查) of a sample of the cases it decided in a period (CQ-DB §33).
+
+    The sample is drawn from the seed, so anyone can draw it again and get the same cases."""
+
+    region_code = models.CharField(max_length=12, db_index=True)  # the county
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    share = models.DecimalField(max_digits=4, decimal_places=3)  # the parameter as drawn
+    seed = models.BigIntegerField()
+    decided = models.PositiveIntegerField()  # how many cases the sample was drawn from
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    drawn_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-ends_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region_code", "starts_on", "ends_on"], name="spot_check_once_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="spot_check_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(share__gt=0) & Q(share__lte=1), name="spot_check_share_ok"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"spot-check {self.region_code} {self.starts_on}..{self.ends_on}"
+
+
+class SpotCheckResult(models.TextChoices):
+    PENDING = "pending", _("To re-check")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISCREPANCY = "discrepancy", _("Discrepancy found")
+
+
+class SpotCheckItem(models.Model):
+    """One decided case in a spot-check's sample, and what its re-check found."""
+
+    spot_check = models.ForeignKey(SpotCheck, on_delete=models.PROTECT, related_name="items")
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="+")
+    region_code = models.CharField(max_length=12, db_index=True)  # the case's village
+    relative_flagged = models.BooleanField(default=False)  # always in the sample
+    result = models.CharField(
+        max_length=12, choices=SpotCheckResult.choices, default=SpotCheckResult.PENDING
+    )
+    note = models.CharField(max_length=500, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["spot_check_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["spot_check", "decision"], name="spot_check_item_once"),
+            models.CheckConstraint(
+                condition=~Q(result="discrepancy") | ~Q(note=""),
+                name="spot_check_discrepancy_has_note",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.spot_check_id}: {self.decision_id} {self.result}"

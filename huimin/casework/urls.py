@@ -7,6 +7,7 @@ from huimin.casework.views import (
     outreach,
     recipients,
     relatives,
+    spot_checks,
     supervision,
     worklist,
 )
@@ -16,6 +17,9 @@ app_name = "casework"
 urlpatterns = [
     path("", worklist.worklist, name="worklist"),
     path("team/", supervision.team, name="team"),
+    path("spot-checks/", spot_checks.spot_checks, name="spot-checks"),
+    path("spot-checks/<int:spot_check_id>/", spot_checks.spot_check, name="spot-check"),
+    path("spot-checks/items/<int:item_id>/", spot_checks.spot_check_item, name="spot-check-item"),
     path(
         "applications/<int:application_id>/responsible/",
         supervision.application_reassign,

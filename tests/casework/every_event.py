@@ -105,3 +105,10 @@ def write_every_casework_event(caseworker: User) -> None:
     checked = cases.dibao_application(caseworker)
     cases.authorize(caseworker, checked)
     services.verification_run(actor=caseworker, application=checked)
+    # The county's spot-check of the cases decided today, and one re-check.
+    checker = make_user("checker_events", roles.APPROVER, ["532901"])
+    today = timezone.localdate()
+    drawn = services.spot_check_draw(
+        actor=checker, county_code="532901", starts_on=today, ends_on=today
+    )
+    services.spot_check_record(actor=checker, item=drawn.items.first(), result="confirmed")

@@ -29,6 +29,7 @@ from huimin.casework.services.outreach import outreach_apply, outreach_mark, out
 from huimin.casework.services.recipients import recipients_export_record
 from huimin.casework.services.relatives import relative_declare, relative_review_record
 from huimin.casework.services.reviews import RUNNING, review_decide, review_propose
+from huimin.casework.services.spot_checks import spot_check_draw, spot_check_record
 from huimin.casework.services.steps import (
     HOME_VISIT_ITEMS,
     appraisal_record,
@@ -63,6 +64,8 @@ __all__ = [
     "relative_declare",
     "relative_review_record",
     "application_create",
+    "spot_check_draw",
+    "spot_check_record",
     "application_reassign",
     "procedure_extend",
     "application_withdraw",
