@@ -255,6 +255,7 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "casework/spot-checks/": Visit(shows="532922"),  # the spot-checks of my counties
     "casework/spot-checks/<int:spot_check_id>/": Visit(),  # the sampled cases, by name
     "casework/spot-checks/items/<int:item_id>/": ACTION,
+    "casework/reviews/<int:review_id>/letter/": Visit(),  # addressed to the applicant
     "casework/applications/<int:application_id>/responsible/": ACTION,
     "casework/applications/<int:application_id>/extend/": ACTION,
     "casework/households/<int:household_id>/apply/": Visit(),  # offers the members

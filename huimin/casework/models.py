@@ -481,6 +481,15 @@ class Review(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(max_length=500, blank=True)
+    # The letter of the decision (复核决定书), numbered from the county office's sequence of
+    # decision letters, with the facts it states frozen as decided.
+    office_code = models.CharField(max_length=12, blank=True)
+    office_name = models.CharField(max_length=100, blank=True)
+    letter_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    letter_serial = models.PositiveIntegerField(null=True, blank=True)
+    letter_number = models.CharField(max_length=60, blank=True)
+    # {"outcome", "monthly_fen", "was_fen", "start", "end"}: what the letter says was decided
+    letter_facts = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-proposed_at", "-id"]
@@ -489,6 +498,11 @@ class Review(models.Model):
                 fields=["entitlement"],
                 condition=Q(status="proposed"),
                 name="review_one_open_per_entitlement",
+            ),
+            models.UniqueConstraint(
+                fields=["office_code", "letter_year", "letter_serial"],
+                condition=Q(letter_serial__isnull=False),
+                name="review_letter_number_unique",
             ),
             models.CheckConstraint(condition=Q(amount_fen__gte=0), name="review_amount_ok"),
         ]
