@@ -115,3 +115,24 @@ def test_another_countys_review_letter_is_not_found(
     review = _decided(caseworker_a, approver_a, entitlement)
     client.force_login(caseworker_b)
     assert client.get(f"/casework/reviews/{review.pk}/letter/").status_code == 404
+
+
+def test_a_gradual_exit_names_the_last_month_paid(caseworker_a, approver_a, entitlement):
+    registry.income_add(
+        actor=caseworker_a,
+        person=entitlement.household.members.get(relation="head"),
+        income_type=IncomeType.WAGES,
+        monthly_fen=150_000,  # a new wage since payment began, within 3x the standard
+        valid_from=entitlement.start_month,
+    )
+    on = entitlement.start_month + dt.timedelta(days=3)
+    review = services.review_propose(actor=caseworker_a, entitlement=entitlement, on=on)
+    assert review.proposal == "gradual_exit"
+    services.review_decide(actor=approver_a, review=review, accept=True, on=on)
+    review.refresh_from_db()
+    entitlement.refresh_from_db()
+    last = entitlement.end_month
+    zh = review_letter_text(review, "zh")
+    assert f"至{last.year}年{last.month}月，此后停止发放" in zh
+    assert yuan(entitlement.monthly_fen) in zh
+    assert "payment stops after that" in review_letter_text(review, "en")
