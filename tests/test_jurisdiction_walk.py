@@ -32,6 +32,7 @@ from huimin.core.services import api_token_create, job_create, user_create
 from huimin.registry.bulk import storage
 from huimin.registry.bulk.views import IMPORT_KIND
 from tests.casework import samples as casework_samples
+from tests.casework import supervision_samples
 from tests.citizens import samples as citizens_samples
 from tests.conftest import VILLAGE_B
 from tests.payments import samples as payments_samples
@@ -150,6 +151,10 @@ SAMPLES: dict[str, Callable[[User], object]] = {
         )
     },
     **{
+        kind: (lambda other, kind=kind: supervision_samples.spot_check(other, MARKER)[kind])
+        for kind in ("spot_check_id", "item_id")
+    },
+    **{
         kind: (lambda other, kind=kind: payments_samples.payroll(other, MARKER)[kind])
         for kind in ("cycle_id", "exception_id", "line_id")
     },
@@ -246,6 +251,13 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "simulation/runs/<int:run_id>/export.xlsx": FINDS,
     "simulation/runs/<int:run_id>/export.csv": FINDS,
     "casework/": Visit(),  # the worklist: open steps of the area
+    "casework/team/": Visit(shows="colleague_b"),  # the staff of my area and their open work
+    "casework/spot-checks/": Visit(shows="532922"),  # the spot-checks of my counties
+    "casework/spot-checks/<int:spot_check_id>/": Visit(),  # the sampled cases, by name
+    "casework/spot-checks/items/<int:item_id>/": ACTION,
+    "casework/reviews/<int:review_id>/letter/": Visit(),  # addressed to the applicant
+    "casework/applications/<int:application_id>/responsible/": ACTION,
+    "casework/applications/<int:application_id>/extend/": ACTION,
     "casework/households/<int:household_id>/apply/": Visit(),  # offers the members
     "casework/applications/<int:application_id>/": Visit(),
     "casework/applications/<int:application_id>/step/": ACTION,

@@ -12,6 +12,8 @@ from huimin.casework.models import (
     Objection,
     OutreachCandidate,
     Review,
+    SpotCheck,
+    SpotCheckItem,
 )
 from huimin.core.access import get_object_for
 from huimin.core.models import User
@@ -75,4 +77,14 @@ def get_change_for(user: User | AnonymousUser, change_id: int) -> CircumstanceCh
 def get_outreach_for(user: User | AnonymousUser, candidate_id: int) -> OutreachCandidate:
     return get_object_for(
         user, OutreachCandidate.objects.select_related("household"), pk=candidate_id
+    )
+
+
+def get_spot_check_for(user: User | AnonymousUser, spot_check_id: int) -> SpotCheck:
+    return get_object_for(user, SpotCheck.objects.select_related("drawn_by"), pk=spot_check_id)
+
+
+def get_spot_check_item_for(user: User | AnonymousUser, item_id: int) -> SpotCheckItem:
+    return get_object_for(
+        user, SpotCheckItem.objects.select_related("spot_check", "decision"), pk=item_id
     )

@@ -11,7 +11,7 @@ from typing import Any
 import polars as pl
 from django.utils.translation import gettext as _
 
-from huimin.casework.models import Application, Decision
+from huimin.casework.models import Application, Decision, Review
 from huimin.core.errors import ValidationFailed
 from huimin.programs.evaluation import period_from
 from huimin.programs.frames import population_from_registry
@@ -19,7 +19,7 @@ from huimin.programs.parameters import live_parameters
 from huimin.registry.models import Household
 from huimin.rules import Population, RulesError, explain
 from huimin.rules.explain import CriterionResult, ParameterUse, ProgramExplanation
-from huimin.rules.letters import render_letter
+from huimin.rules.letters import render_letter, render_review_letter
 
 
 def application_frame_columns(application: Application) -> dict[str, object]:
@@ -100,4 +100,24 @@ def letter_text(decision: Decision, lang: str) -> str:
         date=decision.decided_on,
         number=decision.letter_number,
         addressee=application.applicant.name,
+    )
+
+
+def review_letter_text(review: Review, lang: str) -> str:
+    """The letter of a decided review, from the explanation and facts frozen with it."""
+    facts = review.letter_facts
+    application = review.entitlement.decision.application
+    return render_review_letter(
+        stored_explanation(review.explanation),
+        lang,
+        outcome=facts["outcome"],
+        office=review.office_name,
+        date=dt.date.fromisoformat(facts["decided_on"]),
+        number=review.letter_number,
+        addressee=application.applicant.name,
+        monthly_fen=facts["monthly_fen"],
+        was_fen=facts["was_fen"],
+        start=facts["start"],
+        end=facts["end"],
+        note=review.note,
     )

@@ -90,10 +90,30 @@ class Application(models.Model):
         related_name="applications",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Whose case it is: the person who took it, until a supervisor reassigns it. Their
+    # supervisor's team page counts the case's open step under them.
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications_responsible",
+        verbose_name=_("responsible"),
+    )
+    # The whole procedure's limit (application to decision), in working days from the day it
+    # was taken; extended once, with a reason, by an approver.
+    procedure_due = models.DateField(_("decision due"), null=True, blank=True, db_index=True)
+    procedure_due_provisional = models.BooleanField(default=False)
+    procedure_extended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    procedure_extended_at = models.DateTimeField(null=True, blank=True)
+    procedure_extension_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         permissions = [
+            ("supervise_casework", "Can see the team's worklists and the county's spot-checks"),
             ("take_application", "Can take an application"),
             ("prepare_application", "Can verify, visit and give the township's opinion"),
             ("record_appraisal", "Can record a democratic appraisal and post a notice"),
@@ -116,6 +136,10 @@ class Application(models.Model):
                 condition=Q(created_by__isnull=True, submitted_by__isnull=False)
                 | Q(created_by__isnull=False, submitted_by__isnull=True),
                 name="application_taken_by_staff_or_resident",
+            ),
+            models.CheckConstraint(
+                condition=Q(procedure_extended_at__isnull=True) | ~Q(procedure_extension_reason=""),
+                name="application_extension_has_reason",
             ),
         ]
 
@@ -497,6 +521,15 @@ class Review(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(max_length=500, blank=True)
+    # The letter of the decision (复核决定书), numbered from the county office's sequence of
+    # decision letters, with the facts it states frozen as decided.
+    office_code = models.CharField(max_length=12, blank=True)
+    office_name = models.CharField(max_length=100, blank=True)
+    letter_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    letter_serial = models.PositiveIntegerField(null=True, blank=True)
+    letter_number = models.CharField(max_length=60, blank=True)
+    # {"outcome", "monthly_fen", "was_fen", "start", "end"}: what the letter says was decided
+    letter_facts = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-proposed_at", "-id"]
@@ -505,6 +538,11 @@ class Review(models.Model):
                 fields=["entitlement"],
                 condition=Q(status="proposed"),
                 name="review_one_open_per_entitlement",
+            ),
+            models.UniqueConstraint(
+                fields=["office_code", "letter_year", "letter_serial"],
+                condition=Q(letter_serial__isnull=False),
+                name="review_letter_number_unique",
             ),
             models.CheckConstraint(condition=Q(amount_fen__gte=0), name="review_amount_ok"),
         ]
@@ -628,3 +666,73 @@ class OutreachCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program} {self.household_id}"
+
+
+class SpotCheck(models.Model):
+    """A county's re-check (抽查) of a sample of the cases it decided in a period (CQ-DB §33).
+
+    The sample is drawn from the seed, so anyone can draw it again and get the same cases."""
+
+    region_code = models.CharField(max_length=12, db_index=True)  # the county
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    share = models.DecimalField(max_digits=4, decimal_places=3)  # the parameter as drawn
+    seed = models.BigIntegerField()
+    decided = models.PositiveIntegerField()  # how many cases the sample was drawn from
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    drawn_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-ends_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region_code", "starts_on", "ends_on"], name="spot_check_once_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="spot_check_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(share__gt=0) & Q(share__lte=1), name="spot_check_share_ok"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"spot-check {self.region_code} {self.starts_on}..{self.ends_on}"
+
+
+class SpotCheckResult(models.TextChoices):
+    PENDING = "pending", _("To re-check")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DISCREPANCY = "discrepancy", _("Discrepancy found")
+
+
+class SpotCheckItem(models.Model):
+    """One decided case in a spot-check's sample, and what its re-check found."""
+
+    spot_check = models.ForeignKey(SpotCheck, on_delete=models.PROTECT, related_name="items")
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="+")
+    region_code = models.CharField(max_length=12, db_index=True)  # the case's village
+    relative_flagged = models.BooleanField(default=False)  # always in the sample
+    result = models.CharField(
+        max_length=12, choices=SpotCheckResult.choices, default=SpotCheckResult.PENDING
+    )
+    note = models.CharField(max_length=500, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["spot_check_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["spot_check", "decision"], name="spot_check_item_once"),
+            models.CheckConstraint(
+                condition=~Q(result="discrepancy") | ~Q(note=""),
+                name="spot_check_discrepancy_has_note",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.spot_check_id}: {self.decision_id} {self.result}"

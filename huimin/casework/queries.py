@@ -54,10 +54,16 @@ def open_steps(user: User | AnonymousUser) -> QuerySet[Step]:
     return scope(live, user, "application__region_code")
 
 
-def worklist(user: User | AnonymousUser, *, kind: str = "") -> Worklist:
-    """Open steps in the user's area: overdue first (the earliest due), then due soon."""
+def worklist(
+    user: User | AnonymousUser, *, kind: str = "", responsible: User | None = None
+) -> Worklist:
+    """Open steps in the user's area: overdue first (the earliest due), then due soon; only
+    those of the applications `responsible` is responsible for when given (a supervisor's look
+    at one member of the team)."""
     today = timezone.localdate()
     steps = open_steps(user)
+    if responsible is not None:
+        steps = steps.filter(application__responsible=responsible)
     by_kind = dict(steps.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
     counts = {k: by_kind[k] for k in StepKind.values if k in by_kind}
     soon = today + dt.timedelta(days=DUE_SOON_DAYS)

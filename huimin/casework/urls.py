@@ -7,6 +7,9 @@ from huimin.casework.views import (
     outreach,
     recipients,
     relatives,
+    review_letters,
+    spot_checks,
+    supervision,
     worklist,
 )
 
@@ -14,6 +17,20 @@ app_name = "casework"
 
 urlpatterns = [
     path("", worklist.worklist, name="worklist"),
+    path("team/", supervision.team, name="team"),
+    path("spot-checks/", spot_checks.spot_checks, name="spot-checks"),
+    path("spot-checks/<int:spot_check_id>/", spot_checks.spot_check, name="spot-check"),
+    path("spot-checks/items/<int:item_id>/", spot_checks.spot_check_item, name="spot-check-item"),
+    path(
+        "applications/<int:application_id>/responsible/",
+        supervision.application_reassign,
+        name="reassign",
+    ),
+    path(
+        "applications/<int:application_id>/extend/",
+        supervision.procedure_extend,
+        name="procedure-extend",
+    ),
     path(
         "households/<int:household_id>/apply/",
         applications.application_start,
@@ -55,6 +72,7 @@ urlpatterns = [
     path("entitlements/<int:entitlement_id>/", decisions.entitlement, name="entitlement"),
     path("entitlements/<int:entitlement_id>/review/", decisions.review_start, name="review-start"),
     path("reviews/<int:review_id>/", decisions.review_decide, name="review-decide"),
+    path("reviews/<int:review_id>/letter/", review_letters.review_letter, name="review-letter"),
     path("households/<int:household_id>/", recipients.household_benefits, name="household"),
     path("recipients/", recipients.recipients, name="recipients"),
     path("changes/<int:change_id>/close/", recipients.change_close, name="change-close"),

@@ -82,6 +82,67 @@ DECISIONS = {
         "$appeal\n\n$office\n$date\n"
     ),
 }
+# Review decisions (复核决定书): the same letter, for what a periodic review decided about an
+# entitlement already paid (SAIM §13: raise, lower or stop, a stop in writing with reasons).
+_REVIEW_HEAD_ZH = "$office\n$title复核决定书\n$number\n\n$addressee：\n\n"
+_REVIEW_HEAD_EN = "$office\nReview decision on $title\nNo. $number\n\nTo $addressee\n\n"
+_REVIEW_FOOT_ZH = "$examples\n$appeal\n\n$office\n$date\n"
+_REVIEW_FOOT_EN = _REVIEW_FOOT_ZH
+REVIEWS = {
+    ("zh", "continue"): Template(
+        _REVIEW_HEAD_ZH
+        + "经复核，您仍符合$title条件，决定继续发放，自$start起每月 $amount 元。\n\n"
+        "计算方法：\n$computation\n\n复核情况：\n$criteria\n" + _REVIEW_FOOT_ZH
+    ),
+    ("zh", "kept"): Template(
+        _REVIEW_HEAD_ZH
+        + "经复核，决定维持原待遇不变，每月 $amount 元。\n\n理由：$note\n"
+        + _REVIEW_FOOT_ZH
+    ),
+    ("zh", "adjust"): Template(
+        _REVIEW_HEAD_ZH
+        + "经复核，您家庭的情况有变化，决定自$start起将每月发放金额由 $was 元调整为 "
+        "$amount 元。\n\n计算方法：\n$computation\n\n复核情况：\n$criteria\n" + _REVIEW_FOOT_ZH
+    ),
+    ("zh", "gradual_exit"): Template(
+        _REVIEW_HEAD_ZH
+        + "经复核，您家庭新增了工资收入。按照渐退规定，新增的工资收入在渐退期内暂不计入，"
+        "决定继续每月发放 $amount 元至$end，此后停止发放。\n\n复核情况：\n$criteria\n"
+        + _REVIEW_FOOT_ZH
+    ),
+    ("zh", "stop"): Template(
+        _REVIEW_HEAD_ZH
+        + "经复核，您已不符合$title条件，决定自$start起停止发放。理由如下：\n$failed\n"
+        + _REVIEW_FOOT_ZH
+    ),
+    ("en", "continue"): Template(
+        _REVIEW_HEAD_EN + "After the review you still qualify: payment continues from $start at "
+        "$amount yuan a month.\n\nHow the amount was computed:\n$computation\n\n"
+        "What was checked:\n$criteria\n" + _REVIEW_FOOT_EN
+    ),
+    ("en", "kept"): Template(
+        _REVIEW_HEAD_EN + "After the review your payment stays as it is: $amount yuan a month.\n\n"
+        "Why: $note\n" + _REVIEW_FOOT_EN
+    ),
+    ("en", "adjust"): Template(
+        _REVIEW_HEAD_EN + "After the review your household's situation has changed: from $start "
+        "you will receive $amount yuan a month instead of $was yuan.\n\n"
+        "How the amount was computed:\n$computation\n\nWhat was checked:\n$criteria\n"
+        + _REVIEW_FOOT_EN
+    ),
+    ("en", "gradual_exit"): Template(
+        _REVIEW_HEAD_EN
+        + "After the review your household has a new wage income. Under the gradual "
+        "exit rule that income is not counted for a while: you will go on receiving $amount yuan a "
+        "month until $end, and payment stops after that.\n\nWhat was checked:\n$criteria\n"
+        + _REVIEW_FOOT_EN
+    ),
+    ("en", "stop"): Template(
+        _REVIEW_HEAD_EN + "After the review you no longer qualify: payment stops from $start, for "
+        "these reasons:\n$failed\n" + _REVIEW_FOOT_EN
+    ),
+}
+REVIEW_OUTCOMES = ("continue", "kept", "adjust", "gradual_exit", "stop")
 PRE_ASSESSMENTS = {
     ("zh", True): Template(
         "根据登记信息预评估：$title\n$who期间：$period\n\n"
@@ -134,6 +195,44 @@ def render_letter(
         addressee=addressee,
         date=date_words(date, lang),
         **_common(e, lang),
+    )
+
+
+def render_review_letter(
+    explanation: ProgramExplanation,
+    lang: str,
+    *,
+    outcome: str,
+    office: str,
+    date: dt.date,
+    number: str,
+    addressee: str,
+    monthly_fen: int,
+    was_fen: int,
+    start: str,
+    end: str | None = None,
+    note: str = "",
+) -> str:
+    """The letter of a review's decision, in "zh" or "en".
+
+    outcome is "continue", "adjust", "gradual_exit" or "stop" (the proposal accepted) or "kept"
+    (the proposal not followed: the amount stays, for the approver's reason); monthly_fen is what
+    is paid from `start` (a month, YYYY-MM), was_fen what was paid before; end is the last month
+    paid of a gradual exit."""
+    _check(lang)
+    if outcome not in REVIEW_OUTCOMES:
+        raise ValueError(f"review outcome {outcome!r} is not one of {REVIEW_OUTCOMES}")
+    common = _common(explanation, lang)
+    return REVIEWS[(lang, outcome)].substitute(
+        office=office,
+        number=number,
+        addressee=addressee,
+        date=date_words(date, lang),
+        **{**common, "amount": yuan(monthly_fen)},
+        was=yuan(was_fen),
+        start=month_words(start, lang),
+        end=month_words(end, lang) if end else "",
+        note=note,
     )
 
 

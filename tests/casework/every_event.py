@@ -69,6 +69,10 @@ def write_every_casework_event(caseworker: User) -> None:
         starts_on=timezone.localdate() - dt.timedelta(days=4),
     )
     services.notice_close(actor=cast["helper"], notice=again)
+    services.procedure_extend(actor=approver, application=application, reason="外地核查未回")
+    services.application_reassign(
+        actor=approver, application=application, to=cast["colleague"], reason="休假"
+    )
     services.decision_approve(actor=approver, application=application)
     services.letter_issue(actor=approver, application=application)
     entitlement = services.entitlement_create(actor=approver, application=application)
@@ -109,3 +113,10 @@ def write_every_casework_event(caseworker: User) -> None:
     checked = cases.dibao_application(caseworker)
     cases.authorize(caseworker, checked)
     services.verification_run(actor=caseworker, application=checked)
+    # The county's spot-check of the cases decided today, and one re-check.
+    checker = make_user("checker_events", roles.APPROVER, ["532901"])
+    today = timezone.localdate()
+    drawn = services.spot_check_draw(
+        actor=checker, county_code="532901", starts_on=today, ends_on=today
+    )
+    services.spot_check_record(actor=checker, item=drawn.items.first(), result="confirmed")

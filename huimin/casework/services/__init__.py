@@ -30,6 +30,7 @@ from huimin.casework.services.outreach import outreach_apply, outreach_mark, out
 from huimin.casework.services.recipients import recipients_export_record
 from huimin.casework.services.relatives import relative_declare, relative_review_record
 from huimin.casework.services.reviews import RUNNING, review_decide, review_propose
+from huimin.casework.services.spot_checks import spot_check_draw, spot_check_record
 from huimin.casework.services.steps import (
     HOME_VISIT_ITEMS,
     appraisal_record,
@@ -40,6 +41,7 @@ from huimin.casework.services.steps import (
     objection_record,
     township_opinion_record,
 )
+from huimin.casework.services.supervision import application_reassign, procedure_extend
 from huimin.casework.services.verification import (
     authorization_record,
     document_attach,
@@ -65,6 +67,10 @@ __all__ = [
     "relative_review_record",
     "application_create",
     "application_submit_online",
+    "spot_check_draw",
+    "spot_check_record",
+    "application_reassign",
+    "procedure_extend",
     "application_withdraw",
     "appraisal_record",
     "authorization_record",

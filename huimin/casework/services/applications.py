@@ -21,6 +21,7 @@ from huimin.casework.models import (
     Step,
     StepStatus,
 )
+from huimin.casework.procedure_limit import procedure_due
 from huimin.casework.services._citizens import tell_citizens_paused
 from huimin.casework.services._common import (
     Taker,
@@ -261,6 +262,7 @@ def _take(
     """The application, its steps, the first one opened, the relatives' flag, the event."""
     _check_facts(household, applicant, channel, facts)
     temporary = facts.program == Program.TEMPORARY
+    due = procedure_due(program=facts.program, region_code=household.region_code, taken_on=_today())
     application = Application.objects.create(
         program=facts.program,
         household=household,
@@ -278,6 +280,9 @@ def _take(
         new_emergency=facts.new_emergency.strip()[:500] if temporary else "",
         created_by=taker.staff,
         submitted_by=taker.resident,
+        responsible=taker.staff,
+        procedure_due=due.day,
+        procedure_due_provisional=due.provisional,
     )
     specs = procedure.steps_for(facts.program, help_first=facts.help_first)
     Step.objects.bulk_create(

@@ -28,6 +28,7 @@ from huimin.casework.models import (
 )
 from huimin.casework.services._common import _require, _today
 from huimin.casework.services.decisions import _plain, add_months, review_months_for
+from huimin.casework.services.review_letters import number_review_letter
 from huimin.core.audit import audit_record
 from huimin.core.errors import Conflict, NotAllowed, ValidationFailed
 from huimin.core.models import User
@@ -149,6 +150,7 @@ def review_decide(
         raise ValidationFailed(_("Write down why the proposal is not followed."), field="note")
     on = on or _today()
     next_month = payment_month(on)
+    was_fen = entitlement.monthly_fen
     fields = ["review_due"]
     entitlement.review_due = add_months(next_month, review_months_for(entitlement.household))
     if accept and review.proposal == ReviewProposal.ADJUST:
@@ -168,12 +170,18 @@ def review_decide(
     entitlement.save(update_fields=fields)
     review.status, review.accepted, review.note = ReviewStatus.DECIDED, accept, note.strip()
     review.decided_by, review.decided_at = actor, timezone.now()
-    review.save(update_fields=["status", "accepted", "note", "decided_by", "decided_at"])
+    letter = number_review_letter(review, entitlement, on=on, was_fen=was_fen, start=next_month)
+    review.save(update_fields=["status", "accepted", "note", "decided_by", "decided_at", *letter])
     audit(
         actor,
         "casework.review_decide",
         review,
-        {"proposal": review.proposal, "accepted": accept, "monthly_fen": entitlement.monthly_fen},
+        {
+            "proposal": review.proposal,
+            "accepted": accept,
+            "monthly_fen": entitlement.monthly_fen,
+            "number": review.letter_number,
+        },
         request,
     )
     return review
