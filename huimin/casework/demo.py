@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from unittest import mock
 
 import polars as pl
-from django.db.models import Count
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
 from huimin.casework import services
@@ -138,6 +138,101 @@ def demo_caseload_build(
         .values_list("kind", "n")
     )
     return made
+
+
+def persons_covered(entitlements: QuerySet[Entitlement]) -> int:
+    """The persons these entitlements pay for, each once: a dibao family's covered members
+    (as decided, `outputs.covered_members`), and the recipient of an allowance who does not
+    live in a family on dibao."""
+    on_dibao: set[int] = set()
+    covered = 0
+    people: set[int] = set()
+    for program, household, person, snapshot in entitlements.values_list(
+        "program", "household_id", "person_id", "snapshot"
+    ):
+        if program in HOUSEHOLD_PROGRAMS:
+            on_dibao.add(household)
+            covered += int(snapshot.get("outputs", {}).get("covered_members") or 0)
+        elif person is not None:
+            people.add(person)
+    households = dict(Person.objects.filter(pk__in=people).values_list("pk", "household_id"))
+    return covered + sum(1 for person in people if households.get(person) not in on_dibao)
+
+
+def demo_figures() -> dict[str, object]:
+    """What the demo's caseworker finds in 532901 (README, the demo command's last words)."""
+    from huimin.casework.models import Objection, OutreachCandidate, Review
+
+    today = timezone.localdate()
+    entitlements = Entitlement.objects.filter(region_code__startswith=COUNTY)
+    active = entitlements.filter(status=EntitlementStatus.ACTIVE)
+    by_program = {
+        program: {"entitlements": n, "monthly_fen": total}
+        for program, n, total in active.order_by()
+        .values_list("program")
+        .annotate(n=Count("id"), total=Sum("monthly_fen"))
+        .values_list("program", "n", "total")
+    }
+    monthly = sum(int(p["monthly_fen"]) for p in by_program.values())
+    open_steps = Step.objects.filter(
+        status=StepStatus.OPEN, application__region_code__startswith=COUNTY
+    )
+    applications = Application.objects.filter(region_code__startswith=COUNTY).exclude(
+        channel=Channel.CARRIED_OVER
+    )
+    return {
+        "persons_covered": persons_covered(active),
+        "entitlements": active.count(),
+        "by_program": by_program,
+        "monthly_fen": monthly,
+        "yearly_yuan": monthly * 12 // 100,
+        "suspended": entitlements.filter(status=EntitlementStatus.SUSPENDED).count(),
+        "reviews_due_30_days": active.filter(review_due__lte=today + dt.timedelta(30)).count(),
+        "reviews_overdue": active.filter(review_due__lt=today).count(),
+        "applications": applications.count(),
+        "applications_by_step": dict(
+            open_steps.order_by()
+            .values_list("kind")
+            .annotate(n=Count("id"))
+            .values_list("kind", "n")
+        ),
+        "steps_overdue": open_steps.filter(due_date__lt=today).count(),
+        "by_village_helper": applications.filter(channel=Channel.VILLAGE_HELPER).count(),
+        "approved": applications.filter(status="approved").count(),
+        "refused": applications.filter(status="refused").count(),
+        "objections": Objection.objects.filter(application__region_code__startswith=COUNTY).count(),
+        "objections_answered": Objection.objects.filter(
+            application__region_code__startswith=COUNTY, answered_at__isnull=False
+        ).count(),
+        "flagged_relatives": applications.exclude(relative_flag="").count(),
+        "outreach_candidates": OutreachCandidate.objects.filter(
+            region_code__startswith=COUNTY
+        ).count(),
+        "reviews_proposed": Review.objects.filter(region_code__startswith=COUNTY).count(),
+    }
+
+
+def demo_caseload_summary() -> str:
+    figures = demo_figures()
+    programs = ", ".join(
+        f"{name} {p['entitlements']} ({int(p['monthly_fen']) / 100:,.0f} yuan/month)"
+        for name, p in figures["by_program"].items()  # type: ignore[attr-defined]
+    )
+    steps = ", ".join(
+        f"{kind} {n}"
+        for kind, n in figures["applications_by_step"].items()  # type: ignore[attr-defined]
+    )
+    return (
+        f"casework: {figures['persons_covered']:,} persons covered by "
+        f"{figures['entitlements']:,} active entitlements in {COUNTY}, "
+        f"{figures['yearly_yuan']:,} yuan a year: {programs}\n"
+        f"casework: {figures['applications']} applications since the carry-over, open at: {steps}; "
+        f"{figures['steps_overdue']} overdue; {figures['reviews_due_30_days']} reviews due within "
+        f"30 days ({figures['reviews_overdue']} late); {figures['objections']} objections "
+        f"({figures['objections_answered']} answered); {figures['flagged_relatives']} flagged "
+        f"relative; {figures['suspended']} suspended; {figures['outreach_candidates']} outreach "
+        "candidates"
+    )
 
 
 # Who does the work --------------------------------------------------------------------------
