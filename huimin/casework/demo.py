@@ -54,6 +54,7 @@ YEARLY_FEN = 358_000_000  # 3.58 million yuan a year
 OFFICE = "大理市民政局"
 CARRIED_OVER_DAYS_AGO = 45  # the office moved to Huimin then
 BATCH = 1000  # rows per carry-over transaction
+OUTREACH_LEFT = 12  # eligible township households left out of everything: outreach finds them
 PROGRAMS = (
     Program.DIBAO,
     Program.TEKUN,
@@ -310,11 +311,14 @@ def _reserve_for_new_applications(candidates: list[Candidate], rng: random.Rando
             if c.program == Program.DIBAO and c.region_code.startswith(TOWNSHIP)
         }
     )
+    wanted = sum(1 for s in SCRIPTS if s.eligible) + 1 + OUTREACH_LEFT  # 1: the relative
+    if len(township) < wanted:
+        raise ValueError(
+            f"the township {TOWNSHIP} has {len(township)} households eligible for dibao, the demo "
+            f"needs {wanted}: generate more people there"
+        )
     rng.shuffle(township)
-    return set(township[:RESERVED_HOUSEHOLDS])
-
-
-RESERVED_HOUSEHOLDS = 40
+    return set(township[:wanted])
 
 
 def _choose(candidates: list[Candidate], *, persons: int, monthly_fen: int) -> list[Candidate]:
