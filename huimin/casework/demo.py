@@ -6,7 +6,7 @@ office would have:
   among the households and persons the rules find eligible so that the number of persons covered
   and the yearly amount come as near as the rules allow to the office's figures (`RECIPIENTS`,
   `YEARLY_FEN`); the amounts are always the rules' own;
-- applications taken since then in 下关镇 (532901003), some by the village helper, at every step of
+- applications taken since then in 下关街道 (532901003), some by the village helper, at every step of
   the procedure, some overdue; a public notice with an objection recorded and one answered; an
   application from a declared relative of the village helper; one approved and one refused, each
   with its letter; a recipient's death that suspended an entitlement; an outreach run.
@@ -48,12 +48,13 @@ from huimin.registry.models import Household, HouseholdStatus, Person
 from huimin.rules import evaluate
 
 COUNTY = "532901"
-TOWNSHIP = "532901003"  # 下关镇: the village helper's, where the new applications are
+TOWNSHIP = "532901003"  # 下关街道: the village helper's, where the new applications are
 RECIPIENTS = 5534  # persons covered, the office's figure
 YEARLY_FEN = 358_000_000  # 3.58 million yuan a year
 OFFICE = "大理市民政局"
 CARRIED_OVER_DAYS_AGO = 45  # the office moved to Huimin then
 BATCH = 1000  # rows per carry-over transaction
+PROGRAM_SHARE = 0.01  # of the persons covered: each program's cheapest first
 OUTREACH_LEFT = 12  # eligible township households left out of everything: outreach finds them
 PROGRAMS = (
     Program.DIBAO,
@@ -72,6 +73,10 @@ VISIT_ITEMS = {
     "members": "与户籍登记一致",
     "health": "户主患慢性病，长期服药",
 }
+
+
+class DemoTooSmall(ValueError):
+    """Too few people were generated for the demo's caseload."""
 
 
 @dataclass(frozen=True)
@@ -313,7 +318,7 @@ def _reserve_for_new_applications(candidates: list[Candidate], rng: random.Rando
     )
     wanted = sum(1 for s in SCRIPTS if s.eligible) + 1 + OUTREACH_LEFT  # 1: the relative
     if len(township) < wanted:
-        raise ValueError(
+        raise DemoTooSmall(
             f"the township {TOWNSHIP} has {len(township)} households eligible for dibao, the demo "
             f"needs {wanted}: generate more people there"
         )
@@ -323,25 +328,38 @@ def _reserve_for_new_applications(candidates: list[Candidate], rng: random.Rando
 
 def _choose(candidates: list[Candidate], *, persons: int, monthly_fen: int) -> list[Candidate]:
     """The candidates whose covered persons reach `persons` with a monthly total as near
-    `monthly_fen` as they allow: taken by cost per person from both ends, the cheap end while
-    the running average is above the target's, the dear end while below. Persons counted once:
-    an allowance of someone in a household already on dibao adds no one."""
+    `monthly_fen` as they allow. Each program first gets its cheapest few (`PROGRAM_SHARE` of
+    the persons, or all it has: the caseload has orphans and children too); the rest are taken
+    by cost per person from both ends, the cheap end while the running average is above the
+    target's, the dear end while below. Persons are counted once: an allowance of someone in a
+    household already on dibao adds no one."""
     ordered = sorted(
         candidates, key=lambda c: (c.amount_fen / c.persons, c.household_id, c.person_id or 0)
     )
+    floor = max(1, round(persons * PROGRAM_SHARE))
+    first: list[Candidate] = []
+    for program in PROGRAMS:
+        first += [c for c in ordered if c.program == program][:floor]
+    taken = {id(c) for c in first}
+    rest = [c for c in ordered if id(c) not in taken]
     target = monthly_fen / max(persons, 1)
-    low, high = 0, len(ordered) - 1
     chosen: list[Candidate] = []
     on_dibao: set[int] = set()
     allowances: dict[int, set[int]] = {}
     covered = amount = 0
+    for candidate in first:
+        if covered >= persons:
+            break
+        chosen.append(candidate)
+        covered += _persons_added(candidate, on_dibao, allowances)
+        amount += candidate.amount_fen
+    low, high = 0, len(rest) - 1
     while covered < persons and low <= high:
         cheap = covered == 0 or amount / covered > target
-        candidate = ordered[low] if cheap else ordered[high]
+        candidate = rest[low] if cheap else rest[high]
         low, high = (low + 1, high) if cheap else (low, high - 1)
-        added = _persons_added(candidate, on_dibao, allowances)
         chosen.append(candidate)
-        covered += added
+        covered += _persons_added(candidate, on_dibao, allowances)
         amount += candidate.amount_fen
     return chosen
 
@@ -499,7 +517,8 @@ def _new_applications(
     actions += _relative_actions(cast, homes.pop(), cases)
     actions.append(Action(DEATH_RECORDED, 0, "death", lambda: _record_death(cast)))
     actions.append(
-        Action(OUTREACH_RUN, 0, "outreach", lambda: services.outreach_run(actor=cast.caseworker))
+        # The village helper runs it for the township's villages (政策找人 door to door).
+        Action(OUTREACH_RUN, 0, "outreach", lambda: services.outreach_run(actor=cast.helper))
     )
     for action in sorted(actions, key=lambda a: (-a.days_ago, a.order)):
         with _on_day(today - dt.timedelta(days=action.days_ago), today):

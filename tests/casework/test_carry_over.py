@@ -2,10 +2,11 @@
 audit events, idempotence, the CSV command."""
 
 import datetime as dt
+from dataclasses import asdict
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from huimin.casework import services
 from huimin.casework.assessment import application_explain, payment_month
@@ -19,6 +20,7 @@ from huimin.casework.models import (
     Program,
 )
 from huimin.casework.services import CarryOverRefused, CarryOverRow
+from huimin.casework.services.decisions import _plain
 from huimin.core.audit import audit_verify
 from huimin.core.errors import NotAllowed
 from huimin.core.models import AuditEvent
@@ -28,6 +30,13 @@ from tests.conftest import VILLAGE_B
 from tests.registry.factories import make_household
 
 NUMBER = "大理市民政局〔2024〕17号"
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The refusals are read in English here; one test reads them in Chinese."""
+    with translation.override("en"):
+        yield
 
 
 def row(household, program=Program.DIBAO, number=NUMBER, person=None, **changes):
@@ -81,6 +90,9 @@ def test_a_carried_over_case_is_paid_the_rules_amount_with_its_history(caseworke
     assert entitlement.review_due > timezone.localdate()
     assert entitlement.snapshot["computation_zh"] == expected.computation_zh
     assert entitlement.snapshot["carried_over"]["number"] == NUMBER
+    stored = dict(decision.explanation)
+    assert stored.pop("carried_over")["decided_on"] == "2024-03-12"
+    assert stored == _plain(asdict(expected))  # as decision_approve stores it
     # Huimin's own letters go on after the number carried over.
     assert LetterSequence.objects.get(office_code="532901", year=2024).last == 17
 
@@ -136,6 +148,11 @@ def test_only_an_approver_in_the_area_carries_over(caseworker_a, caseworker_b, a
         services.caseload_carry_over(actor=caseworker_a, rows=[row(household)])
     elsewhere = make_household(caseworker_b, village=VILLAGE_B)
     with pytest.raises(CarryOverRefused, match="outside your area"):
+        services.caseload_carry_over(actor=approver_a, rows=[row(elsewhere)])
+    with (
+        translation.override("zh-hans"),
+        pytest.raises(CarryOverRefused, match="不在您的管辖范围内"),
+    ):
         services.caseload_carry_over(actor=approver_a, rows=[row(elsewhere)])
     assert not Entitlement.objects.exists()
 

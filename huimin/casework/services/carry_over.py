@@ -14,12 +14,13 @@ batch with every refused row and the failed criteria, so nothing is half-written
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 import polars as pl
 from django.db import transaction
 from django.db.models import Max, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from huimin.casework.assessment import payment_month
@@ -52,7 +53,7 @@ from huimin.programs.frames import population_from_registry
 from huimin.programs.parameters import live_parameters
 from huimin.registry.models import Household, HouseholdStatus, Person
 from huimin.rules import Population, explain_many
-from huimin.rules.explain import ProgramExplanation
+from huimin.rules.explain import ParameterUse, ProgramExplanation
 
 # 大理市民政局〔2024〕17号: the office, the year and the serial of the original letter.
 LETTER_NUMBER = re.compile(r"^(?P<office>.+)〔(?P<year>\d{4})〕(?P<serial>\d+)号$")
@@ -117,8 +118,8 @@ def caseload_carry_over(
         raise CarryOverRefused(refused)
     entries = _assess(rows, month_label=month.label, as_of=month.end)
     refused = [
-        (number, _not_qualifying(entry))
-        for number, entry in enumerate(entries, start=1)
+        (number, _not_qualifying(row, entry))
+        for number, (row, entry) in enumerate(zip(rows, entries, strict=True), start=1)
         if not entry.eligible
     ]
     if refused:
@@ -278,17 +279,20 @@ def _entry_of(
     return entry
 
 
-def _not_qualifying(entry: ProgramExplanation) -> str:
+def _not_qualifying(row: CarryOverRow, entry: ProgramExplanation) -> str:
+    chinese = (get_language() or "").startswith("zh")
     failed = [
-        f"{c.en} ({c.name}: {c.value} {c.op or ''} {c.threshold})".replace("  ", " ")
+        f"{c.zh if chinese else c.en} ({c.name}: {c.value} {c.op or ''} {c.threshold})".replace(
+            "  ", " "
+        )
         for c in entry.criteria
         if not c.passed
     ]
     return _(
         "household %(household)s does not qualify for %(program)s in %(period)s: %(failed)s"
     ) % {
-        "household": entry.household_id,
-        "program": entry.program,
+        "household": row.household.household_no,
+        "program": Program(row.program).label,
         "period": entry.period,
         "failed": "; ".join(failed) or _("no amount"),
     }
@@ -317,7 +321,8 @@ def _record(
             for row in rows
         ]
     )
-    explanations = [_plain(asdict(entry)) for entry in entries]
+    plain_uses: dict[int, tuple[object, list[dict[str, Any]]]] = {}
+    explanations = [_explanation_plain(entry, plain_uses) for entry in entries]
     decisions = Decision.objects.bulk_create(
         [
             _decision(actor, row, application, explanation, on=on)
@@ -354,6 +359,34 @@ def _record(
         ],
     )
     return entitlements
+
+
+def _explanation_plain(
+    entry: ProgramExplanation, plain_uses: dict[int, tuple[object, list[dict[str, Any]]]]
+) -> dict[str, Any]:
+    """`_plain(asdict(entry))`, as `decision_approve` stores it, without converting again the
+    parameter records the batch's explanations share (most of an explanation, and of the time)."""
+
+    def uses(records: tuple[ParameterUse, ...]) -> list[dict[str, Any]]:
+        found = plain_uses.get(id(records))
+        if found is None or found[0] is not records:
+            found = plain_uses[id(records)] = (
+                records,
+                _plain({"u": [asdict(u) for u in records]})["u"],
+            )
+        return found[1]
+
+    body = {f.name: getattr(entry, f.name) for f in fields(entry)}
+    body["criteria"] = [
+        {f.name: getattr(c, f.name) for f in fields(c) if f.name != "parameters"}
+        for c in entry.criteria
+    ]
+    del body["parameters"]
+    plain = _plain(body)
+    for criterion, source in zip(plain["criteria"], entry.criteria, strict=True):
+        criterion["parameters"] = uses(source.parameters)
+    plain["parameters"] = uses(entry.parameters)
+    return plain
 
 
 def _heads(rows: Sequence[CarryOverRow]) -> dict[int, int]:
