@@ -679,6 +679,8 @@ def _relative_actions(cast: Cast, household_id: int, cases: dict[str, Applicatio
             .order_by("id")
             .first()
         )
+        if relative is None:  # reserved households are eligible ones: they have living members
+            raise DemoTooSmall(f"household {household_id} has no living member to declare")
         services.relative_declare(actor=cast.helper, person=relative, relation="表兄弟")
 
     return [

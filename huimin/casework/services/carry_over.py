@@ -113,6 +113,8 @@ def caseload_carry_over(
         raise ValidationFailed(_("There is nothing to carry over."), field="rows")
     on = on or _today()
     month = period_from(payment_month(on).strftime("%Y-%m"))
+    # Two carry-overs of the same household at once: the second waits, then finds it running.
+    list(Household.objects.select_for_update().filter(pk__in={r.household.pk for r in rows}))
     refused = _refuse_by_form(actor, rows, on)
     if refused:
         raise CarryOverRefused(refused)
