@@ -218,7 +218,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("HUIMIN_STATIC_ROOT", str(VAR_DIR / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "huimin.core.static_storage.StaticFilesStorage"},
 }
 
 SESSION_COOKIE_HTTPONLY = True

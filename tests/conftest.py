@@ -11,10 +11,10 @@ from huimin.core import roles
 from huimin.core.models import Region, User
 from huimin.core.roles import sync_roles
 from huimin.core.services import user_create
+from huimin.core.static_collect import collect_static_if_changed
 from huimin.programs import parameters as live_parameter_set
 from tests import postgres_roles
 from tests.rules.pinned import pinned_parameters
-from tests.static_files import collect_static_files
 
 PASSWORD = "correct horse battery staple"
 
@@ -34,7 +34,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(scope="session", autouse=True)
 def static_files() -> None:
     """Pages link their CSS under hashed names: the collected files must exist, as in production."""
-    collect_static_files()
+    collect_static_if_changed()
 
 
 @pytest.fixture(autouse=True)

@@ -145,20 +145,22 @@ class Population:
             list(prefixes), list(prefixes.values()), default=-1, return_dtype=pl.Int32
         ).to_numpy()
 
-    def take(self, household_indices: Sequence[int]) -> "Population":
-        """A population of just these households (by row number), renumbered."""
-        keep = pl.Series("household_idx", household_indices, pl.UInt32)
-        households = self.households[keep.to_list()].select(_all_columns("households"))
-        new_index = {int(old): new for new, old in enumerate(keep.to_list())}
-        person_rows = np.flatnonzero(np.isin(self.person_household, keep.to_numpy()))
+    def take(self, household_indices: Sequence[int] | np.ndarray) -> "Population":
+        """A population of just these households (by row number), renumbered in that order."""
+        keep = np.asarray(household_indices, dtype=np.int64)
+        households = self.households[keep].select(_all_columns("households"))
+        new_household = np.full(self.n_households, -1, dtype=np.int64)
+        new_household[keep] = np.arange(keep.size)
+        person_rows = np.flatnonzero(new_household[self.person_household] >= 0)
         persons = self.persons[person_rows].select(_all_columns("persons"))
         persons = persons.with_columns(
-            pl.col("household_idx").replace_strict(new_index, return_dtype=pl.UInt32)
+            pl.Series("household_idx", new_household[self.person_household[person_rows]], pl.UInt32)
         )
-        person_index = {int(old): new for new, old in enumerate(person_rows)}
-        income_rows = np.flatnonzero(np.isin(self.income_person, person_rows))
+        new_person = np.full(self.n_persons, -1, dtype=np.int64)
+        new_person[person_rows] = np.arange(person_rows.size)
+        income_rows = np.flatnonzero(new_person[self.income_person] >= 0)
         incomes = self.incomes[income_rows].with_columns(
-            pl.col("person_idx").replace_strict(person_index, return_dtype=pl.UInt32)
+            pl.Series("person_idx", new_person[self.income_person[income_rows]], pl.UInt32)
         )
         return Population(households, persons, incomes)
 

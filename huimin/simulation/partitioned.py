@@ -64,7 +64,7 @@ def simulate_partitioned(
         futures = [
             client.submit(
                 _part,
-                source.population.take(rows.tolist()),
+                source.population.take(rows),
                 source.weights[rows],
                 scenario,
                 base,

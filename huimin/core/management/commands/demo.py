@@ -10,6 +10,7 @@ from django.core.management import call_command, get_commands, load_command_clas
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from huimin.core.demo import DEMO_PASSWORD, DEMO_USERS, demo_ready_message, demo_users_create
+from huimin.core.static_collect import collect_static_if_changed
 from huimin.env import env_bool
 
 DEMO_COUNTY, DEMO_OTHER_COUNTY = "532901", "532922"
@@ -48,7 +49,7 @@ class Command(BaseCommand):
             call_command("migrate", verbosity=0)
         with self._phase("collectstatic"):
             # Served by the application itself (WhiteNoise) under hashed names, as in production.
-            call_command("collectstatic", interactive=False, verbosity=0)
+            collect_static_if_changed()
         with self._phase("regions"):
             call_command("load_regions", stdout=self.stdout)
         with self._phase("users"):
