@@ -23,7 +23,10 @@ class CaseForm(RegistryForm):
 class ApplicationForm(CaseForm):
     program = forms.ChoiceField(label=_("Program"), choices=Program.choices)
     applicant = forms.TypedChoiceField(label=_("Applicant"), coerce=int)
-    channel = forms.ChoiceField(label=_("Taken"), choices=Channel.choices)
+    channel = forms.ChoiceField(
+        label=_("Taken"),
+        choices=[c for c in Channel.choices if c[0] != Channel.CARRIED_OVER],
+    )
     statement = forms.CharField(
         label=_("What the applicant says"),
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -20,12 +20,20 @@ class Program(models.TextChoices):
     TEKUN = "tekun", _("Support for the extremely poor")
     TEMPORARY = "temporary", _("Temporary assistance")
     DISASTER = "disaster", _("Disaster relief")
+    # Allowances the rules compute per person (`huimin/rules/programs`).
+    OLD_AGE = "old_age", _("Old-age allowance")
+    DISABILITY_LIVING = "disability_living", _("Living subsidy for people with disabilities")
+    DISABILITY_CARE = "disability_care", _("Care subsidy for people with severe disabilities")
+    ORPHAN = "orphan", _("Basic living allowance for orphans")
+    UNSUPPORTED_CHILD = "unsupported_child", _("Allowance for children without support")
 
 
 class Channel(models.TextChoices):
     WINDOW = "window", _("At the township window")
     VILLAGE_HELPER = "village_helper", _("Through the village helper")
     ONLINE = "online", _("Online")
+    # Decided in the office's previous system, carried over with its decision (`carry_over`).
+    CARRIED_OVER = "carried_over", _("Carried over from the previous system")
 
 
 class ApplicationStatus(models.TextChoices):
@@ -43,7 +51,7 @@ class EmergencyKind(models.TextChoices):
 
 
 class Application(models.Model):
-    program = models.CharField(_("program"), max_length=16, choices=Program.choices)
+    program = models.CharField(_("program"), max_length=20, choices=Program.choices)
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="applications")
     applicant = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="applications")
     # The household's village when the application was taken: what scopes it.
@@ -442,7 +450,7 @@ class EntitlementStatus(models.TextChoices):
 
 
 class Entitlement(models.Model):
-    program = models.CharField(_("program"), max_length=16, choices=Program.choices)
+    program = models.CharField(_("program"), max_length=20, choices=Program.choices)
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="entitlements")
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="entitlements"
@@ -639,7 +647,7 @@ class OutreachCandidate(models.Model):
     """政策找人: a household the rules say qualifies for a program it is not enrolled in."""
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
-    program = models.CharField(max_length=16, choices=Program.choices)
+    program = models.CharField(max_length=20, choices=Program.choices)
     region_code = models.CharField(max_length=12, db_index=True)
     found_on = models.DateField()
     amount_fen = models.BigIntegerField(default=0)

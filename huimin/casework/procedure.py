@@ -63,11 +63,27 @@ _DISASTER = (
     StepSpec(StepKind.ENTITLEMENT, "procedure.entitlement_days", _DECIDE),
 )
 
+# The allowances paid per person on a fact the registry holds (an age, a disability grade, a
+# child's situation): checked against the registry, reviewed by the township, decided by the
+# county; no appraisal or notice (they are not means-tested assistance).
+_ALLOWANCE = (
+    StepSpec(StepKind.VERIFICATION, "procedure.dibao.verification_days", _PREPARE),
+    StepSpec(StepKind.TOWNSHIP_OPINION, "procedure.dibao.township_opinion_days", _PREPARE),
+    StepSpec(StepKind.DECISION, "procedure.dibao.decision_days", _DECIDE),
+    StepSpec(StepKind.LETTER, "procedure.letter_days", _DECIDE),
+    StepSpec(StepKind.ENTITLEMENT, "procedure.entitlement_days", _DECIDE),
+)
+
 PROCEDURES: dict[str, tuple[StepSpec, ...]] = {
     Program.DIBAO: _FULL,
     Program.TEKUN: _FULL,
     Program.TEMPORARY: _TEMPORARY,
     Program.DISASTER: _DISASTER,
+    Program.OLD_AGE: _ALLOWANCE,
+    Program.DISABILITY_LIVING: _ALLOWANCE,
+    Program.DISABILITY_CARE: _ALLOWANCE,
+    Program.ORPHAN: _ALLOWANCE,
+    Program.UNSUPPORTED_CHILD: _ALLOWANCE,
 }
 # Steps redone after an objection to a notice: a new investigation and a shorter notice.
 REINVESTIGATION = (

@@ -22,6 +22,7 @@ class DemoUser:
 DEMO_USERS = (
     DemoUser("caseworker_dali", "李明 (大理市协理员)", roles.CASEWORKER, ("532901",)),
     DemoUser("caseworker_yangbi", "杨芳 (漾濞县协理员)", roles.CASEWORKER, ("532922",)),
+    DemoUser("caseworker_xiaguan", "杨丽 (下关街道协理员)", roles.CASEWORKER, ("532901003",)),
     DemoUser("helper_xiaguan", "段海 (村级协办员)", roles.VILLAGE_HELPER, ("532901003",)),
     DemoUser("approver_dali", "赵琳 (大理市民政局审批)", roles.APPROVER, ("532901",)),
     DemoUser("finance_dali", "王强 (大理市财务)", roles.FINANCE, ("532901",)),

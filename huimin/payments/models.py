@@ -17,7 +17,7 @@ from huimin.registry.models import Household, Person
 class Allocation(models.Model):
     """A budget line: what a program may spend in a region in a year, by who pays it."""
 
-    program = models.CharField(_("program"), max_length=16)
+    program = models.CharField(_("program"), max_length=20)
     region_code = models.CharField(_("region"), max_length=12, db_index=True)
     year = models.PositiveSmallIntegerField(_("year"))
     central_fen = models.BigIntegerField(_("central share (fen)"), default=0)
@@ -141,7 +141,7 @@ class PaymentLine(models.Model):
     reissue_of = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reissued_as"
     )
-    program = models.CharField(max_length=16, choices=Program.choices)
+    program = models.CharField(max_length=20, choices=Program.choices)
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
     payee = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="payment_lines")
     collector = models.CharField(_("collected by (proxy or guardian)"), max_length=50, blank=True)

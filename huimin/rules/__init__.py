@@ -9,7 +9,7 @@ print(render_letter(explanation.for_program("dibao")))
 
 from huimin.rules.engine import evaluate
 from huimin.rules.errors import ParameterNotFound, RulesError, SchemaError
-from huimin.rules.explain import Explanation, ProgramExplanation, explain
+from huimin.rules.explain import Explanation, ProgramExplanation, explain, explain_many
 from huimin.rules.holding import find_conflicts, may_hold_together
 from huimin.rules.letters import render_letter
 from huimin.rules.parameters import ParameterSet, load_parameters, resolve, scale, set_to
@@ -28,6 +28,7 @@ __all__ = [
     "SchemaError",
     "evaluate",
     "explain",
+    "explain_many",
     "find_conflicts",
     "frames_from_records",
     "load_parameters",

@@ -117,6 +117,40 @@ def explain(
     )
 
 
+def explain_many(
+    population: Population,
+    period: "str | Period",
+    parameters: ParameterSet | None = None,
+    *,
+    programs: Iterable[str],
+) -> dict[str, list[ProgramExplanation]]:
+    """What `explain` gives for each household of a population, from one evaluation of all of
+    them: program name -> one explanation per row of its result (household or person), in the
+    result's order. For a batch (a caseload carried over), where one `explain` per household
+    would rebuild a population each time."""
+    period = parse_period(period)
+    parameters = parameters or load_parameters()
+    context = Context(view=population.view(period), params=population.bind(parameters, period))
+    results = evaluate_in(context, programs, details=True)
+    codes = population.households["region_code"].to_list()
+    uses_of_region: dict[str, _Uses] = {}
+    explained: dict[str, list[ProgramExplanation]] = {}
+    for name, frame in results.items():
+        program = PROGRAMS[name]
+        criteria = compile_program(program, context).criteria
+        rows = []
+        for row in frame.rows(named=True):
+            code = codes[row["household_idx"]]
+            uses = uses_of_region.get(code)
+            if uses is None:
+                uses = uses_of_region[code] = _uses_in(region_records(parameters, period, code))
+            by_criterion = {c.name: uses.of(c.parameters) for c in criteria}
+            read = uses.of(program.parameters)
+            rows.append(_program_row(program, row, criteria, by_criterion, read, period.label))
+        explained[name] = rows
+    return explained
+
+
 def _one_household(household: "Mapping[str, Any] | Population", index: int) -> Population:
     if isinstance(household, Population):
         return household if household.n_households == 1 else household.take([index])

@@ -11,7 +11,7 @@ from huimin.core import roles
 from huimin.core.models import User
 from huimin.core.refusals import refusals_recorded
 from tests.casework import cases
-from tests.conftest import make_user
+from tests.conftest import VILLAGE_B, make_user
 from tests.registry.factories import make_household
 
 
@@ -120,3 +120,22 @@ def write_every_casework_event(caseworker: User) -> None:
         actor=checker, county_code="532901", starts_on=today, ends_on=today
     )
     services.spot_check_record(actor=checker, item=drawn.items.first(), result="confirmed")
+    # A case carried over from the office's previous system (in Yangbi: the payments part pays
+    # Dali's dibao and expects its own cases only).
+    yangbi = make_user("approver_events_b", roles.APPROVER, ["532922"])
+    services.caseload_carry_over(
+        actor=yangbi,
+        rows=[
+            services.CarryOverRow(
+                household=make_household(
+                    make_user("caseworker_events_b", roles.CASEWORKER, ["532922"]),
+                    village=VILLAGE_B,
+                    head="转入",
+                ),
+                program="dibao",
+                decision_number="漾濞县民政局〔2024〕9号",
+                decided_on=dt.date(2024, 3, 12),
+                start_month=dt.date(2024, 4, 1),
+            )
+        ],
+    )

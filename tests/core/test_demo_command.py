@@ -20,9 +20,18 @@ def test_the_demo_ends_with_the_address_to_open_and_the_password(db, settings, t
     settings.STATIC_ROOT = tmp_path / "static"
     out = StringIO()
     call_command(
-        "demo", "--no-serve", "--persons", "30", "--addrport", "127.0.0.1:8765", stdout=out
+        "demo",
+        "--no-serve",
+        "--persons",
+        "30",
+        "--other-persons",
+        "10",
+        "--addrport",
+        "127.0.0.1:8765",
+        stdout=out,
     )
     last = out.getvalue().strip().splitlines()[-1]
     assert "http://127.0.0.1:8765/" in last
     assert DEMO_PASSWORD in last
     assert (tmp_path / "static" / "staticfiles.json").is_file()
+    assert "casework: no demo caseload: the township 532901003 has" in out.getvalue()

@@ -16,6 +16,12 @@ from huimin.casework.services.applications import (
     procedure_resume,
     procedure_suspend,
 )
+from huimin.casework.services.carry_over import (
+    CarriedOver,
+    CarryOverRefused,
+    CarryOverRow,
+    caseload_carry_over,
+)
 from huimin.casework.services.changes import ages_reached, change_close, registry_changed
 from huimin.casework.services.decisions import (
     appeal_record,
@@ -56,6 +62,10 @@ from huimin.casework.services.verification import (
 )
 
 __all__ = [
+    "CarriedOver",
+    "CarryOverRefused",
+    "CarryOverRow",
+    "caseload_carry_over",
     "RUNNING",
     "HOME_VISIT_ITEMS",
     "ages_reached",

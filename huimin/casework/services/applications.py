@@ -224,7 +224,7 @@ def _check_facts(
 ) -> None:
     if facts.program not in Program.values:
         raise ValidationFailed(_("Choose a program."), field="program")
-    if channel not in Channel.values:
+    if channel not in Channel.values or channel == Channel.CARRIED_OVER:
         raise ValidationFailed(_("Say how the application was taken."), field="channel")
     if applicant.household_id != household.pk:
         raise ValidationFailed(

@@ -5,7 +5,8 @@ The one writer behind both `huimin generate` and the import. It takes Polars fra
 
 - PostgreSQL: `COPY ... FROM STDIN` in CSV form, the encrypted values and blind indexes computed
   in Python first (the database never sees a clear identity or account number);
-- SQLite: `bulk_create` in batches, the model fields encrypting and indexing as they save.
+- SQLite: `INSERT` of the same prepared rows with `executemany`, in batches (no model object
+  per row: that was four fifths of the time of a load).
 
 Foreign keys between the tables are deferred until commit on both databases (Django creates them
 DEFERRABLE INITIALLY DEFERRED), so households can name their payee before the persons exist. A
@@ -38,7 +39,6 @@ from huimin.registry.models import (
 from huimin.registry.search_keys import id_ends_index_many, name_sort_many
 
 MODELS = (Household, Person, Membership, IncomeRecord, Asset, HouseholdSnapshot)
-SQLITE_BATCH = 2000
 COPY_CHUNK_ROWS = 100_000
 Progress = Callable[[str, int], None]
 
@@ -253,38 +253,30 @@ def _insert_households(households: pl.DataFrame, now: datetime) -> None:
     if households.height == 0:
         return
     columns = ("id", *HOUSEHOLD_FIELDS, "payee_id")
-    extra = {"status": "active", "version": 1}
-    if connection.vendor == "postgresql":
-        prepared = households.select(
-            *(c for c in columns if c not in ("bank_account", "phone")),
-            bank_account=_encrypted(households["bank_account"]),
-            bank_account_index=_indexed(households["bank_account"]),
-            phone=_encrypted(households["phone"]),
-            phone_index=_indexed(households["phone"]),
-        )
-        _copy(Household, prepared, now, extra=extra)
-    else:
-        _bulk_create(Household, households, columns, now, extra)
+    prepared = households.select(
+        *(c for c in columns if c not in ("bank_account", "phone")),
+        bank_account=_encrypted(households["bank_account"]),
+        bank_account_index=_indexed(households["bank_account"]),
+        phone=_encrypted(households["phone"]),
+        phone_index=_indexed(households["phone"]),
+    )
+    _write(Household, prepared, now, extra={"status": "active", "version": 1})
 
 
 def _insert_persons(persons: pl.DataFrame, now: datetime) -> None:
     if persons.height == 0:
         return
     columns = ("id", "household_id", *PERSON_FIELDS)
-    if connection.vendor == "postgresql":
-        prepared = persons.select(
-            *(c for c in columns if c != "id_number"),
-            id_number=_encrypted(persons["id_number"]),
-            id_number_index=_indexed(persons["id_number"]),
-            # COPY runs no pre_save: the search's keys are computed here (search_keys.py).
-            name_sort=pl.Series(name_sort_many(persons["name"].to_list()), dtype=pl.Utf8),
-            id_ends_index=pl.Series(
-                id_ends_index_many(persons["id_number"].to_list()), dtype=pl.Utf8
-            ),
-        )
-        _copy(Person, prepared, now)
-    else:
-        _bulk_create(Person, persons, columns, now, {})
+    prepared = persons.select(
+        *(c for c in columns if c != "id_number"),
+        id_number=_encrypted(persons["id_number"]),
+        id_number_index=_indexed(persons["id_number"]),
+        # Written without the model, no pre_save runs: the search's keys are computed here
+        # (search_keys.py).
+        name_sort=pl.Series(name_sort_many(persons["name"].to_list()), dtype=pl.Utf8),
+        id_ends_index=pl.Series(id_ends_index_many(persons["id_number"].to_list()), dtype=pl.Utf8),
+    )
+    _write(Person, prepared, now)
 
 
 def _insert(
@@ -296,10 +288,20 @@ def _insert(
 ) -> None:
     if frame.height == 0:
         return
+    _write(model, frame.select(columns), now, extra=extra or {})
+
+
+def _write(
+    model: type[Model],
+    frame: pl.DataFrame,
+    now: datetime,
+    *,
+    extra: dict[str, object] | None = None,
+) -> None:
     if connection.vendor == "postgresql":
-        _copy(model, frame.select(columns), now, extra=extra or {})
+        _copy(model, frame, now, extra=extra)
     else:
-        _bulk_create(model, frame, columns, now, extra or {})
+        _insert_rows(model, frame, now, extra=extra)
 
 
 def _encrypted(values: pl.Series) -> pl.Series:
@@ -343,27 +345,46 @@ def _chunks(frame: pl.DataFrame) -> Iterator[pl.DataFrame]:
         yield frame.slice(start, COPY_CHUNK_ROWS)
 
 
-def _bulk_create(
+def _insert_rows(
     model: type[Model],
     frame: pl.DataFrame,
-    columns: tuple[str, ...],
     now: datetime,
-    extra: dict[str, object],
+    *,
+    extra: dict[str, object] | None = None,
 ) -> None:
-    import json
+    """SQLite: INSERT the frame's rows as they are stored (the columns are the table's, already
+    encrypted and indexed, as for COPY), in batches, without building a model per row: dates as
+    ISO text, times as Django writes them (UTC), JSON as its text."""
+    constants = {**(extra or {}), **dict.fromkeys(_timestamps(model), now)}
+    frame = frame.with_columns(
+        pl.lit(_sqlite_value(value)).alias(name) for name, value in constants.items()
+    )
+    frame = frame.with_columns(
+        pl.col(name).dt.strftime("%Y-%m-%d")
+        for name, dtype in frame.schema.items()
+        if dtype == pl.Date
+    ).with_columns(
+        pl.col(name).dt.convert_time_zone("UTC").dt.strftime("%Y-%m-%d %H:%M:%S%.6f")
+        if getattr(dtype, "time_zone", None)
+        else pl.col(name).dt.strftime("%Y-%m-%d %H:%M:%S%.6f")
+        for name, dtype in frame.schema.items()
+        if isinstance(dtype, pl.Datetime)
+    )
+    json_columns = [c for c in frame.columns if frame[c].dtype == pl.Object]
+    if json_columns:
+        raise TypeError(f"encode {json_columns} as text before inserting")
+    columns = ", ".join(f'"{name}"' for name in frame.columns)
+    marks = ", ".join("%s" for _ in frame.columns)
+    sql = f"INSERT INTO {model._meta.db_table} ({columns}) VALUES ({marks})"  # noqa: S608
+    with connection.cursor() as cursor:
+        for chunk in _chunks(frame):
+            cursor.executemany(sql, chunk.rows())
 
-    stamps = dict.fromkeys(_timestamps(model), now)
-    is_json = {
-        f.attname for f in model._meta.concrete_fields if f.get_internal_type() == "JSONField"
-    }
-    for chunk in _chunks(frame.select(columns)):
-        objects = []
-        for row in chunk.iter_rows(named=True):
-            for name in is_json & row.keys():
-                row[name] = json.loads(row[name])
-            objects.append(model(**row, **extra, **stamps))
-        # auto_now fields would be set by save(); bulk_create takes the values given.
-        model.objects.bulk_create(objects, batch_size=SQLITE_BATCH)  # type: ignore[attr-defined]
+
+def _sqlite_value(value: object) -> object:
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    return value
 
 
 # --- snapshots --------------------------------------------------------------------------------
