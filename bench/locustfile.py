@@ -15,6 +15,7 @@ import json
 import os
 import random
 import re
+import time
 from pathlib import Path
 
 from locust import HttpUser, between, events, task
@@ -22,13 +23,14 @@ from locust import HttpUser, between, events, task
 PLAN = json.loads(Path(os.environ["HUIMIN_LOAD_PLAN"]).read_text())
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _caseworker_accounts = itertools.count()  # each simulated caseworker takes the next account
-_requests: list[list] = []  # [name, milliseconds, error or ""]
+_requests: list[list] = []  # [name, milliseconds, error or "", sent at (Unix seconds)]
 
 
 @events.request.add_listener
 def _record(name: str, response_time: float, exception: BaseException | None, **_: object) -> None:
     error = "" if exception is None else f"{type(exception).__name__}: {exception}"[:300]
-    _requests.append([name, round(response_time, 2), error])
+    sent = time.time() - response_time / 1000
+    _requests.append([name, round(response_time, 2), error, round(sent, 3)])
 
 
 @events.quitting.add_listener
