@@ -34,6 +34,7 @@ import os
 import random
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -86,6 +87,8 @@ def main() -> None:
             "--users must be at least 2 (an approver and a caseworker), --duration and "
             "--applications at least 1"
         )
+    # Stopped from outside, it still stops the server and removes its folder (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
     scratch = Path(tempfile.mkdtemp(prefix="huimin-bench-load-"))
     try:
@@ -116,9 +119,11 @@ def _production_environment(url: str, scratch: Path) -> dict[str, str]:
         "HUIMIN_ENV_FILE": "",  # not the developer's .env
         "DJANGO_SETTINGS_MODULE": "huimin.settings",
         "DATABASE_URL": url,
-        "HUIMIN_SECRET_KEY": secrets.token_urlsafe(50),
-        "HUIMIN_DATA_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-        "HUIMIN_AUDIT_KEY": secrets.token_urlsafe(48),
+        # Given, they let one open the database afterwards (its personal data is encrypted).
+        "HUIMIN_SECRET_KEY": os.environ.get("HUIMIN_SECRET_KEY") or secrets.token_urlsafe(50),
+        "HUIMIN_DATA_KEY": os.environ.get("HUIMIN_DATA_KEY")
+        or base64.b64encode(secrets.token_bytes(32)).decode(),
+        "HUIMIN_AUDIT_KEY": os.environ.get("HUIMIN_AUDIT_KEY") or secrets.token_urlsafe(48),
         "HUIMIN_VAR_DIR": str(scratch / "var"),
         # Collected and compressed once and kept (a minute or more), as the tests' are.
         "HUIMIN_STATIC_ROOT": str(PROJECT / "var" / "bench-static"),
