@@ -14,14 +14,19 @@ with keys made for the run, its own var folder) on a free port of 127.0.0.1, and
 worklist, searches a household by name or number, opens a household, an application, and does
 the open step of one of their own applications through its page form (the approver refuses one
 on the decision page). Every request is timed by Locust as the client sees it; the figures are
-p50/p95/p99 (ms) per kind of request and over all, the request and error counts and the
-failures, merged into bench/results.json under "load".
+p50/p95/p99 (ms) per kind of request and over all, the same once the last of the staff is
+logged in ("steady": a login hashes the password with Argon2, slow on purpose, and fifty of them
+in five seconds keep a small server busy for a while), the request and error counts and the
+failures, merged into bench/results.json under "load" with the machine's load average (the
+figures mean little on a machine shared with other work).
 
 DATABASE_URL picks the PostgreSQL database (default
 postgres://postgres@127.0.0.1:5432/huimin_bench_load); its name must contain "bench", and it is
-dropped and created afresh (and left there afterwards, to look into). HUIMIN_WORKERS sets
-gunicorn's workers (default: the production config's). --smoke (`make bench-smoke`) runs 5 users
-for 10 seconds on a small caseload, records nothing, and exits non-zero if any request failed.
+dropped and created afresh (and left there afterwards, to look into: give HUIMIN_SECRET_KEY,
+HUIMIN_DATA_KEY and HUIMIN_AUDIT_KEY to be able to read it, else they are made for the run and
+lost). HUIMIN_WORKERS sets gunicorn's workers (default: the production config's). --smoke
+(`make bench-smoke`) runs 5 users for 10 seconds on a small caseload with two workers, records
+nothing; any failed request makes the script exit non-zero.
 """
 
 import argparse
