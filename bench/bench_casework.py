@@ -45,7 +45,7 @@ def main() -> None:
     os.environ.setdefault("HUIMIN_ENV", "test")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huimin.settings_test")
     sys.path.insert(0, str(ROOT))
-    _create_database(url)
+    database_create(url)
 
     import django
 
@@ -61,7 +61,8 @@ def main() -> None:
     print(json.dumps(figures, indent=2, ensure_ascii=False))
 
 
-def _create_database(url: str) -> None:
+def database_create(url: str) -> None:
+    """Drop and create the benchmark's database afresh (only one whose name has 'bench')."""
     import psycopg
 
     name = url.rsplit("/", 1)[1]
@@ -77,26 +78,14 @@ def _create_database(url: str) -> None:
 
 def run(persons: int, recipients: int, runs: int, seed: int) -> dict:
     from django.db import connection
-    from django.db.models import Count
-    from django.db.models.functions import Substr
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from huimin.core import roles
     from huimin.core.roles import sync_roles
     from huimin.core.services import user_create
-    from huimin.registry.bulk.services import registry_generate
-    from huimin.registry.models import Household
 
-    registry_generate(region=COUNTY, persons=persons, seed=seed)
-    households = Household.objects.filter(region_code__startswith=COUNTY)
-    by_township = (
-        households.annotate(township=Substr("region_code", 1, 9))
-        .values("township")
-        .annotate(n=Count("id"))
-        .order_by("-n", "township")
-    )
-    township = by_township[0]["township"]  # the busiest: the caseload the issue describes
+    households, township = county_create(persons, seed)
     sync_roles()
     caseworker = user_create(
         actor=None,
@@ -106,7 +95,9 @@ def run(persons: int, recipients: int, runs: int, seed: int) -> dict:
         roles=[roles.CASEWORKER],
         region_codes=[township],
     )
-    made = _caseload(caseworker, households.filter(region_code__startswith=township), recipients)
+    made = caseload_create(
+        caseworker, households.filter(region_code__startswith=township), recipients
+    )
     # Autovacuum analyzes tables after bulk changes; without statistics the planner thinks the
     # casework tables empty and nests loops over every application (seconds, not milliseconds).
     with connection.cursor() as cursor:
@@ -151,7 +142,28 @@ def run(persons: int, recipients: int, runs: int, seed: int) -> dict:
     }
 
 
-def _caseload(caseworker, households, recipients: int) -> dict:  # type: ignore[no-untyped-def]
+def county_create(persons: int, seed: int):  # type: ignore[no-untyped-def]
+    """The county's synthetic population; (its households, the busiest township's code)."""
+    from django.db.models import Count
+    from django.db.models.functions import Substr
+
+    from huimin.registry.bulk.services import registry_generate
+    from huimin.registry.models import Household
+
+    registry_generate(region=COUNTY, persons=persons, seed=seed)
+    households = Household.objects.filter(region_code__startswith=COUNTY)
+    by_township = (
+        households.annotate(township=Substr("region_code", 1, 9))
+        .values("township")
+        .annotate(n=Count("id"))
+        .order_by("-n", "township")
+    )
+    return households, by_township[0]["township"]  # the busiest: the issue's caseload
+
+
+def caseload_create(  # type: ignore[no-untyped-def]
+    caseworker, households, recipients: int, open_applications: int = OPEN_APPLICATIONS
+) -> dict:
     """Approved dibao entitlements and open applications, written in bulk."""
     from django.utils import timezone
 
@@ -160,6 +172,7 @@ def _caseload(caseworker, households, recipients: int) -> dict:  # type: ignore[
         ApplicationStatus,
         Decision,
         Entitlement,
+        LetterSequence,
         Step,
         StepKind,
         StepStatus,
@@ -172,7 +185,7 @@ def _caseload(caseworker, households, recipients: int) -> dict:  # type: ignore[
         )
     )
     chosen = list(households.filter(pk__in=list(heads)).values_list("pk", "region_code"))
-    approved, waiting = chosen[:recipients], chosen[recipients : recipients + OPEN_APPLICATIONS]
+    approved, waiting = chosen[:recipients], chosen[recipients : recipients + open_applications]
     today = timezone.localdate()
     applications = Application.objects.bulk_create(
         [
@@ -210,6 +223,8 @@ def _caseload(caseworker, households, recipients: int) -> dict:  # type: ignore[
         ],
         batch_size=2000,
     )
+    # The county's letter numbers go on from the last one written here, as after real decisions.
+    LetterSequence.objects.create(office_code=COUNTY, year=today.year, last=len(decisions))
     Entitlement.objects.bulk_create(
         [
             Entitlement(

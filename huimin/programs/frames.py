@@ -96,7 +96,11 @@ def population_from_registry(households: QuerySet[Household], *, as_of: dt.date)
 def _people(households: QuerySet[Household]) -> QuerySet[Person]:
     """Everyone who is or ever was in one of these households."""
     ids = households.values("id")
-    return Person.objects.filter(Q(household__in=ids) | Q(memberships__household__in=ids))
+    # A union of two index lookups: an OR across the join to memberships made PostgreSQL read
+    # every person and membership of the registry, for a decision page on one household too.
+    registered = Person.objects.filter(household__in=ids).values("id")
+    moved = Membership.objects.filter(household__in=ids).values("person_id")
+    return Person.objects.filter(pk__in=registered.union(moved))
 
 
 def _members_in_month(
