@@ -136,11 +136,10 @@ def _production_environment(url: str, scratch: Path) -> dict[str, str]:
 
 
 def _static_files_collect() -> None:
-    """`collectstatic`, skipped while no source changed (the tests' helper)."""
-    sys.path.insert(0, str(PROJECT))
-    from tests.static_files import collect_static_files
+    """`collectstatic`, skipped while no source changed."""
+    from huimin.core.static_collect import collect_static_if_changed
 
-    collect_static_files()
+    collect_static_if_changed()
 
 
 def _build(args: argparse.Namespace, open_applications: int) -> tuple[dict, dict]:

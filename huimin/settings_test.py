@@ -9,5 +9,5 @@ os.environ.setdefault("HUIMIN_ENV", "test")
 
 from huimin.settings import *  # noqa: E402, F403
 
-# Collected once for the tests (tests/static_files.py), apart from the installation's own.
+# Collected once for the tests (huimin/core/static_collect.py), apart from the installation's own.
 STATIC_ROOT = VAR_DIR / "test-static"  # noqa: F405
