@@ -8,8 +8,10 @@ households.
 
 - `on_dibao`: the household holds a dibao entitlement covering the month (first month on or
   before it, last month open or on or after it) that is running (active, gradual exit) or ended
-  after that month. A suspended entitlement does not count: payment is held and the date it
-  was suspended is not kept. Single-person coverage does not make the family a dibao family
+  after that month, or suspended after that month (`suspended_from`, the first month payment
+  was held, is later): a suspension takes nothing back from the months already paid. One
+  suspended without a known month (none recorded before it was kept) counts for no month.
+  Single-person coverage does not make the family a dibao family
   (the rules give the covered member that coverage from the registry's own facts).
 - the emergency (temporary assistance) and the damage (disaster relief): from the household's
   latest application for that program taken by the month's last day that is still open, or
@@ -64,8 +66,10 @@ def _on_dibao(households: QuerySet[Household], month_start: dt.date) -> pl.DataF
     covering = Q(start_month__lte=month_start) & (
         Q(end_month__isnull=True) | Q(end_month__gte=month_start)
     )
-    held = Q(status__in=ON_DIBAO_STATUSES) | Q(
-        status=EntitlementStatus.ENDED, end_month__isnull=False
+    held = (
+        Q(status__in=ON_DIBAO_STATUSES)
+        | Q(status=EntitlementStatus.ENDED, end_month__isnull=False)
+        | Q(status=EntitlementStatus.SUSPENDED, suspended_from__gt=month_start)
     )
     ids = (
         Entitlement.objects.filter(covering, held, program=Program.DIBAO)

@@ -467,6 +467,9 @@ class Entitlement(models.Model):
     )
     snapshot = models.JSONField()  # the facts and parameters the amount was decided on
     suspended_reason = models.CharField(max_length=300, blank=True)
+    # The 1st of the month payment was first held; set while suspended, cleared on resume. The
+    # rules count the entitlement as held for the months before it (casework.feeds).
+    suspended_from = models.DateField(_("suspended from"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -583,7 +586,7 @@ class CircumstanceChange(models.Model):
     region_code = models.CharField(max_length=12, db_index=True)
     occurred_on = models.DateField()
     age = models.PositiveSmallIntegerField(null=True, blank=True)
-    # {entitlement id: {"was_fen", "eligible", "amount_fen", "suspended"}}
+    # {entitlement id: {"was_fen", "eligible", "amount_fen", "suspended", "suspended_from"}}
     evaluation = models.JSONField(default=dict)
     status = models.CharField(max_length=6, choices=ChangeStatus.choices, default="open")
     created_at = models.DateTimeField(auto_now_add=True)

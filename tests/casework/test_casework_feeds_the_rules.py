@@ -1,13 +1,21 @@
 """The rules read who is on dibao, the emergency and the damage from casework, as of the month."""
 
 import datetime as dt
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 
 from huimin.casework import services
 from huimin.casework.assessment import payment_month
-from huimin.casework.models import Program
+from huimin.casework.models import (
+    CircumstanceChange,
+    Decision,
+    Entitlement,
+    EntitlementStatus,
+    Program,
+)
 from huimin.casework.services.decisions import add_months
 from huimin.programs.evaluation import household_explain
 from huimin.programs.frames import population_from_registry
@@ -101,6 +109,118 @@ def test_an_ended_entitlement_counts_up_to_its_last_month(
         return population_from_registry(households, as_of=end).households["on_dibao"][0]
 
     assert [held(add_months(start, n)) for n in (-1, 0, 2, 3)] == [False, True, True, False]
+
+
+def _held_since_three_months(caseworker, approver, cast, household: Household) -> Entitlement:
+    """A dibao entitlement paid since three months before this one (moved back by hand: the
+    services only start one next month)."""
+    _on_dibao_from(caseworker, approver, cast, household)
+    entitlement = household.entitlements.get()
+    entitlement.start_month = add_months(timezone.localdate().replace(day=1), -3)
+    entitlement.save(update_fields=["start_month"])
+    return entitlement
+
+
+def _held_in(household: Household, month: dt.date) -> bool:
+    end = add_months(month, 1) - dt.timedelta(days=1)
+    frame = population_from_registry(Household.objects.filter(pk=household.pk), as_of=end)
+    return frame.households["on_dibao"][0]
+
+
+def test_a_suspended_entitlement_counts_for_the_months_before_its_suspension(
+    caseworker_a, approver_a, cast, disabled_family
+):
+    entitlement = _held_since_three_months(caseworker_a, approver_a, cast, disabled_family)
+    this_month = timezone.localdate().replace(day=1)
+    registry.person_record_death(
+        actor=caseworker_a,
+        person=disabled_family.members.get(relation=Relation.SPOUSE),
+        death_date=timezone.localdate(),
+    )
+    entitlement.refresh_from_db()
+    assert entitlement.status == EntitlementStatus.SUSPENDED
+    assert entitlement.suspended_from == this_month
+    months = [add_months(this_month, n) for n in (-4, -3, -1, 0, 1)]
+    assert [_held_in(disabled_family, m) for m in months] == [False, True, True, False, False]
+
+    change = CircumstanceChange.objects.get(household=disabled_family)
+    assert change.evaluation[str(entitlement.pk)]["suspended_from"] == _month(this_month)
+    services.change_close(actor=caseworker_a, change=change, note="已核实", resume=True)
+    entitlement.refresh_from_db()
+    assert entitlement.status == EntitlementStatus.ACTIVE and entitlement.suspended_from is None
+    assert [_held_in(disabled_family, m) for m in months] == [False, True, True, True, True]
+
+
+def test_an_appeal_suspends_from_its_month(caseworker_a, approver_a, cast, disabled_family):
+    entitlement = _held_since_three_months(caseworker_a, approver_a, cast, disabled_family)
+    this_month = timezone.localdate().replace(day=1)
+    services.appeal_record(
+        actor=approver_a, application=entitlement.decision.application, outcome="复议：重新认定"
+    )
+    entitlement.refresh_from_db()
+    assert entitlement.status == EntitlementStatus.SUSPENDED
+    assert entitlement.suspended_from == this_month
+    months = [add_months(this_month, n) for n in (-1, 0)]
+    assert [_held_in(disabled_family, m) for m in months] == [True, False]
+
+
+def test_a_suspension_of_unknown_month_counts_for_no_month(
+    caseworker_a, approver_a, cast, disabled_family
+):
+    entitlement = _held_since_three_months(caseworker_a, approver_a, cast, disabled_family)
+    entitlement.status = EntitlementStatus.SUSPENDED  # as rows were before the month was kept
+    entitlement.save(update_fields=["status"])
+    this_month = timezone.localdate().replace(day=1)
+    assert not any(_held_in(disabled_family, add_months(this_month, n)) for n in (-3, -1, 0))
+
+
+def _fill_suspended_from() -> None:
+    migration = importlib.import_module(
+        "huimin.casework.migrations.0012_entitlement_suspended_from"
+    )
+    migration.fill_suspended_from(django_apps, None)
+
+
+def test_the_migration_dates_a_death_suspension_from_the_change_that_made_it(
+    caseworker_a, approver_a, cast, disabled_family
+):
+    entitlement = _held_since_three_months(caseworker_a, approver_a, cast, disabled_family)
+    registry.person_record_death(
+        actor=caseworker_a,
+        person=disabled_family.members.get(relation=Relation.SPOUSE),
+        death_date=timezone.localdate(),
+    )
+    recorded = add_months(timezone.localdate().replace(day=1), -2)
+    CircumstanceChange.objects.filter(household=disabled_family).update(
+        created_at=timezone.make_aware(dt.datetime.combine(recorded, dt.time(10)))
+    )
+    Entitlement.objects.filter(pk=entitlement.pk).update(suspended_from=None)
+    _fill_suspended_from()
+    entitlement.refresh_from_db()
+    assert entitlement.suspended_from == recorded
+
+
+def test_the_migration_dates_an_appeal_suspension_from_the_set_aside_and_leaves_the_rest(
+    caseworker_a, approver_a, cast, disabled_family
+):
+    entitlement = _held_since_three_months(caseworker_a, approver_a, cast, disabled_family)
+    services.appeal_record(
+        actor=approver_a, application=entitlement.decision.application, outcome="复议：重新认定"
+    )
+    set_aside = add_months(timezone.localdate().replace(day=1), -1)
+    Decision.objects.filter(pk=entitlement.decision_id).update(
+        superseded_at=timezone.make_aware(dt.datetime.combine(set_aside, dt.time(10)))
+    )
+    Entitlement.objects.filter(pk=entitlement.pk).update(suspended_from=None)
+    other = _held_since_three_months(
+        caseworker_a, approver_a, cast, cases.make_household(caseworker_a, head="赵甲")
+    )
+    Entitlement.objects.filter(pk=other.pk).update(status=EntitlementStatus.SUSPENDED)
+    _fill_suspended_from()
+    entitlement.refresh_from_db()
+    other.refresh_from_db()
+    assert entitlement.suspended_from == set_aside
+    assert other.suspended_from is None  # nothing in its history says when
 
 
 def test_the_emergency_of_an_application_reaches_the_household_page_rules(

@@ -23,7 +23,7 @@ from huimin.casework.models import (
     Entitlement,
     EntitlementStatus,
 )
-from huimin.casework.services._common import _require
+from huimin.casework.services._common import _require, _today
 from huimin.casework.services.reviews import RUNNING
 from huimin.core.audit import audit_record
 from huimin.core.errors import Conflict, HuiminError, ValidationFailed
@@ -91,8 +91,11 @@ def registry_changed(
             entitlement.suspended_reason = _(
                 "A death was recorded in the household on %(date)s."
             ) % {"date": on.isoformat()}
-            entitlement.save(update_fields=["status", "suspended_reason"])
+            # held from the month it is recorded: the months before were paid
+            entitlement.suspended_from = _today().replace(day=1)
+            entitlement.save(update_fields=["status", "suspended_reason", "suspended_from"])
             row["suspended"] = True
+            row["suspended_from"] = entitlement.suspended_from.isoformat()[:7]
         evaluation[str(entitlement.pk)] = row
     change = CircumstanceChange.objects.create(
         kind=kind,
@@ -137,7 +140,8 @@ def change_close(
             pk__in=suspended, status=EntitlementStatus.SUSPENDED
         ):
             entitlement.status, entitlement.suspended_reason = EntitlementStatus.ACTIVE, ""
-            entitlement.save(update_fields=["status", "suspended_reason"])
+            entitlement.suspended_from = None
+            entitlement.save(update_fields=["status", "suspended_reason", "suspended_from"])
             resumed.append(entitlement.pk)
     change.status, change.note = ChangeStatus.DONE, note.strip()
     change.closed_by, change.closed_at = actor, timezone.now()

@@ -447,7 +447,7 @@ def appeal_record(
     decision.superseded_at, decision.appeal_outcome = timezone.now(), outcome.strip()[:500]
     decision.save(update_fields=["superseded_at", "appeal_outcome"])
     Entitlement.objects.filter(decision=decision, status=EntitlementStatus.ACTIVE).update(
-        status=EntitlementStatus.SUSPENDED
+        status=EntitlementStatus.SUSPENDED, suspended_from=_today().replace(day=1)
     )
     _cancel_remaining(application)
     last = application.steps.aggregate(last=Max("position"))["last"] or 0
