@@ -18,13 +18,16 @@ from huimin.citizens.services.notices import (
     notices_resend_due,
     notify_decision,
     notify_reviews_due,
+    review_notice_days,
 )
 from huimin.citizens.sms import SmsNotSent, outbox_path
 from huimin.core.models import AuditEvent
 from huimin.core.pii import blind_index
 from huimin.payments import services as payments
+from huimin.programs.services import parameter_override_create
 from tests.casework import cases
 from tests.citizens.helpers import sent_texts, signed_in_client
+from tests.conftest import VILLAGE_A, VILLAGE_B
 from tests.payments.factories import approver_user, finance_user, make_entitlement
 from tests.payments.flow import LAYOUT, approved_cycle, bank_return
 from tests.registry.factories import make_household
@@ -191,6 +194,31 @@ def test_a_review_due_is_announced_once_by_the_daily_command(caseworker_a, famil
     Entitlement.objects.filter(pk=entitlement.pk).update(review_due=today + dt.timedelta(days=25))
     with sent_texts():
         assert notify_reviews_due(on=today) == 1
+
+
+def test_a_county_sets_its_own_notice_window_from_a_date(caseworker_a, family):
+    household, account = family
+    today = timezone.localdate()
+    entitlement = make_entitlement(
+        caseworker_a, household, review_due=today + dt.timedelta(days=20)
+    )
+    parameter_override_create(
+        actor=None,
+        name="citizens.review_notice_days",
+        region=VILLAGE_A[:6],
+        start=today.replace(day=1),
+        value=10,
+        source="大理市民政局 2026 年第 9 号 (test)",
+    )
+    assert review_notice_days(region_code=household.region_code, on=today) == 10
+    assert review_notice_days(region_code=VILLAGE_B, on=today) == 30  # elsewhere: the default
+    last_month = today.replace(day=1) - dt.timedelta(days=1)
+    assert review_notice_days(region_code=household.region_code, on=last_month) == 30
+    with sent_texts():
+        assert notify_reviews_due(on=today) == 0  # 20 days off, the county tells 10 before
+        assert notify_reviews_due(on=today + dt.timedelta(days=10)) == 1
+    [notice] = CitizenNotice.objects.filter(kind=NoticeKind.REVIEW_DUE)
+    assert notice.object_id == str(entitlement.pk)
 
 
 class Refusing:

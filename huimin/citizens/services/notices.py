@@ -38,10 +38,11 @@ from huimin.citizens.models import CitizenAccount, CitizenNotice, NoticeKind, No
 from huimin.citizens.sms import SmsNotSent, backend
 from huimin.core.audit import audit_record, audit_record_many
 from huimin.core.money import format_yuan
+from huimin.programs.parameters import live_parameters
 from huimin.registry.bulk.batches import batched
 
 SMS_LANGUAGE = "zh-hans"  # the families' language, whoever's action caused the notice
-REVIEW_NOTICE_DAYS = 30  # a review is announced this many days before it is due
+REVIEW_NOTICE_PARAMETER = "citizens.review_notice_days"  # days before a review, by region
 SEND_BATCH = 500  # notices per queued task
 MAX_ATTEMPTS = 5  # hand-overs to the gateway before a notice is given up
 RETRY_FIRST_WAIT = dt.timedelta(minutes=5)  # doubled after each failed attempt
@@ -238,22 +239,13 @@ def notify_payments_failed(*, line_ids: Sequence[int]) -> int:
 
 
 @transaction.atomic
-def notify_reviews_due(*, on: dt.date, within_days: int = REVIEW_NOTICE_DAYS) -> int:
-    """Each running entitlement whose review falls within the coming days (or is overdue),
-    announced once per review date: run daily by `huimin casework_daily`."""
-    due = (
-        Entitlement.objects.filter(
-            status__in=(EntitlementStatus.ACTIVE, EntitlementStatus.GRADUAL_EXIT),
-            review_due__isnull=False,
-            review_due__lte=on + dt.timedelta(days=within_days),
-            household_id__in=_linked_households(),
-        )
-        .only("pk", "program", "household_id", "region_code", "review_due")
-        .order_by("pk")
-    )
+def notify_reviews_due(*, on: dt.date) -> int:
+    """Each running entitlement whose review falls within its region's notice window
+    (`citizens.review_notice_days`, in force on `on`) or is overdue, announced once per review
+    date: run daily by `huimin casework_daily`."""
     events = []
     with translation.override(SMS_LANGUAGE):
-        for entitlement in due:
+        for entitlement in _reviews_within_notice(on=on):
             review_due = entitlement.review_due or on  # never empty: filtered above
             text = _(
                 "Huimin: your family's %(program)s is reviewed by %(day)s. The township will "
@@ -271,6 +263,34 @@ def notify_reviews_due(*, on: dt.date, within_days: int = REVIEW_NOTICE_DAYS) ->
                 )
             )
     return _record(events)
+
+
+def review_notice_days(*, region_code: str, on: dt.date) -> int:
+    """How many days before a review its family is told, in a region on a day."""
+    record = live_parameters().resolve(REVIEW_NOTICE_PARAMETER, region_code, on.strftime("%Y-%m"))
+    return int(record.value)
+
+
+def _reviews_within_notice(*, on: dt.date) -> list[Entitlement]:
+    """Regions differ in their window: the entitlements' regions are grouped by it, and each
+    group read with its own horizon (a few windows, however many villages)."""
+    running = Entitlement.objects.filter(
+        status__in=(EntitlementStatus.ACTIVE, EntitlementStatus.GRADUAL_EXIT),
+        review_due__isnull=False,
+        household_id__in=_linked_households(),
+    )
+    regions_by_window: dict[int, list[str]] = defaultdict(list)
+    for code in running.values_list("region_code", flat=True).distinct().order_by():
+        regions_by_window[review_notice_days(region_code=code, on=on)].append(code)
+    due: list[Entitlement] = []
+    for days, codes in sorted(regions_by_window.items()):
+        for batch in batched(sorted(codes)):
+            due.extend(
+                running.filter(region_code__in=batch, review_due__lte=on + dt.timedelta(days=days))
+                .only("pk", "program", "household_id", "region_code", "review_due")
+                .order_by("pk")
+            )
+    return sorted(due, key=lambda entitlement: entitlement.pk)
 
 
 # Recording and sending ---------------------------------------------------------------------
