@@ -171,7 +171,8 @@ class NoticeStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting to be sent")
     SENDING = "sending", _("Being sent")
     SENT = "sent", _("Sent")
-    FAILED = "failed", _("Not delivered")
+    FAILED = "failed", _("Not delivered yet: trying again")
+    GIVEN_UP = "given_up", _("Not delivered")
 
 
 class CitizenNotice(models.Model):
@@ -194,6 +195,11 @@ class CitizenNotice(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     failure = models.CharField(max_length=200, blank=True, default="")
+    # Each hand-over to the gateway counts; a text not delivered is tried again, later each time,
+    # until `notices.MAX_ATTEMPTS`, then given up ("not delivered" on the resident's page).
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)  # when the last attempt began
+    next_try_at = models.DateTimeField(null=True, blank=True)  # set while "not delivered"
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -204,6 +210,12 @@ class CitizenNotice(models.Model):
         ]
         indexes = [
             models.Index(fields=["household", "created_at"], name="citizen_notice_household"),
+            # The resend run reads only the few notices not (yet) sent.
+            models.Index(
+                fields=["status", "next_try_at"],
+                name="citizen_notice_to_resend",
+                condition=models.Q(status__in=["sending", "failed"]),
+            ),
         ]
 
     def __str__(self) -> str:

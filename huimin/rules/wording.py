@@ -378,6 +378,7 @@ PARAMETER_NAMES_ZH: dict[str, str] = {
     "temporary.cap_multiple": "临时救助上限（城市低保月标准的倍数）",
     "temporary.rounding": "临时救助金取整方式",
     "temporary.township_multiple": "乡镇可审批的临时救助额度（城市低保月标准的倍数）",
+    "citizens.review_notice_days": "复核到期前短信告知家庭的天数（自然日）",
     "requests.question_days": "群众咨询的答复时限",
     "requests.complaint_days": "群众投诉的办理时限",
     "requests.change_days": "群众反映情况变化的处理时限",

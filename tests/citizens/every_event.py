@@ -5,7 +5,8 @@ from datetime import timedelta
 from django.test import TestCase
 
 from huimin.citizens import services
-from huimin.citizens.models import CitizenAccount
+from huimin.citizens.models import CitizenAccount, CitizenNotice, NoticeStatus
+from huimin.citizens.services.notices import notices_resend_due
 from huimin.core.models import User
 from huimin.core.pii import blind_index
 from tests.citizens.helpers import last_code_to
@@ -26,6 +27,9 @@ def write_every_citizen_event(caseworker: User) -> None:
     with TestCase.captureOnCommitCallbacks(execute=True):
         # citizen.apply; its first step needs the family: citizen.notice_record, notice_send
         services.citizen_application_submit(account=account, program="tekun", statement="无依无靠")
+    # As if the gateway had refused that text: it is sent again (citizen.notice_resend).
+    CitizenNotice.objects.filter(account=account).update(status=NoticeStatus.FAILED)
+    notices_resend_due()
     filed = services.request_file(  # citizen.request_file
         kind="complaint", text="等太久", region_code=household.region_code, account=account
     )

@@ -2,6 +2,7 @@
 that failed, a review coming; each recorded, audited, sent after the commit, never twice."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.management import call_command
@@ -11,13 +12,22 @@ from huimin.casework import services as casework
 from huimin.casework.models import Application, Entitlement
 from huimin.citizens.models import CitizenAccount, CitizenNotice, NoticeKind, NoticeStatus
 from huimin.citizens.services import citizen_account_link, citizen_application_submit
-from huimin.citizens.services.notices import notify_decision, notify_reviews_due
+from huimin.citizens.services.notices import (
+    MAX_ATTEMPTS,
+    notice_deliver,
+    notices_resend_due,
+    notify_decision,
+    notify_reviews_due,
+    review_notice_days,
+)
 from huimin.citizens.sms import SmsNotSent, outbox_path
 from huimin.core.models import AuditEvent
 from huimin.core.pii import blind_index
 from huimin.payments import services as payments
+from huimin.programs.services import parameter_override_create
 from tests.casework import cases
 from tests.citizens.helpers import sent_texts, signed_in_client
+from tests.conftest import VILLAGE_A, VILLAGE_B
 from tests.payments.factories import approver_user, finance_user, make_entitlement
 from tests.payments.flow import LAYOUT, approved_cycle, bank_return
 from tests.registry.factories import make_household
@@ -186,6 +196,31 @@ def test_a_review_due_is_announced_once_by_the_daily_command(caseworker_a, famil
         assert notify_reviews_due(on=today) == 1
 
 
+def test_a_county_sets_its_own_notice_window_from_a_date(caseworker_a, family):
+    household, account = family
+    today = timezone.localdate()
+    entitlement = make_entitlement(
+        caseworker_a, household, review_due=today + dt.timedelta(days=20)
+    )
+    parameter_override_create(
+        actor=None,
+        name="citizens.review_notice_days",
+        region=VILLAGE_A[:6],
+        start=today.replace(day=1),
+        value=10,
+        source="大理市民政局 2026 年第 9 号 (test)",
+    )
+    assert review_notice_days(region_code=household.region_code, on=today) == 10
+    assert review_notice_days(region_code=VILLAGE_B, on=today) == 30  # elsewhere: the default
+    last_month = today.replace(day=1) - dt.timedelta(days=1)
+    assert review_notice_days(region_code=household.region_code, on=last_month) == 30
+    with sent_texts():
+        assert notify_reviews_due(on=today) == 0  # 20 days off, the county tells 10 before
+        assert notify_reviews_due(on=today + dt.timedelta(days=10)) == 1
+    [notice] = CitizenNotice.objects.filter(kind=NoticeKind.REVIEW_DUE)
+    assert notice.object_id == str(entitlement.pk)
+
+
 class Refusing:
     def send(self, *, phone: str, text: str) -> None:
         raise SmsNotSent("gateway said no")
@@ -224,3 +259,127 @@ def test_texts_carry_no_identity_or_phone_number(caseworker_a, cast, approver_a,
         assert len(text) <= 120, text
     assert blind_index(PHONE) == account.phone_index
     assert Application.objects.get(pk=application.pk).status == "approved"
+
+
+# Sending again what did not go out ---------------------------------------------------------
+
+
+def queued_notice(caseworker, household) -> CitizenNotice:
+    """A notice recorded but not yet sent (the test's transaction never commits)."""
+    cases.dibao_application(caseworker, household)
+    return CitizenNotice.objects.get(kind=NoticeKind.STEP_NEEDS_YOU)
+
+
+def test_a_notice_left_being_sent_is_sent_again_once(caseworker_a, family):
+    household, account = family
+    notice = queued_notice(caseworker_a, household)
+    now = timezone.now()
+    # Its worker died after claiming it: "being sent" for 20 minutes.
+    CitizenNotice.objects.filter(pk=notice.pk).update(
+        status=NoticeStatus.SENDING, attempts=1, claimed_at=now - dt.timedelta(minutes=20)
+    )
+    with sent_texts():
+        assert notices_resend_due(now=now) == 1
+        assert notices_resend_due(now=now) == 0  # the second run finds it sent
+        assert notices_resend_due(now=now + dt.timedelta(days=1)) == 0
+    assert texts_to(PHONE) == [notice.text]
+    notice.refresh_from_db()
+    assert notice.status == NoticeStatus.SENT and notice.attempts == 2
+    resend = AuditEvent.objects.get(action="citizen.notice_resend", object_id=str(notice.pk))
+    assert resend.changes["was"] == "sending" and resend.changes["attempt"] == 2
+    assert resend.region_code == household.region_code
+
+
+def test_a_notice_being_sent_just_now_is_left_to_its_worker(caseworker_a, family):
+    household, account = family
+    notice = queued_notice(caseworker_a, household)
+    now = timezone.now()
+    CitizenNotice.objects.filter(pk=notice.pk).update(
+        status=NoticeStatus.SENDING, attempts=1, claimed_at=now - dt.timedelta(minutes=2)
+    )
+    with sent_texts():
+        assert notices_resend_due(now=now) == 0
+    assert texts_to(PHONE) == []
+    assert CitizenNotice.objects.get(pk=notice.pk).status == NoticeStatus.SENDING
+
+
+def test_a_sent_notice_is_never_sent_again(caseworker_a, family):
+    household, account = family
+    with sent_texts():
+        cases.dibao_application(caseworker_a, household)
+    [notice] = CitizenNotice.objects.all()
+    assert notice.status == NoticeStatus.SENT and notice.attempts == 1
+    with sent_texts():
+        for days in (0, 1, 30):
+            assert notices_resend_due(now=timezone.now() + dt.timedelta(days=days)) == 0
+        notice_deliver(notice_id=notice.pk)  # a doubled task: claimed already, skipped
+    assert len(texts_to(PHONE)) == 1
+    assert not AuditEvent.objects.filter(action="citizen.notice_resend")
+
+
+def test_a_refused_text_is_tried_again_later_each_time_then_given_up(
+    caseworker_a, family, settings
+):
+    household, account = family
+    settings.HUIMIN_SMS_BACKEND = "tests.citizens.test_notices_by_sms.Refusing"
+    with sent_texts():
+        cases.dibao_application(caseworker_a, household)
+    notice = CitizenNotice.objects.get(account=account)
+    assert notice.status == NoticeStatus.FAILED and notice.attempts == 1
+    assert notices_resend_due(now=timezone.now()) == 0  # not due yet: it waits
+    waits = []
+    while notice.status == NoticeStatus.FAILED:
+        assert notice.next_try_at is not None and notice.claimed_at is not None
+        waits.append(notice.next_try_at - notice.claimed_at)
+        assert notices_resend_due(now=notice.next_try_at) == 1
+        notice.refresh_from_db()
+    assert notice.attempts == MAX_ATTEMPTS and notice.status == NoticeStatus.GIVEN_UP
+    assert len(waits) == MAX_ATTEMPTS - 1
+    assert all(later > earlier for earlier, later in zip(waits, waits[1:], strict=False))
+    assert notices_resend_due(now=timezone.now() + dt.timedelta(days=30)) == 0
+    assert CitizenNotice.objects.get(pk=notice.pk).attempts == MAX_ATTEMPTS
+    outcomes = AuditEvent.objects.filter(
+        action="citizen.notice_send", object_id=str(notice.pk)
+    ).order_by("pk")
+    assert [e.changes["status"] for e in outcomes] == ["failed"] * (MAX_ATTEMPTS - 1) + ["given_up"]
+    # The resident's page says it was not delivered (not "trying again").
+    settings.HUIMIN_SMS_BACKEND = "huimin.citizens.sms.FileBackend"  # for the sign-in code
+    page = signed_in_client(PHONE).get("/portal/me/").content.decode()
+    assert "未送达" in page and "将再次发送" not in page
+
+
+def test_a_notice_stuck_after_its_last_attempt_is_given_up_not_sent(caseworker_a, family):
+    household, account = family
+    notice = queued_notice(caseworker_a, household)
+    now = timezone.now()
+    CitizenNotice.objects.filter(pk=notice.pk).update(
+        status=NoticeStatus.SENDING,
+        attempts=MAX_ATTEMPTS,
+        claimed_at=now - dt.timedelta(hours=1),
+    )
+    with sent_texts():
+        assert notices_resend_due(now=now) == 0
+    assert texts_to(PHONE) == []
+    assert CitizenNotice.objects.get(pk=notice.pk).status == NoticeStatus.GIVEN_UP
+
+
+def test_the_commands_send_again_what_is_due(caseworker_a, family):
+    household, account = family
+    notice = queued_notice(caseworker_a, household)
+    past = timezone.now() - dt.timedelta(minutes=1)
+    CitizenNotice.objects.filter(pk=notice.pk).update(
+        status=NoticeStatus.FAILED, attempts=1, next_try_at=past
+    )
+    out = io.StringIO()
+    with sent_texts():
+        call_command("citizens_resend_notices", stdout=out)
+    assert "sent again: 1" in out.getvalue()
+    assert CitizenNotice.objects.get(pk=notice.pk).status == NoticeStatus.SENT
+    CitizenNotice.objects.filter(pk=notice.pk).update(
+        status=NoticeStatus.FAILED, attempts=2, next_try_at=past
+    )
+    out = io.StringIO()
+    with sent_texts():
+        call_command("casework_daily", stdout=out)
+    assert "1 notice(s) sent again" in out.getvalue()
+    assert texts_to(PHONE) == [notice.text, notice.text]

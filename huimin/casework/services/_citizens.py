@@ -40,3 +40,12 @@ def tell_citizens_reviews_due(on: dt.date) -> int:
     from huimin.citizens.services.notices import notify_reviews_due
 
     return notify_reviews_due(on=on)
+
+
+def tell_citizens_again() -> int:
+    """The texts that did not go out (the gateway refused, or a worker died while sending)."""
+    if not _citizens_installed():
+        return 0
+    from huimin.citizens.services.notices import notices_resend_due
+
+    return notices_resend_due()

@@ -7,7 +7,8 @@ the township window for that household, at most once per account and event (data
 constraint), and is recorded with the text exactly as sent. The text is plain Chinese, short,
 with no name and no number in clear (a bank account by its last four digits). It is sent after
 the commit, through the job queue (`citizens.tasks.send_notices`), claimed before it is handed to
-the gateway: a worker that dies while sending loses the text rather than sending it twice.
+the gateway, so that two workers never both send it. One the gateway refused, or whose worker
+died while sending, is sent again later (`notices_resend_due`), a bounded number of times.
 """
 
 import datetime as dt
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -37,11 +38,15 @@ from huimin.citizens.models import CitizenAccount, CitizenNotice, NoticeKind, No
 from huimin.citizens.sms import SmsNotSent, backend
 from huimin.core.audit import audit_record, audit_record_many
 from huimin.core.money import format_yuan
+from huimin.programs.parameters import live_parameters
 from huimin.registry.bulk.batches import batched
 
 SMS_LANGUAGE = "zh-hans"  # the families' language, whoever's action caused the notice
-REVIEW_NOTICE_DAYS = 30  # a review is announced this many days before it is due
+REVIEW_NOTICE_PARAMETER = "citizens.review_notice_days"  # days before a review, by region
 SEND_BATCH = 500  # notices per queued task
+MAX_ATTEMPTS = 5  # hand-overs to the gateway before a notice is given up
+RETRY_FIRST_WAIT = dt.timedelta(minutes=5)  # doubled after each failed attempt
+STUCK_AFTER = dt.timedelta(minutes=10)  # "being sent" this long: its worker died
 ONE_OFF_PROGRAMS = (Program.TEMPORARY, Program.DISASTER)
 
 
@@ -234,22 +239,13 @@ def notify_payments_failed(*, line_ids: Sequence[int]) -> int:
 
 
 @transaction.atomic
-def notify_reviews_due(*, on: dt.date, within_days: int = REVIEW_NOTICE_DAYS) -> int:
-    """Each running entitlement whose review falls within the coming days (or is overdue),
-    announced once per review date: run daily by `huimin casework_daily`."""
-    due = (
-        Entitlement.objects.filter(
-            status__in=(EntitlementStatus.ACTIVE, EntitlementStatus.GRADUAL_EXIT),
-            review_due__isnull=False,
-            review_due__lte=on + dt.timedelta(days=within_days),
-            household_id__in=_linked_households(),
-        )
-        .only("pk", "program", "household_id", "region_code", "review_due")
-        .order_by("pk")
-    )
+def notify_reviews_due(*, on: dt.date) -> int:
+    """Each running entitlement whose review falls within its region's notice window
+    (`citizens.review_notice_days`, in force on `on`) or is overdue, announced once per review
+    date: run daily by `huimin casework_daily`."""
     events = []
     with translation.override(SMS_LANGUAGE):
-        for entitlement in due:
+        for entitlement in _reviews_within_notice(on=on):
             review_due = entitlement.review_due or on  # never empty: filtered above
             text = _(
                 "Huimin: your family's %(program)s is reviewed by %(day)s. The township will "
@@ -267,6 +263,34 @@ def notify_reviews_due(*, on: dt.date, within_days: int = REVIEW_NOTICE_DAYS) ->
                 )
             )
     return _record(events)
+
+
+def review_notice_days(*, region_code: str, on: dt.date) -> int:
+    """How many days before a review its family is told, in a region on a day."""
+    record = live_parameters().resolve(REVIEW_NOTICE_PARAMETER, region_code, on.strftime("%Y-%m"))
+    return int(record.value)
+
+
+def _reviews_within_notice(*, on: dt.date) -> list[Entitlement]:
+    """Regions differ in their window: the entitlements' regions are grouped by it, and each
+    group read with its own horizon (a few windows, however many villages)."""
+    running = Entitlement.objects.filter(
+        status__in=(EntitlementStatus.ACTIVE, EntitlementStatus.GRADUAL_EXIT),
+        review_due__isnull=False,
+        household_id__in=_linked_households(),
+    )
+    regions_by_window: dict[int, list[str]] = defaultdict(list)
+    for code in running.values_list("region_code", flat=True).distinct().order_by():
+        regions_by_window[review_notice_days(region_code=code, on=on)].append(code)
+    due: list[Entitlement] = []
+    for days, codes in sorted(regions_by_window.items()):
+        for batch in batched(sorted(codes)):
+            due.extend(
+                running.filter(region_code__in=batch, review_due__lte=on + dt.timedelta(days=days))
+                .only("pk", "program", "household_id", "region_code", "review_due")
+                .order_by("pk")
+            )
+    return sorted(due, key=lambda entitlement: entitlement.pk)
 
 
 # Recording and sending ---------------------------------------------------------------------
@@ -367,29 +391,106 @@ def notice_deliver(*, notice_id: int) -> CitizenNotice:
 
     The notice is claimed first, in its own transaction, so that two workers (or a retried job)
     never both send it; the outcome is recorded and audited after the gateway answers."""
-    with transaction.atomic():
-        claimed = CitizenNotice.objects.filter(pk=notice_id, status=NoticeStatus.QUEUED).update(
-            status=NoticeStatus.SENDING
-        )
-    notice = CitizenNotice.objects.select_related("account").get(pk=notice_id)
+    claimed = _claim(CitizenNotice.objects.filter(pk=notice_id, status=NoticeStatus.QUEUED))
     if not claimed:
-        return notice
+        return CitizenNotice.objects.get(pk=notice_id)
+    return _hand_to_gateway(notice_id=notice_id)
+
+
+def _claim(notices: "QuerySet[CitizenNotice]") -> int:
+    """Mark the notices "being sent", counting the attempt, in one UPDATE whose WHERE holds the
+    status read: of two runs that saw the same notice, only one changes it."""
+    with transaction.atomic():
+        return notices.update(
+            status=NoticeStatus.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
+        )
+
+
+def _hand_to_gateway(*, notice_id: int) -> CitizenNotice:
+    notice = CitizenNotice.objects.select_related("account").get(pk=notice_id)
     failure = ""
     try:
         backend().send(phone=notice.account.phone, text=notice.text)
     except SmsNotSent as error:
         failure = str(error.message)[:200]
     with transaction.atomic():
-        notice.status = NoticeStatus.FAILED if failure else NoticeStatus.SENT
-        notice.sent_at = None if failure else timezone.now()
+        if not failure:
+            notice.status, notice.sent_at, notice.next_try_at = (
+                NoticeStatus.SENT,
+                timezone.now(),
+                None,
+            )
+        elif notice.attempts >= MAX_ATTEMPTS:
+            notice.status, notice.next_try_at = NoticeStatus.GIVEN_UP, None
+        else:
+            notice.status = NoticeStatus.FAILED
+            notice.next_try_at = timezone.now() + retry_wait(attempts=notice.attempts)
         notice.failure = failure
-        notice.save(update_fields=["status", "sent_at", "failure"])
+        notice.save(update_fields=["status", "sent_at", "failure", "next_try_at"])
+        _audit_outcome(notice)
+    return notice
+
+
+def _audit_outcome(notice: CitizenNotice) -> None:
+    audit_record(
+        actor=None,
+        action="citizen.notice_send",
+        object_type="citizens.citizennotice",
+        object_id=notice.pk,
+        region_code=notice.region_code,
+        changes={"status": notice.status, "kind": notice.kind, "attempts": notice.attempts},
+    )
+
+
+# Sending again what did not go out ---------------------------------------------------------
+
+
+def retry_wait(*, attempts: int) -> dt.timedelta:
+    """The wait after a failed attempt: 5 minutes, then 10, 20, 40: a gateway that is down for an
+    hour is not hammered, and a family still hears within the day."""
+    return RETRY_FIRST_WAIT * 2 ** max(attempts - 1, 0)
+
+
+def notices_resend_due(*, now: dt.datetime | None = None) -> int:
+    """Send again each notice left "being sent" for longer than `STUCK_AFTER` (its worker died
+    while sending) and each "not delivered" one whose next try has come; a notice that has used
+    its `MAX_ATTEMPTS` is given up instead. Run every few minutes by `huimin
+    citizens_resend_notices` (and by the daily command). A sent notice is never taken: each
+    claim is an UPDATE on the status it was read with. Returns how many were sent again."""
+    now = now or timezone.now()
+    stuck = Q(status=NoticeStatus.SENDING) & (
+        Q(claimed_at__lt=now - STUCK_AFTER) | Q(claimed_at__isnull=True)
+    )
+    due = Q(status=NoticeStatus.FAILED) & (Q(next_try_at__lte=now) | Q(next_try_at__isnull=True))
+    resent = 0
+    candidates = CitizenNotice.objects.filter(stuck | due).order_by("pk")
+    for notice_id, status, attempts in candidates.values_list("pk", "status", "attempts"):
+        still = CitizenNotice.objects.filter(pk=notice_id).filter(stuck | due)
+        if attempts >= MAX_ATTEMPTS:
+            _give_up(still, notice_id=notice_id)
+        elif _claim_again(still, notice_id=notice_id, was=status):
+            _hand_to_gateway(notice_id=notice_id)
+            resent += 1
+    return resent
+
+
+def _claim_again(still: "QuerySet[CitizenNotice]", *, notice_id: int, was: str) -> bool:
+    with transaction.atomic():
+        if not _claim(still):
+            return False  # another run took it, or it was delivered meanwhile
+        notice = CitizenNotice.objects.get(pk=notice_id)
         audit_record(
             actor=None,
-            action="citizen.notice_send",
+            action="citizen.notice_resend",
             object_type="citizens.citizennotice",
             object_id=notice.pk,
             region_code=notice.region_code,
-            changes={"status": notice.status, "kind": notice.kind},
+            changes={"was": was, "attempt": notice.attempts, "kind": notice.kind},
         )
-    return notice
+    return True
+
+
+def _give_up(still: "QuerySet[CitizenNotice]", *, notice_id: int) -> None:
+    with transaction.atomic():
+        if still.update(status=NoticeStatus.GIVEN_UP, next_try_at=None):
+            _audit_outcome(CitizenNotice.objects.get(pk=notice_id))

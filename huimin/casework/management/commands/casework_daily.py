@@ -1,7 +1,7 @@
 """`huimin casework_daily`: the changes no one records — members of receiving households who
 turned 16, 18, 60 or 80 — each re-evaluated with a task for the caseworker — and the families
-whose review is coming told by SMS. Run it every day (it looks back a month, and never opens the
-same task or sends the same notice twice)."""
+whose review is coming told by SMS, with the texts that did not go out sent again. Run it every
+day (it looks back a month, and never opens the same task or sends the same notice twice)."""
 
 import datetime as dt
 from typing import Any
@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from huimin.casework.services._citizens import tell_citizens_reviews_due
+from huimin.casework.services._citizens import tell_citizens_again, tell_citizens_reviews_due
 from huimin.casework.services.changes import ages_reached
 
 
@@ -26,3 +26,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{len(made)} age change(s) on {on.isoformat()}")
         told = tell_citizens_reviews_due(on)
         self.stdout.write(f"{told} review notice(s) to families")
+        # A text not delivered since the last run is tried again here too, should the
+        # every-few-minutes `citizens_resend_notices` not be scheduled.
+        again = tell_citizens_again()
+        self.stdout.write(f"{again} notice(s) sent again")
