@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from huimin.citizens.models import RequestChannel, RequestKind
-from huimin.citizens.precheck import MAX_MEMBERS, Answers, Member
+from huimin.citizens.precheck import MAX_MEMBERS, Answers, Disaster, Member
 from huimin.core.errors import ValidationFailed
 from huimin.core.models import Region
 from huimin.core.money import parse_yuan
@@ -29,6 +29,15 @@ PARENT_CHOICES = [
     ),
     ("both_unable", _("A child neither of whose parents can look after them")),
 ]
+
+SPECIAL_CARE_CHOICES = [
+    ("", _("None of these")),
+    ("disabled_veteran", _("A disabled veteran (with a disability grade)")),
+    ("martyr_family", _("Family of a martyr (烈士)")),
+    ("died_on_duty_family", _("Family of a serviceman who died on duty")),
+    ("veteran_in_difficulty", _("A veteran who has difficulty making a living")),
+]
+VETERAN_GRADES = [("", "—")] + [(str(g), str(g)) for g in range(1, 11)]
 
 
 def county_choices(lang: str) -> list[tuple[str, str]]:
@@ -105,6 +114,29 @@ class PrecheckForm(CountyForm):
         label=_("A large expense this month you cannot pay (illness, accident, fire), yuan"),
         required=False,
     )
+    disaster_deaths = forms.IntegerField(
+        label=_("People of your household who died in a natural disaster"),
+        min_value=0,
+        max_value=MAX_MEMBERS,
+        required=False,
+    )
+    disaster_home_destroyed = forms.BooleanField(
+        label=_("A disaster destroyed your home, or damaged it so it must be rebuilt"),
+        required=False,
+    )
+    disaster_days_away = forms.IntegerField(
+        label=_("Days you have had to live away from home because of it (temporary shelter)"),
+        min_value=0,
+        max_value=366,
+        required=False,
+    )
+    disaster_winter_need = forms.IntegerField(
+        label=_("People of your household short of food or warmth this winter and spring"),
+        min_value=0,
+        max_value=MAX_MEMBERS,
+        required=False,
+        help_text=_("Because a disaster took the harvest, the home or the livelihood."),
+    )
 
     def __init__(self, *args: Any, lang: str, **kwargs: Any) -> None:
         super().__init__(*args, lang=lang, **kwargs)
@@ -144,6 +176,16 @@ class PrecheckForm(CountyForm):
                 label=_("Nobody can support them (no spouse, child or parent able to)"),
                 required=False,
             )
+            self.fields[f"m{n}_special_care"] = forms.ChoiceField(
+                label=_("Military service: this person is"),
+                choices=SPECIAL_CARE_CHOICES,
+                required=False,
+            )
+            self.fields[f"m{n}_veteran_grade"] = forms.ChoiceField(
+                label=_("Disabled veteran's grade (1 is the most severe)"),
+                choices=VETERAN_GRADES,
+                required=False,
+            )
 
     def member_rows(self) -> list[dict[str, Any]]:
         """The fields of each member, for the template."""
@@ -158,6 +200,8 @@ class PrecheckForm(CountyForm):
             "cannot_work",
             "no_supporter",
             "parents",
+            "special_care",
+            "veteran_grade",
         )
         return [
             {"n": n, **{name: self[f"m{n}_{name}"] for name in names}}
@@ -172,9 +216,17 @@ class PrecheckForm(CountyForm):
                 self.add_error(
                     f"m{n}_grade", _("Give both the kind of disability and its grade, or neither.")
                 )
+            if data.get(f"m{n}_veteran_grade") and data.get(f"m{n}_special_care") != (
+                "disabled_veteran"
+            ):
+                self.add_error(
+                    f"m{n}_veteran_grade", _("A veteran's grade is only for a disabled veteran.")
+                )
             money = data.get(f"m{n}_earnings") or data.get(f"m{n}_pension")
             if money and data.get(f"m{n}_age") is None:
                 self.add_error(f"m{n}_age", _("Give the age of the person whose money this is."))
+            elif data.get(f"m{n}_special_care") and data.get(f"m{n}_age") is None:
+                self.add_error(f"m{n}_age", _("Give the age of the person who served."))
         township, county = data.get("township"), data.get("county")
         if township and county and not township.startswith(county):
             self.add_error("township", _("This township is not in the county you chose."))
@@ -200,6 +252,8 @@ class PrecheckForm(CountyForm):
                     earnings_fen=data.get(f"m{n}_earnings") or 0,
                     basic_pension_fen=data.get(f"m{n}_pension") or 0,
                     parents=data.get(f"m{n}_parents") or "",
+                    special_care=data.get(f"m{n}_special_care") or "",
+                    special_care_grade=_grade(data.get(f"m{n}_veteran_grade")),
                 )
             )
         return Answers(
@@ -213,7 +267,17 @@ class PrecheckForm(CountyForm):
             home_count=data["homes"],
             commercial_property_count=data["shops"],
             emergency_expense_fen=data.get("expense") or 0,
+            disaster=Disaster(
+                deaths=data.get("disaster_deaths") or 0,
+                home_destroyed=bool(data.get("disaster_home_destroyed")),
+                days_away_from_home=data.get("disaster_days_away") or 0,
+                persons_in_need_winter=data.get("disaster_winter_need") or 0,
+            ),
         )
+
+
+def _grade(choice: str | None) -> int | None:
+    return int(choice) if choice else None
 
 
 class PhoneForm(forms.Form):

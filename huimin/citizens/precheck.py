@@ -21,9 +21,9 @@ from huimin.rules.explain import CriterionResult, ProgramExplanation
 from huimin.rules.periods import parse_period
 from huimin.rules.wording import MONEY_UNITS, rule_words, value_words
 
-# The programs a questionnaire can say something about. Disaster relief follows a disaster event
-# and special care a veteran's or martyr's family's certificate, which the township checks: their
-# guides say whom to ask.
+# Every program the rules know, in the order the page shows them. Special care rests on a
+# veteran's or martyr's family's certificate and disaster relief on a disaster event: the township
+# checks both, the questionnaire only asks about them.
 PRECHECK_PROGRAMS = (
     "dibao",
     "tekun",
@@ -33,8 +33,19 @@ PRECHECK_PROGRAMS = (
     "old_age",
     "orphan",
     "unsupported_child",
+    "special_care",
+    "disaster",
 )
 GUIDE_OF = {"unsupported_child": "orphan"}  # the guide that covers a program, when not its own
+NO_GUIDE = frozenset({"special_care"})  # programs without a portal guide (the township explains)
+ONE_OFF = frozenset({"disaster"})  # paid once for the event, not every month
+# The kinds of person entitled to special care (优抚), as the rules name them; "" is none.
+SPECIAL_CARE_CATEGORIES = (
+    "disabled_veteran",
+    "martyr_family",
+    "died_on_duty_family",
+    "veteran_in_difficulty",
+)
 # A child's parents, as the questionnaire asks it, and the statuses the rules read. "Cannot look
 # after" stands for any of the rules' reasons (severely disabled, seriously ill, imprisoned,
 # missing…); the township checks which one, and how long it has lasted.
@@ -59,6 +70,18 @@ class Member:
     earnings_fen: int = 0  # wages, farming, business: what this person earns in a month
     basic_pension_fen: int = 0  # the residents' basic old-age pension, a month
     parents: str = ""  # a key of PARENTS
+    special_care: str = ""  # one of SPECIAL_CARE_CATEGORIES, or "" for none
+    special_care_grade: int | None = None  # a disabled veteran's assessed grade, 1-10
+
+
+@dataclass(frozen=True)
+class Disaster:
+    """What a natural disaster did to the household, as the relief rules read it."""
+
+    deaths: int = 0
+    home_destroyed: bool = False
+    days_away_from_home: int = 0  # days in temporary shelter (transitional resettlement)
+    persons_in_need_winter: int = 0  # persons short of food or warmth in winter and spring
 
 
 @dataclass(frozen=True)
@@ -75,6 +98,7 @@ class Answers:
     home_count: int = 1
     commercial_property_count: int = 0
     emergency_expense_fen: int = 0  # a large expense this month (illness, accident, fire)
+    disaster: Disaster = Disaster()
 
 
 def _birth_date(age: int, period_end: dt.date) -> dt.date:
@@ -103,6 +127,10 @@ def facts_from_answers(answers: Answers, period: str) -> dict[str, Any]:
                 "legal_supporter_able": member.has_supporter,
                 "father_status": PARENTS[member.parents][0],
                 "mother_status": PARENTS[member.parents][1],
+                "special_care_category": member.special_care or "none",
+                "special_care_grade": (
+                    member.special_care_grade if member.special_care == "disabled_veteran" else None
+                ),
                 "incomes": _incomes(
                     ("wages", member.earnings_fen), ("pension_basic", member.basic_pension_fen)
                 ),
@@ -122,6 +150,10 @@ def facts_from_answers(answers: Answers, period: str) -> dict[str, Any]:
         "commercial_property_count": answers.commercial_property_count,
         "emergency_kind": "expenditure" if answers.emergency_expense_fen else "none",
         "emergency_expense_fen": answers.emergency_expense_fen,
+        "disaster_deaths": answers.disaster.deaths,
+        "disaster_home_destroyed": answers.disaster.home_destroyed,
+        "disaster_transitional_days": answers.disaster.days_away_from_home,
+        "disaster_winter_spring_persons": answers.disaster.persons_in_need_winter,
         "members": members,
     }
 
@@ -144,12 +176,17 @@ class Outcome:
     program: str
     title: str
     may_qualify: bool
-    amount_fen: int  # a month, all entitled persons together
+    amount_fen: int  # a month (once, for ONE_OFF programs), all entitled persons together
     unmet: list[Unmet] = field(default_factory=list)
 
     @property
     def guide(self) -> str:
-        return GUIDE_OF.get(self.program, self.program)
+        """The slug of the portal guide for this program, or "" when there is none."""
+        return "" if self.program in NO_GUIDE else GUIDE_OF.get(self.program, self.program)
+
+    @property
+    def paid_once(self) -> bool:
+        return self.program in ONE_OFF
 
 
 def precheck(answers: Answers, period: str, lang: str) -> list[Outcome]:
