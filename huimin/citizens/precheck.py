@@ -38,7 +38,7 @@ PRECHECK_PROGRAMS = (
 )
 GUIDE_OF = {"unsupported_child": "orphan"}  # the guide that covers a program, when not its own
 NO_GUIDE = frozenset({"special_care"})  # programs without a portal guide (the township explains)
-ONE_OFF = frozenset({"disaster"})  # paid once for the event, not every month
+ONE_OFF = frozenset({"disaster", "temporary"})  # paid once for the event, not every month
 # The kinds of person entitled to special care (优抚), as the rules name them; "" is none.
 SPECIAL_CARE_CATEGORIES = (
     "disabled_veteran",
