@@ -53,6 +53,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "casework.prepare_application",
         *_PAYMENTS_READ,
         "payments.record_cash",
+        "payments.record_authorization",
     ],
     VILLAGE_HELPER: [
         *_REGISTRY_READ,
@@ -79,6 +80,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_PAYMENTS_READ,
         "payments.prepare_payroll",
         "payments.record_cash",
+        "payments.record_authorization",
     ],
     AUDITOR: [
         *_REGISTRY_READ,

@@ -1,7 +1,8 @@
 """The pre-payment checks over a whole cycle, set-based.
 
 What the database can see is one INSERT … SELECT per check, writing the cycle's exceptions
-directly (dead, not a member, shared account, review overdue, suspended; amount changed once per
+directly (dead, not a member, shared account, review overdue, suspended, the collector's
+authorization expired or revoked, a minor payee without a guardian; amount changed once per
 limit, the limit being the dated regional parameter `payments.amount_change_ratio`). What
 needs the clear text of an identity number or an account (its check digits, whether it is
 there), or the holding rules, is one read of the cycle's lines and of the accounts and numbers
@@ -73,6 +74,25 @@ SQL_CHECKS: tuple[tuple[str, str, str, str], ...] = (
         "JOIN casework_entitlement e ON e.id = l.entitlement_id",
         "e.status = 'suspended'",
     ),
+    # Who collects: the authorization the line was made with, revoked since, or ended before
+    # the pay date (the first of the month paid, as in the bank file).
+    (
+        ExceptionKind.AUTHORIZATION_EXPIRED,
+        "a.collector_name",
+        "JOIN payments_collectionauthorization a ON a.id = l.authorization_id",
+        "(a.revoked_at IS NOT NULL OR (a.valid_until IS NOT NULL AND a.valid_until < %(month)s))",
+    ),
+    # A payee under 18 on the pay date (the registry's date of birth) with no guardian recorded
+    # as valid then. Legal capacity of adults is not in the registry, so it is not checked.
+    (
+        ExceptionKind.GUARDIAN_MISSING,
+        "CAST(p.birth_date AS TEXT)",
+        "JOIN registry_person p ON p.id = l.payee_id",
+        "p.birth_date > %(adult_born_by)s AND NOT EXISTS ("
+        " SELECT 1 FROM payments_collectionauthorization g WHERE g.payee_id = l.payee_id"
+        " AND g.kind = 'guardian' AND g.revoked_at IS NULL AND g.valid_from <= %(month)s"
+        " AND (g.valid_until IS NULL OR g.valid_until >= %(month)s))",
+    ),
 )
 
 
@@ -126,6 +146,8 @@ def _sql_checks_run(cycle: PayrollCycle, limits: dict[int, list[str]]) -> None:
         "excluded": LineStatus.EXCLUDED.value,
         "month": adapt(cycle.month),
         "last_month": adapt(last_month),
+        # Born after this day: not yet 18 on the first of the month paid.
+        "adult_born_by": adapt(cycle.month.replace(year=cycle.month.year - 18)),
     }
     with connection.cursor() as cursor:
         for check in SQL_CHECKS:

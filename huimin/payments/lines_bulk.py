@@ -8,13 +8,20 @@ what is missing.
 """
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 from django.db import connection
+from django.db.models import Q
 
 from huimin.casework.models import Entitlement
-from huimin.payments.models import Channel, LineKind, LineStatus, PaymentLine
+from huimin.payments.models import (
+    Channel,
+    CollectionAuthorization,
+    LineKind,
+    LineStatus,
+    PaymentLine,
+)
 from huimin.payments.seal import frozen_text, seal
 from huimin.registry.models import Person
 
@@ -28,6 +35,7 @@ LINE_COLUMNS = (
     "household_id",
     "payee_id",
     "collector",
+    "authorization_id",
     "region_code",
     "amount_fen",
     "channel",
@@ -89,9 +97,36 @@ def entitlement_rows(ids: Sequence[int]) -> list[EntitlementRow]:
     return [EntitlementRow(*row, heads.get(row[10])) for row in found]
 
 
-def frozen_record(row: EntitlementRow) -> dict[str, Any]:
-    """The entitlement as it was when the line was made."""
-    return {
+class AuthorizationRow(NamedTuple):
+    pk: int
+    payee_id: int
+    collector_name: str
+    kind: str
+    valid_from: dt.date
+    valid_until: dt.date | None
+
+
+def authorizations_valid(payee_ids: Iterable[int], month: dt.date) -> dict[int, AuthorizationRow]:
+    """Payee -> the collection authorization valid on the pay month's first day and not revoked,
+    for a whole chunk in one query. Where several are valid, the one that began last holds."""
+    rows = (
+        CollectionAuthorization.objects.filter(
+            payee_id__in=set(payee_ids), valid_from__lte=month, revoked_at__isnull=True
+        )
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=month))
+        .order_by("payee_id", "valid_from", "pk")
+        .values_list("pk", "payee_id", "collector_name", "kind", "valid_from", "valid_until")
+    )
+    return {row[1]: AuthorizationRow(*row) for row in rows}
+
+
+def payee_of(row: EntitlementRow) -> int | None:
+    return row.person_id or row.household_payee_id or row.head_id
+
+
+def frozen_record(row: EntitlementRow, authorization: AuthorizationRow | None = None) -> dict[str, Any]:
+    """The entitlement as it was when the line was made, and who was to collect."""
+    record: dict[str, Any] = {
         "entitlement": row.pk,
         "decision": row.decision_id,
         "monthly_fen": row.monthly_fen,
@@ -101,19 +136,40 @@ def frozen_record(row: EntitlementRow) -> dict[str, Any]:
         "review_due": row.review_due.isoformat() if row.review_due else None,
         "snapshot": row.snapshot,
     }
+    # Only lines collected by someone else carry the key: older lines and lines paid to the payee
+    # keep the record (and so the seal `huimin payments verify` recomputes) they always had.
+    if authorization is not None:
+        record["collection"] = {
+            "authorization": authorization.pk,
+            "kind": authorization.kind,
+            "valid_from": authorization.valid_from.isoformat(),
+            "valid_until": (
+                authorization.valid_until.isoformat() if authorization.valid_until else None
+            ),
+        }
+    return record
 
 
 def regular_line_rows(
-    *, cycle_id: int, month: dt.date, rows: Sequence[EntitlementRow], now: dt.datetime
+    *,
+    cycle_id: int,
+    month: dt.date,
+    rows: Sequence[EntitlementRow],
+    now: dt.datetime,
+    authorizations: dict[int, AuthorizationRow] | None = None,
 ) -> list[tuple[Any, ...]]:
-    """One prepared line (LINE_COLUMNS) per entitlement with somebody to pay; pure."""
+    """One prepared line (LINE_COLUMNS) per entitlement with somebody to pay; pure.
+
+    `authorizations` (`authorizations_valid`) names who collects for a payee, if not the payee."""
     month_text = month.isoformat()
+    authorizations = authorizations or {}
     lines = []
     for row in rows:
-        payee_id = row.person_id or row.household_payee_id or row.head_id
+        payee_id = payee_of(row)
         if payee_id is None:
             continue  # a household with nobody to pay: the registry must name a payee first
-        frozen = frozen_text(frozen_record(row))
+        authorization = authorizations.get(payee_id)
+        frozen = frozen_text(frozen_record(row, authorization))
         sealed = seal(
             kind=LineKind.REGULAR.value,
             entitlement=row.pk,
@@ -136,7 +192,8 @@ def regular_line_rows(
                 row.program,
                 row.household_id,
                 payee_id,
-                "",
+                authorization.collector_name if authorization else "",
+                authorization.pk if authorization else None,
                 row.region_code,
                 row.monthly_fen,
                 Channel.BANK.value,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from huimin.casework.models import Entitlement, Program
+from huimin.core.pii import BlindIndexField, EncryptedTextField
 from huimin.registry.models import Household, Person
 
 
@@ -145,6 +146,14 @@ class PaymentLine(models.Model):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
     payee = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="payment_lines")
     collector = models.CharField(_("collected by (proxy or guardian)"), max_length=50, blank=True)
+    # The authorization the collector holds, as it was valid on the pay month (who collects).
+    authorization = models.ForeignKey(
+        "CollectionAuthorization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lines",
+    )
     region_code = models.CharField(max_length=12, db_index=True)  # the household's village
     amount_fen = models.BigIntegerField()
     channel = models.CharField(max_length=4, choices=Channel.choices, default=Channel.BANK)
@@ -193,6 +202,11 @@ class ExceptionKind(models.TextChoices):
     REVIEW_OVERDUE = "review_overdue", _("The review is overdue")
     SUSPENDED = "suspended", _("The entitlement is suspended")
     NOT_TOGETHER = "not_together", _("Two programs that may not be held together")
+    AUTHORIZATION_EXPIRED = (
+        "authorization_expired",
+        _("The collector's authorization has expired or was revoked"),
+    )
+    GUARDIAN_MISSING = "guardian_missing", _("The payee is a minor with no guardian recorded")
 
 
 class ExceptionStatus(models.TextChoices):
@@ -206,7 +220,7 @@ class PaymentException(models.Model):
 
     cycle = models.ForeignKey(PayrollCycle, on_delete=models.PROTECT, related_name="exceptions")
     line = models.ForeignKey(PaymentLine, on_delete=models.PROTECT, related_name="exceptions")
-    kind = models.CharField(max_length=16, choices=ExceptionKind.choices)
+    kind = models.CharField(max_length=24, choices=ExceptionKind.choices)
     detail = models.CharField(max_length=200, blank=True)
     status = models.CharField(
         max_length=8, choices=ExceptionStatus.choices, default=ExceptionStatus.OPEN
@@ -265,6 +279,12 @@ class Confirmation(models.TextChoices):
     THUMBPRINT = "thumbprint", _("Thumbprint")
 
 
+# Who collects (see the block at the end): who took a cash payment.
+class Receiver(models.TextChoices):
+    PAYEE = "payee", _("The payee")
+    COLLECTOR = "collector", _("The authorized collector")
+
+
 class CashReceipt(models.Model):
     line = models.OneToOneField(PaymentLine, on_delete=models.PROTECT, related_name="cash_receipt")
     confirmation = models.CharField(max_length=10, choices=Confirmation.choices)
@@ -273,6 +293,11 @@ class CashReceipt(models.Model):
     )
     witness = models.CharField(_("witness"), max_length=50)
     paid_on = models.DateField(_("date"))
+    # Who took the cash: the payee, or the collector the line's authorization names.
+    received_by = models.CharField(
+        _("received by"), max_length=9, choices=Receiver.choices,
+        default=Receiver.PAYEE,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -316,3 +341,68 @@ class PaymentVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line_id} {self.outcome or '-'}"
+
+
+# --- Who collects: proxies (代领) and guardians -------------------------------------------------
+
+
+class CollectorKind(models.TextChoices):
+    PROXY = "proxy", _("Proxy (collects on the payee's signed authorization)")
+    GUARDIAN = "guardian", _("Guardian")
+
+
+class CollectionAuthorization(models.Model):
+    """Someone other than the payee who may collect the payee's money: a proxy on a signed
+    authorization, or a guardian on a guardianship certificate.
+
+    The collector's identity number is kept as the registry keeps a person's: encrypted, with a
+    blind index to find it; never in clear. Revoked, it stays, with who revoked it and why."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    payee = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="collection_authorizations"
+    )
+    collector_name = models.CharField(_("collector's name"), max_length=50)
+    collector_id_number = EncryptedTextField(_("collector's identity number"))
+    collector_id_index = BlindIndexField(source="collector_id_number")
+    relation = models.CharField(_("relation to the payee"), max_length=30)
+    kind = models.CharField(_("kind"), max_length=8, choices=CollectorKind.choices)
+    document_ref = models.CharField(_("authorization or certificate number"), max_length=100)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoke_reason = models.CharField(_("why revoked"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-valid_from", "-id"]
+        permissions = [
+            ("record_authorization", "May record and revoke who collects for a payee"),
+        ]
+        constraints = [
+            # A proxy's authorization is for a stated time; only a guardianship may be open-ended.
+            models.CheckConstraint(
+                condition=Q(kind="guardian") | Q(valid_until__isnull=False),
+                name="authorization_proxy_has_end",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="authorization_period_ok",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.collector_name} ({self.kind}) → {self.payee_id}"
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+# --- end of who collects ------------------------------------------------------------------------

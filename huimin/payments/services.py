@@ -27,9 +27,11 @@ from huimin.payments.banking.returns import ExpectedCycle, return_classify, retu
 from huimin.payments.checks import amount_change_limits, cycle_problems_record
 from huimin.payments.lines_bulk import (
     EntitlementRow,
+    authorizations_valid,
     entitlement_rows,
     line_rows_insert,
     line_statistics_refresh,
+    payee_of,
     regular_line_rows,
 )
 from huimin.payments.models import (
@@ -37,6 +39,8 @@ from huimin.payments.models import (
     BankFile,
     CashReceipt,
     Channel,
+    CollectionAuthorization,
+    CollectorKind,
     CycleKind,
     CycleStatus,
     ExceptionStatus,
@@ -45,12 +49,14 @@ from huimin.payments.models import (
     PaymentException,
     PaymentLine,
     PayrollCycle,
+    Receiver,
     ReturnFile,
 )
 from huimin.payments.queries import ledger_verify
 from huimin.payments.seal import line_seal
 from huimin.programs.parameters import live_parameters
 from huimin.registry.models import Person
+from huimin.registry.validation import id_number_is_valid
 
 CHUNK_SIZE = 500
 # A cycle this big changes the lines table enough that the planner needs fresh statistics before
@@ -245,8 +251,16 @@ def entitlements_due_count(cycle: PayrollCycle) -> int:
 
 
 def chunk_lines(cycle: PayrollCycle, rows: list[EntitlementRow]) -> list[tuple[Any, ...]]:
-    """The prepared lines of one chunk of entitlements (pure: nothing written)."""
-    return regular_line_rows(cycle_id=cycle.pk, month=cycle.month, rows=rows, now=timezone.now())
+    """The prepared lines of one chunk of entitlements (nothing written): who collects for the
+    chunk's payees is one query."""
+    payees = {payee for payee in map(payee_of, rows) if payee is not None}
+    return regular_line_rows(
+        cycle_id=cycle.pk,
+        month=cycle.month,
+        rows=rows,
+        now=timezone.now(),
+        authorizations=authorizations_valid(payees, cycle.month),
+    )
 
 
 def _reissue_lines(cycle: PayrollCycle) -> list[PaymentLine]:
@@ -266,6 +280,8 @@ def _reissue_lines(cycle: PayrollCycle) -> list[PaymentLine]:
             program=old.program,
             household_id=old.household_id,
             payee_id=old.payee_id,
+            collector=old.collector,
+            authorization_id=old.authorization_id,
             region_code=old.region_code,
             amount_fen=old.amount_fen,
             channel=Channel.BANK,
@@ -681,7 +697,13 @@ def line_follow_up(*, actor: User, line: PaymentLine, action: str, reason: str) 
 
 @transaction.atomic
 def cash_receipt_record(
-    *, actor: User, line: PaymentLine, confirmation: str, witness: str, paid_on: dt.date
+    *,
+    actor: User,
+    line: PaymentLine,
+    confirmation: str,
+    witness: str,
+    paid_on: dt.date,
+    received_by: str = Receiver.PAYEE,
 ) -> CashReceipt:
     line = PaymentLine.objects.select_for_update().select_related("cycle").get(pk=line.pk)
     _expect_open(line)
@@ -695,12 +717,19 @@ def cash_receipt_record(
         raise ValidationFailed(
             _("The witness cannot be who handed over the cash."), field="witness"
         )
+    if received_by not in Receiver.values:
+        raise ValidationFailed(_("Say who received the cash."), field="received_by")
+    if received_by == Receiver.COLLECTOR and line.authorization_id is None:
+        raise ValidationFailed(
+            _("Nobody is authorized to collect this payment for the payee."), field="received_by"
+        )
     receipt = CashReceipt.objects.create(
         line=line,
         confirmation=confirmation,
         handed_over_by=actor,
         witness=witness.strip(),
         paid_on=paid_on,
+        received_by=received_by,
     )
     line.status, line.outcome = LineStatus.PAID, "cash"
     line.save(update_fields=["status", "outcome"])
@@ -710,7 +739,11 @@ def cash_receipt_record(
         object_type="payment_line",
         object_id=line.pk,
         region_code=line.region_code,
-        changes={"confirmation": confirmation, "paid_on": paid_on.isoformat()},
+        changes={
+            "confirmation": confirmation,
+            "paid_on": paid_on.isoformat(),
+            "received_by": received_by,
+        },
     )
     return receipt
 
@@ -812,3 +845,109 @@ def cash_unpaid_return(*, actor: User | None, today: dt.date) -> dict[int, int]:
             changes={"lines": count, "fen": fen, "on": today.isoformat()},
         )
     return returned
+
+
+# --- Who collects: proxies (代领) and guardians -------------------------------------------------
+
+
+@transaction.atomic
+def authorization_record(
+    *,
+    actor: User,
+    payee: Person,
+    collector_name: str,
+    collector_id_number: str,
+    relation: str,
+    kind: str,
+    document_ref: str,
+    valid_from: dt.date,
+    valid_until: dt.date | None,
+) -> CollectionAuthorization:
+    """Record who may collect a payee's money: a proxy for a stated time, or a guardian."""
+    if not actor.has_perm("payments.record_authorization"):
+        raise NotAllowed(_("You may not record who collects for a payee."))
+    name, number = collector_name.strip(), collector_id_number.strip().upper()
+    if not name:
+        raise ValidationFailed(_("Give the collector's name."), field="collector_name")
+    if not id_number_is_valid(number):
+        raise ValidationFailed(
+            _("The collector's identity number is not valid."), field="collector_id_number"
+        )
+    if not relation.strip():
+        raise ValidationFailed(_("Say how the collector is related to the payee."), field="relation")
+    if kind not in CollectorKind.values:
+        raise ValidationFailed(_("Say whether the collector is a proxy or a guardian."), field="kind")
+    if not document_ref.strip():
+        raise ValidationFailed(
+            _("Give the number of the signed authorization or the guardianship certificate."),
+            field="document_ref",
+        )
+    if kind == CollectorKind.PROXY and valid_until is None:
+        raise ValidationFailed(_("A proxy's authorization needs an end date."), field="valid_until")
+    if valid_until is not None and valid_until < valid_from:
+        raise ValidationFailed(
+            _("The authorization cannot end before it begins."), field="valid_until"
+        )
+    if payee.death_date is not None:
+        raise Conflict(_("The payee has died: nobody can collect for them."))
+    authorization = CollectionAuthorization.objects.create(
+        household_id=payee.household_id,
+        payee=payee,
+        collector_name=name,
+        collector_id_number=number,
+        relation=relation.strip(),
+        kind=kind,
+        document_ref=document_ref.strip(),
+        valid_from=valid_from,
+        valid_until=valid_until,
+        recorded_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="payments.authorization_record",
+        object_type="collection_authorization",
+        object_id=authorization.pk,
+        region_code=payee.household.region_code,
+        # The identity number is personal data: the audit trail names the record, not the number.
+        changes={
+            "payee": payee.pk,
+            "kind": kind,
+            "valid_from": valid_from.isoformat(),
+            "valid_until": valid_until.isoformat() if valid_until else None,
+        },
+    )
+    return authorization
+
+
+@transaction.atomic
+def authorization_revoke(
+    *, actor: User, authorization: CollectionAuthorization, reason: str
+) -> CollectionAuthorization:
+    """End an authorization now, with a reason; the lines it was on are caught by the check."""
+    if not actor.has_perm("payments.record_authorization"):
+        raise NotAllowed(_("You may not record who collects for a payee."))
+    authorization = (
+        CollectionAuthorization.objects.select_for_update()
+        .select_related("household")
+        .get(pk=authorization.pk)
+    )
+    if authorization.revoked_at is not None:
+        raise Conflict(_("This authorization is already revoked."))
+    if not reason.strip():
+        raise ValidationFailed(_("Say why the authorization is revoked."), field="reason")
+    authorization.revoked_at = timezone.now()
+    authorization.revoked_by = actor
+    authorization.revoke_reason = reason.strip()
+    authorization.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    audit_record(
+        actor=actor,
+        action="payments.authorization_revoke",
+        object_type="collection_authorization",
+        object_id=authorization.pk,
+        region_code=authorization.household.region_code,
+        changes={"reason": authorization.revoke_reason},
+    )
+    return authorization
+
+
+# --- end of who collects ------------------------------------------------------------------------
