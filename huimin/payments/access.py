@@ -4,7 +4,12 @@ from django.contrib.auth.models import AnonymousUser
 
 from huimin.core.access import get_object_for, scope
 from huimin.core.models import User
-from huimin.payments.models import PaymentException, PaymentLine, PayrollCycle
+from huimin.payments.models import (
+    CollectionAuthorization,
+    PaymentException,
+    PaymentLine,
+    PayrollCycle,
+)
 from huimin.registry.models import Household, Person
 
 
@@ -39,4 +44,15 @@ def get_person_for(user: User | AnonymousUser, person_id: int) -> Person:
         Person.objects.select_related("household"),
         field="household__region_code",
         pk=person_id,
+    )
+
+
+def get_authorization_for(
+    user: User | AnonymousUser, authorization_id: int
+) -> CollectionAuthorization:
+    return get_object_for(
+        user,
+        CollectionAuthorization.objects.select_related("household"),
+        field="household__region_code",
+        pk=authorization_id,
     )

@@ -124,7 +124,9 @@ def payee_of(row: EntitlementRow) -> int | None:
     return row.person_id or row.household_payee_id or row.head_id
 
 
-def frozen_record(row: EntitlementRow, authorization: AuthorizationRow | None = None) -> dict[str, Any]:
+def frozen_record(
+    row: EntitlementRow, authorization: AuthorizationRow | None = None
+) -> dict[str, Any]:
     """The entitlement as it was when the line was made, and who was to collect."""
     record: dict[str, Any] = {
         "entitlement": row.pk,

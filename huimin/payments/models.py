@@ -295,7 +295,9 @@ class CashReceipt(models.Model):
     paid_on = models.DateField(_("date"))
     # Who took the cash: the payee, or the collector the line's authorization names.
     received_by = models.CharField(
-        _("received by"), max_length=9, choices=Receiver.choices,
+        _("received by"),
+        max_length=9,
+        choices=Receiver.choices,
         default=Receiver.PAYEE,
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -874,9 +874,13 @@ def authorization_record(
             _("The collector's identity number is not valid."), field="collector_id_number"
         )
     if not relation.strip():
-        raise ValidationFailed(_("Say how the collector is related to the payee."), field="relation")
+        raise ValidationFailed(
+            _("Say how the collector is related to the payee."), field="relation"
+        )
     if kind not in CollectorKind.values:
-        raise ValidationFailed(_("Say whether the collector is a proxy or a guardian."), field="kind")
+        raise ValidationFailed(
+            _("Say whether the collector is a proxy or a guardian."), field="kind"
+        )
     if not document_ref.strip():
         raise ValidationFailed(
             _("Give the number of the signed authorization or the guardianship certificate."),

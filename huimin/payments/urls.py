@@ -16,4 +16,14 @@ urlpatterns = [
     path("lines/<int:line_id>/follow-up/", views.line_follow_up, name="line-follow-up"),
     path("lines/<int:line_id>/cash/", views.cash_receipt, name="cash-receipt"),
     path("lines/<int:line_id>/visit/", views.visit_record, name="visit-record"),
+    path(
+        "households/<int:household_id>/collectors/",
+        views.household_collectors,
+        name="household-collectors",
+    ),
+    path(
+        "authorizations/<int:authorization_id>/revoke/",
+        views.authorization_revoke,
+        name="authorization-revoke",
+    ),
 ]

@@ -19,7 +19,16 @@ from huimin.core.models import User
 from huimin.payments import access, services, visits
 from huimin.payments.banking.layouts import layouts_available
 from huimin.payments.banking.returns import RETURN_CLASSES
-from huimin.payments.models import Channel, ExceptionStatus, LineStatus, PaymentVisit, VisitOutcome
+from huimin.payments.models import (
+    Channel,
+    CollectionAuthorization,
+    CollectorKind,
+    ExceptionStatus,
+    LineStatus,
+    PaymentVisit,
+    Receiver,
+    VisitOutcome,
+)
 from huimin.payments.queries import ledger_verify
 from huimin.payments.tasks import GENERATE_KIND, generate_cycle
 
@@ -243,7 +252,7 @@ def cash_roll(request: HttpRequest, cycle_id: int) -> HttpResponse:
     lines = cycle.lines.filter(channel=Channel.CASH).exclude(status=LineStatus.EXCLUDED)
     if village:
         lines = lines.filter(region_code=village)
-    lines = lines.select_related("payee", "household", "cash_receipt").order_by(
+    lines = lines.select_related("payee", "household", "cash_receipt", "authorization").order_by(
         "region_code", "household__household_no", "pk"
     )
     villages: dict[str, list] = {}
@@ -278,6 +287,7 @@ def cash_receipt(request: HttpRequest, line_id: int) -> HttpResponse:
             confirmation=request.POST.get("confirmation", ""),
             witness=request.POST.get("witness", ""),
             paid_on=paid_on,
+            received_by=request.POST.get("received_by", Receiver.PAYEE),
         )
     except HuiminError as error:
         messages.error(request, error.message)
@@ -355,3 +365,79 @@ def visit_record(request: HttpRequest, line_id: int) -> HttpResponse:
 def _return_counts_in_words(counts: dict[str, int]) -> list[tuple[str, int]]:
     """Each class of return line by its name in the reader's language, in the classes' order."""
     return [(str(label), counts[kind]) for kind, label in RETURN_CLASSES.items() if kind in counts]
+
+
+# --- Who collects: proxies (代领) and guardians -------------------------------------------------
+
+
+def _optional_date(request: HttpRequest, field: str) -> dt.date | None:
+    text = request.POST.get(field, "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as bad:
+        raise ValidationFailed(_("Give the date as YYYY-MM-DD."), field=field) from bad
+
+
+@login_required
+@permission_required("payments.view_paymentline", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def household_collectors(request: HttpRequest, household_id: int) -> HttpResponse:
+    """A household's collection authorizations (proxies and guardians), and a form to add one."""
+    household = access.get_household_for(request.user, household_id)
+    if request.method == "POST":
+        try:
+            _require(request, "payments.record_authorization")
+            payee = household.members.filter(pk=request.POST.get("payee") or 0).first()
+            if payee is None:
+                raise ValidationFailed(_("Choose a member of the household."), field="payee")
+            valid_from = _optional_date(request, "valid_from")
+            if valid_from is None:
+                raise ValidationFailed(_("Give the date it is valid from."), field="valid_from")
+            services.authorization_record(
+                actor=_user(request),
+                payee=payee,
+                collector_name=request.POST.get("collector_name", ""),
+                collector_id_number=request.POST.get("collector_id_number", ""),
+                relation=request.POST.get("relation", ""),
+                kind=request.POST.get("kind", ""),
+                document_ref=request.POST.get("document_ref", ""),
+                valid_from=valid_from,
+                valid_until=_optional_date(request, "valid_until"),
+            )
+        except HuiminError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The authorization is recorded."))
+        return redirect("payments:household-collectors", household_id=household.pk)
+    authorizations = CollectionAuthorization.objects.filter(household=household).select_related(
+        "payee", "recorded_by", "revoked_by"
+    )
+    context = {
+        "household": household,
+        "authorizations": authorizations,
+        "members": household.members.filter(death_date__isnull=True).order_by("pk"),
+        "kinds": CollectorKind.choices,
+        "today": timezone.localdate(),
+    }
+    return render(request, "payments/collectors.html", context)
+
+
+@login_required
+@permission_required("payments.view_paymentline", raise_exception=True)
+@require_POST
+def authorization_revoke(request: HttpRequest, authorization_id: int) -> HttpResponse:
+    authorization = access.get_authorization_for(request.user, authorization_id)
+    try:
+        _require(request, "payments.record_authorization")
+        services.authorization_revoke(
+            actor=_user(request),
+            authorization=authorization,
+            reason=request.POST.get("reason", ""),
+        )
+    except HuiminError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The authorization is revoked."))
+    return redirect("payments:household-collectors", household_id=authorization.household_id)

@@ -13,4 +13,4 @@ def payment_history(context: template.Context, household: object) -> dict:
     user = context.get("user")
     allowed = user is not None and user.has_perm("payments.view_paymentline")
     lines = list(history_of_household(household.pk)[:HISTORY_ROWS]) if allowed else []  # type: ignore[attr-defined]
-    return {"allowed": allowed, "lines": lines}
+    return {"allowed": allowed, "lines": lines, "household": household}
