@@ -509,6 +509,7 @@ def _bank_frame(cycle: PayrollCycle, *, with_id_numbers: bool) -> pl.DataFrame:
         "program",
         "household__household_no",
         "region_code",
+        "collector",
     ]
     if with_id_numbers:
         fields.append("payee__id_number")
@@ -528,8 +529,9 @@ def _bank_frame(cycle: PayrollCycle, *, with_id_numbers: bool) -> pl.DataFrame:
             "amount_fen": columns[3],
             "program": columns[4],
             "household_number": columns[5],
-            "id_number": columns[7] if with_id_numbers else [""] * len(rows),
+            "id_number": columns[8] if with_id_numbers else [""] * len(rows),
             "village_code": columns[6],
+            "collector_name": columns[7],
         },
         schema=LINE_SCHEMA,
     )

@@ -252,3 +252,31 @@ def test_the_authorizations_page_records_revokes_and_keeps_to_the_county(
     assert CollectionAuthorization.objects.get().revoked_at is None
     assert client.post(revoke, {"reason": "已成年，本人领取"}).status_code == 302
     assert CollectionAuthorization.objects.get().revoke_reason == "已成年，本人领取"
+
+
+def test_a_layout_may_write_the_collector_of_each_bank_line(caseworker_a, finance, tmp_path):
+    from huimin.payments.banking.export import CycleInfo, bank_file_build
+    from huimin.payments.banking.layouts import layout_get, layout_load
+
+    source = layout_get(LAYOUT).path
+    assert source is not None
+    text = source.read_text(encoding="utf-8").replace(f"key: {LAYOUT}", "key: with_collector")
+    text = text.replace(
+        "  - {name: household, source: household_number, title: 户编号}\n",
+        "  - {name: household, source: household_number, title: 户编号}\n"
+        "  - {name: collector, source: collector_name, title: 代领人}\n",
+    )
+    (tmp_path / "with_collector.yaml").write_text(text, encoding="utf-8")
+    layout = layout_load(tmp_path / "with_collector.yaml")
+    collected = make_entitlement(caseworker_a)
+    make_entitlement(caseworker_a)
+    authorize(caseworker_a, payee_of(collected))
+    cycle = generated_cycle(finance)
+    frame = services._bank_frame(cycle, with_id_numbers=False)
+    info = CycleInfo(region="532901", month="2026-12", sequence=1, bank="B", pay_date=cycle.month)
+    rows = bank_file_build(layout, frame, cycle=info).content.decode().splitlines()
+    by_line = {row.split(",")[5]: row.split(",")[-1] for row in rows[2:-1]}
+    assert by_line == {
+        str(cycle.lines.get(entitlement=collected).pk): "王芳",
+        str(cycle.lines.exclude(entitlement=collected).get().pk): "",
+    }

@@ -49,6 +49,7 @@ class BankLine:
     household_number: str = ""
     id_number: str = ""
     village_code: str = ""
+    collector_name: str = ""  # a proxy or guardian who collects for the payee, if any
 
 
 LINE_SCHEMA: Mapping[str, type[pl.DataType]] = {
@@ -61,6 +62,7 @@ LINE_SCHEMA: Mapping[str, type[pl.DataType]] = {
     "household_number": pl.String,
     "id_number": pl.String,
     "village_code": pl.String,
+    "collector_name": pl.String,
 }
 _REQUIRED = ("line_id", "payee_name", "account_number", "amount_fen")
 

@@ -47,11 +47,12 @@ LINE_SOURCES = (
     "household_number",
     "id_number",
     "village_code",
+    "collector_name",
     "seq",
 )
 TEXT_SOURCES = frozenset(
     {"payee_name", "account_number", "bank_code", "program", "household_number", "id_number"}
-    | {"village_code"}
+    | {"village_code", "collector_name"}
 )
 # Header and trailer records take the cycle's facts and the control totals.
 RECORD_SOURCES = ("bank", "region", "month", "sequence", "count", "total", "pay_date")
