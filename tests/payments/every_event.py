@@ -15,6 +15,7 @@ from tests.payments.factories import (
     make_entitlement,
 )
 from tests.payments.flow import LAYOUT, bank_return
+from tests.registry.factories import make_id
 
 
 def write_every_payments_event(caseworker: User) -> None:
@@ -54,3 +55,15 @@ def write_every_payments_event(caseworker: User) -> None:
     services.one_off_lines_add(
         actor=finance, cycle=run, amounts_fen={cycle.lines.first().payee_id: 20_000}
     )
+    authorization = services.authorization_record(
+        actor=finance,
+        payee=cycle.lines.first().payee,
+        collector_name="王芳",
+        collector_id_number=make_id(dt.date(1975, 2, 3), "F"),
+        relation="女儿",
+        kind="proxy",
+        document_ref="委托书 2026-031",
+        valid_from=MONTH,
+        valid_until=MONTH + dt.timedelta(days=365),
+    )
+    services.authorization_revoke(actor=finance, authorization=authorization, reason="本人领取")
