@@ -13,7 +13,7 @@ from huimin.payments.models import PaymentException
 from tests.conftest import VILLAGE_B, make_user
 from tests.payments.factories import MONTH, allocate, fresh_account, make_entitlement
 from tests.payments.flow import LAYOUT, bank_return
-from tests.registry.factories import make_household
+from tests.registry.factories import make_household, make_id
 
 
 def _staff(username: str, role: str) -> User:
@@ -51,8 +51,20 @@ def payroll(other: User, marker: str) -> dict[str, int]:
     failed = cycle.lines.exclude(pk=cash_line.pk).order_by("pk").first()
     name, content = bank_return(cycle, {failed.pk: ("F", "AC04")})
     services.return_apply(actor=finance, cycle=cycle, content=content, file_name=name)
+    authorization = services.authorization_record(
+        actor=other,
+        payee=failed.payee,
+        collector_name=f"{marker}代领人",
+        collector_id_number=make_id(dt.date(1975, 2, 3), "F"),
+        relation="女儿",
+        kind="proxy",
+        document_ref=marker,
+        valid_from=MONTH,
+        valid_until=MONTH + dt.timedelta(days=365),
+    )
     made = {
         "cycle_id": cycle.pk,
+        "authorization_id": authorization.pk,
         "exception_id": exception.pk,
         "line_id": failed.pk,
         "cash_line_id": cash_line.pk,
