@@ -24,6 +24,7 @@ from tests.payments.factories import (
     make_entitlement,
 )
 from tests.payments.flow import LAYOUT
+from tests.payments.test_it_returns_cash_not_handed_over import cash_line
 from tests.payments.test_pages import page_client
 from tests.registry.factories import make_id
 
@@ -187,24 +188,11 @@ def test_the_cash_roll_shows_the_collector_and_the_receipt_says_who_took_it(case
 
 
 def test_a_receipt_cannot_name_a_collector_the_line_has_not(caseworker_a, finance):
-    entitlement = make_entitlement(caseworker_a)
-    household = entitlement.household
-    household.bank_account = ""
-    household.save(update_fields=["bank_account", "bank_account_index"])
-    allocate(finance)
-    cycle = services.cycle_check(actor=finance, cycle=generated_cycle(finance))
-    services.exception_decide(
-        actor=finance,
-        exception=PaymentException.objects.get(cycle=cycle),
-        outcome="cash",
-        reason="无网点",
-    )
-    cycle = services.cycle_approve(actor=approver_user(), cycle=cycle)
-    services.cycle_export(actor=finance, cycle=cycle, layout_key=LAYOUT)
+    line = cash_line(caseworker_a, finance)
     with pytest.raises(ValidationFailed):
         services.cash_receipt_record(
             actor=finance,
-            line=cycle.lines.get(),
+            line=line,
             confirmation="signature",
             witness="村委会李主任",
             paid_on=dt.date(2026, 12, 6),
