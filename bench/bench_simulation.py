@@ -4,8 +4,11 @@ For each size (default 1,000,000 and 10,000,000 persons) one child process draws
 population of bench_rules.py and writes it to Parquet; a second reads it (so its peak memory is
 the simulation's, not the drawing's), evaluates dibao once to warm up (thread pool, allocator),
 then times, each on a cold month (the population's caches cleared):
-- rules only: every program for the baseline and for a +10% dibao standard reform;
-- the whole simulation: the same two evaluations plus the household outcomes and every metric
+- rules only: the rules as the simulation runs them (`run.evaluate_both`): every program for
+  the baseline, and for a +10% dibao standard reform every program the reform changes (dibao,
+  tekun, temporary assistance, the disability living subsidy); the others' outcomes are the
+  baseline's, their parameters being the same;
+- the whole simulation: the same evaluations plus the household outcomes and every metric
   (costs by program, county and household type, recipients gained and lost, winners and losers
   by decile and household type, FGT 0/1/2, Gini and Lorenz, targeting).
 Peak memory is the child's maximum resident set size (resource.getrusage ru_maxrss), which
@@ -49,10 +52,10 @@ def child(folder: Path, out: Path) -> None:
     import numpy as np
     import polars as pl
 
-    from huimin.rules import evaluate, load_parameters
+    from huimin.rules import PROGRAMS, evaluate, load_parameters
     from huimin.rules.population import Population
     from huimin.simulation.reform import reformed_parameters
-    from huimin.simulation.run import simulate
+    from huimin.simulation.run import evaluate_both, simulate
     from huimin.simulation.scenario import check_scenario
     from huimin.simulation.sources import Source
 
@@ -67,8 +70,7 @@ def child(folder: Path, out: Path) -> None:
     base = load_parameters().with_overrides([])
     started = time.perf_counter()
     reform = reformed_parameters(base, scenario.changes)
-    evaluate(population, PERIOD, base)
-    evaluate(population, PERIOD, reform)
+    evaluate_both(population, scenario.periods[0], base, reform, list(PROGRAMS), {})
     rules_only = time.perf_counter() - started
 
     population.clear_caches()

@@ -74,8 +74,6 @@ class BoundParameters:
         self.population = population
         self._choices: dict[str, tuple[list[ParameterRecord], np.ndarray]] = {}
         self.read: set[str] = set()  # names resolved so far: tests check programs declare them
-        # facts derived from these parameters that several programs read (dibao's persons)
-        self.memo: dict[str, Any] = {}
         # one household's region (explain, the API): records straight from the region's memo,
         # without the vectorized machinery
         self.region: RegionRecords | None = None

@@ -50,6 +50,9 @@ def evaluate_in(
     wanted = list(PROGRAMS) if programs is None else list(programs)
     optimizations, engine = _execution(context.view.population)
     for wave in _waves(_with_dependencies(wanted)):
+        # a context's results are those of its month and parameters: a program already
+        # evaluated in it (a dependency of an earlier call) is not evaluated again
+        wave = [name for name in wave if name not in context.results]
         # programs of a wave are independent: Polars runs their queries in parallel
         queries = []
         for name in wave:

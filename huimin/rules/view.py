@@ -19,7 +19,8 @@ income over the last 12 months, CQ-DB §12).
 """
 
 import datetime as dt
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from functools import cached_property
 from typing import Any
 
@@ -34,6 +35,7 @@ TOPUP_CATEGORIES = ("elderly", "minor", "severely_disabled", "seriously_ill")
 _EPOCH = dt.date(1970, 1, 1)
 _NO_GRADE = 99  # a person without a disability grade, for "grade <= limit" comparisons
 PERSON_HOUSEHOLD_COLUMNS = ("residence_type", "financial_assets_fen", "n_members")
+_DERIVED_KEPT = 2
 
 
 class PeriodView:
@@ -45,6 +47,23 @@ class PeriodView:
         self.member = self.persons["member"].to_numpy()
         self.households = self._household_facts()
         self._shares: dict[int, np.ndarray] = {}
+        self._derived: OrderedDict[tuple[Hashable, ...], Any] = OrderedDict()
+
+    def derived(self, key: tuple[Hashable, ...], compute: Callable[[], Any]) -> Any:
+        """A fact of this month that depends on parameter values, computed once for the values
+        `key` names (its first item names the fact): parameter sets that agree on them, a
+        baseline and a reform of something else, share it. The last two of each fact are kept,
+        so a search over a parameter does not hoard one per step."""
+        found = self._derived.get(key)
+        if found is None:
+            found = self._derived[key] = compute()
+            if isinstance(found, np.ndarray):
+                found.flags.writeable = False  # shared by parameter sets: never changed in place
+            kept = [k for k in self._derived if k[:1] == key[:1]]
+            for old in kept[:-_DERIVED_KEPT]:
+                del self._derived[old]
+        self._derived.move_to_end(key)
+        return found
 
     def _household_facts(self) -> pl.DataFrame:
         pop = self.population
@@ -80,6 +99,10 @@ class PeriodView:
     def record_income(self, type_months: np.ndarray) -> np.ndarray:
         """Per income record, its amount for this month under a [region, income type] table of
         reading windows in months (-1: not counted, which yields 0)."""
+        key = ("record_income", type_months.shape, type_months.tobytes())
+        return self.derived(key, lambda: self._record_income(type_months))
+
+    def _record_income(self, type_months: np.ndarray) -> np.ndarray:
         pop = self.population
         window = type_months[pop.income_region, pop.income_type]
         amounts = np.zeros(window.shape, dtype=np.int64)
@@ -94,9 +117,14 @@ class PeriodView:
     ) -> np.ndarray:
         """Monthly income per household of its members (or of `persons` only), each type read
         as `type_months[region, type]` says (-1: not counted)."""
+        if persons is None:
+            key = ("household_income", type_months.shape, type_months.tobytes())
+            return self.derived(key, lambda: self._household_income(type_months, self.member))
+        return self._household_income(type_months, persons)
+
+    def _household_income(self, type_months: np.ndarray, persons: np.ndarray) -> np.ndarray:
         pop = self.population
-        whose = self.member if persons is None else persons
-        keep = whose[pop.income_person]
+        keep = persons[pop.income_person]
         amounts = self.record_income(type_months)
         return _sum(pop.income_household[keep], amounts[keep], pop.n_households)
 
@@ -222,6 +250,13 @@ def combo_counts(
 ) -> dict[str, np.ndarray]:
     """Per top-up code present among the flagged persons, how many each household has."""
     keep = flags & (codes > 0)
-    table = np.bincount(households[keep] * 16 + codes[keep], minlength=size * 16).reshape(size, 16)
-    present = np.flatnonzero(table.any(axis=0))
-    return {f"{prefix}.{code}": table[:, code].astype(np.int64) for code in present}
+    kept_households, kept_codes = households[keep], codes[keep]
+    present = np.flatnonzero(np.bincount(kept_codes, minlength=16))
+    # one count per code present: a (household x code) table would be sixteen times the
+    # households, most of it zeros, and its columns slow strided copies
+    return {
+        f"{prefix}.{code}": np.bincount(kept_households[kept_codes == code], minlength=size).astype(
+            np.int64, copy=False
+        )
+        for code in present
+    }

@@ -51,13 +51,22 @@ def decile_of(
     sorted_y = y[order]
     cumulative = np.cumsum(w[order])
     # weight strictly below each distinct value: the cumulative weight before its first unit
-    first = np.searchsorted(sorted_y, sorted_y, side="left")
+    first = _first_of_run(sorted_y)
     below = np.where(first > 0, cumulative[first - 1], 0.0)
     share = below / total
     group_sorted = np.minimum(np.floor(share * groups + 1e-12).astype(np.int64) + 1, groups)
     group = np.empty(len(y), dtype=np.int64)
     group[order] = group_sorted
     return group
+
+
+def _first_of_run(sorted_y: np.ndarray) -> np.ndarray:
+    """For each position of a sorted array, where its run of equal values begins (what
+    `searchsorted(side="left")` gives, in one pass instead of a search per unit)."""
+    positions = np.arange(len(sorted_y))
+    starts = np.ones(len(sorted_y), dtype=bool)
+    starts[1:] = sorted_y[1:] != sorted_y[:-1]
+    return np.maximum.accumulate(np.where(starts, positions, 0))
 
 
 def fgt(y: np.ndarray, w: np.ndarray, line: float, alpha: int) -> float:
@@ -237,13 +246,16 @@ def poverty(people: pl.DataFrame, line: int) -> dict[str, Any]:
 def inequality(people: pl.DataFrame) -> dict[str, Any]:
     w = people["person_weight"].to_numpy()
     out: dict[str, Any] = {"gini": {}, "lorenz": {}}
+    order = people["pre_order"].to_numpy()
     for label, column in (
         ("pre_transfer", "pc_pre"),
         ("baseline", "pc_base"),
         ("reform", "pc_reform"),
     ):
         y = people[column].to_numpy()
-        order = people["pre_order"].to_numpy() if column == "pc_pre" else None
+        # incomes after assistance lie almost in the order of the previous column's: a stable
+        # sort (runs merged) from that order is a fraction of a fresh sort
+        order = order[np.argsort(y[order], kind="stable")]
         curve = lorenz(y, w, order=order)
         value = _gini_of(*curve)
         out["gini"][label] = None if value is None else round(value, 8)

@@ -15,11 +15,12 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from huimin.rules import PROGRAMS, evaluate, load_parameters
+from huimin.rules import PROGRAMS, load_parameters
+from huimin.rules.engine import evaluate_in
 from huimin.rules.parameters import ParameterSet
 from huimin.rules.periods import Period
 from huimin.rules.population import Population
-from huimin.rules.program import Program
+from huimin.rules.program import Context, Program
 from huimin.rules.schema import INCOME_TYPES
 from huimin.simulation import metrics
 from huimin.simulation.reform import reformed_parameters, reformed_programs
@@ -140,11 +141,59 @@ def evaluate_both(
     names: Sequence[str],
     replaced: Mapping[str, Program],
 ) -> tuple[Summary, Summary]:
+    """Each program before and after the reform. A program the reform leaves alone (same
+    definition, the same value of every parameter it declares in every region, its
+    dependencies alone too) is not evaluated twice: its outcome is the baseline's."""
     n = population.n_households
-    # one evaluation's frames at a time: at ten million persons they are the peak of memory
-    before = summarise(evaluate(population, period, baseline, names), n)
-    after = summarise(evaluate(population, period, reform, names, replaced=dict(replaced)), n)
-    return before, after
+    before = summarise_each(population, period, baseline, names, {}, n)
+    changed = programs_changed(population, period, baseline, reform, names, replaced)
+    after = summarise_each(population, period, reform, changed, replaced, n)
+    return before, {name: after[name] if name in after else before[name] for name in names}
+
+
+def summarise_each(
+    population: Population,
+    period: Period,
+    parameters: ParameterSet,
+    names: Sequence[str],
+    replaced: Mapping[str, Program],
+    n: int,
+) -> Summary:
+    """Program by program, each summarised as soon as it is evaluated and its frame let go
+    unless a later program reads it: at ten million persons the engine's wide frames of every
+    program at once were the peak of memory."""
+    context = Context(view=population.view(period), params=population.bind(parameters, period))
+    needed_later = {dependency for name in names for dependency in PROGRAMS[name].depends_on}
+    summary = {}
+    for name in names:
+        frame = evaluate_in(context, [name], replaced=replaced)[name]
+        summary[name] = summarise({name: frame}, n)[name]
+        if name not in needed_later:
+            context.results.pop(name, None)
+    return summary
+
+
+def programs_changed(
+    population: Population,
+    period: Period,
+    baseline: ParameterSet,
+    reform: ParameterSet,
+    names: Sequence[str],
+    replaced: Mapping[str, Program],
+) -> list[str]:
+    """The programs whose outcome the reform may change. Every program declares each parameter
+    it reads (a test of the rules holds it to that), so equal values mean an equal outcome."""
+    before, after = population.bind(baseline, period), population.bind(reform, period)
+
+    def changes(name: str) -> bool:
+        program = PROGRAMS[name]
+        return (
+            name in replaced
+            or any(changes(dependency) for dependency in program.depends_on)
+            or any(before.per_region(p) != after.per_region(p) for p in program.parameters)
+        )
+
+    return [name for name in names if changes(name)]
 
 
 def month_outcomes(

@@ -87,11 +87,15 @@ HOUSEHOLD_INPUTS = (
 def person_flags(ctx: Context) -> dict[str, Any]:
     """Per person: `single_candidate` (may be covered alone) and `topup_code` (bit sum of the
     top-up categories, TOPUP_CATEGORIES order); per household their counts. Thresholds are
-    parameters of the person's region; computed once per parameter set and month."""
+    parameters of the person's region; computed once a month for each set of thresholds."""
+    p = ctx.params
+    # the same thresholds give the same persons: a reform of the standard reuses the baseline's
+    key = ("dibao.persons", *(tuple(p.per_region(name)) for name in PERSON_PARAMETERS))
+    return ctx.view.derived(key, lambda: _person_flags(ctx))
+
+
+def _person_flags(ctx: Context) -> dict[str, Any]:
     p, view = ctx.params, ctx.view
-    found = p.memo.get("dibao.persons")
-    if found is not None:
-        return found
     persons = view.persons
     age = persons["age"].to_numpy()
     grade = persons["grade_or_none"].to_numpy()
@@ -110,7 +114,7 @@ def person_flags(ctx: Context) -> dict[str, Any]:
     counts = {"n_single_candidates": count_flags(where, single, size)}
     counts |= combo_counts("topup", where, codes, view.member, size)
     counts |= combo_counts("single_topup", where, codes, single, size)
-    found = {
+    return {
         "single_candidate": single,
         "topup_code": codes.astype(np.uint8),
         "counts": counts,
@@ -119,8 +123,6 @@ def person_flags(ctx: Context) -> dict[str, Any]:
             for prefix in ("topup", "single_topup")
         },
     }
-    p.memo["dibao.persons"] = found
-    return found
 
 
 def shape(ctx: Context) -> tuple[Any, ...]:
