@@ -3,7 +3,8 @@
 For each size (default 1,000,000 and 10,000,000 persons) one child process draws the random
 population of bench_rules.py and writes it to Parquet; a second reads it (so its peak memory is
 the simulation's, not the drawing's), evaluates dibao once to warm up (thread pool, allocator),
-then times, each on a cold month (the population's caches cleared):
+then times, each on a cold month (the population's caches cleared), in turn and twice each
+(the best of each counts):
 - rules only: the rules as the simulation runs them (`run.evaluate_both`): every program for
   the baseline, and for a +10% dibao standard reform every program the reform changes (dibao,
   tekun, temporary assistance, the disability living subsidy); the others' outcomes are the
@@ -30,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).parent / "results.json"
 PERIOD = "2026-03"
 FRAMES = ("households", "persons", "incomes")
+ROUNDS = 2
 SCENARIO = {
     "name": "bench: dibao standard +10%",
     "period": PERIOD,
@@ -66,17 +68,28 @@ def child(folder: Path, out: Path) -> None:
     source = Source(population, np.ones(population.n_households), False, "53")
     evaluate(population, PERIOD, load_parameters().with_overrides([]), ["dibao"])  # warm-up
 
-    population.clear_caches()
-    base = load_parameters().with_overrides([])
-    started = time.perf_counter()
-    reform = reformed_parameters(base, scenario.changes)
-    evaluate_both(population, scenario.periods[0], base, reform, list(PROGRAMS), {})
-    rules_only = time.perf_counter() - started
+    def rules_alone() -> float:
+        population.clear_caches()
+        base = load_parameters().with_overrides([])
+        started = time.perf_counter()
+        reform = reformed_parameters(base, scenario.changes)
+        evaluate_both(population, scenario.periods[0], base, reform, list(PROGRAMS), {})
+        return time.perf_counter() - started
 
-    population.clear_caches()
-    started = time.perf_counter()
-    result = simulate(scenario, source, baseline=load_parameters().with_overrides([]))
-    seconds = time.perf_counter() - started
+    def whole() -> tuple[float, Any]:
+        population.clear_caches()
+        started = time.perf_counter()
+        result = simulate(scenario, source, baseline=load_parameters().with_overrides([]))
+        return time.perf_counter() - started, result
+
+    # in turn, twice each, the best of each: the first run of a process also pays for taking
+    # its memory from the system, and neither side should carry that alone
+    rules_times, whole_times = [], []
+    for _ in range(ROUNDS):
+        rules_times.append(rules_alone())
+        seconds, result = whole()
+        whole_times.append(seconds)
+    rules_only, seconds = min(rules_times), min(whole_times)
     cost = result.figures["cost"]["monthly"]
     figures = {
         "persons": population.n_persons,

@@ -21,6 +21,7 @@ Conventions, one place (tests pin each against hand-computed values):
 """
 
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -148,15 +149,15 @@ def _money_row(row: dict[str, Any]) -> dict[str, Any]:
 def cost(outcomes: pl.DataFrame, programs: Sequence[str], months: int = 1) -> dict[str, Any]:
     """Monthly cost (of `months` months averaged) and yearly (x 12), total and by program,
     county and household type."""
-    totals = outcomes.select(
-        _weighted_fen(pl.col("base_fen")).alias("b"), _weighted_fen(pl.col("reform_fen")).alias("r")
-    ).row(0)
-    base, reform = _half_up(totals[0]), _half_up(totals[1])
+    columns = ["base_fen", "reform_fen"]
+    for name in programs:
+        columns += [f"base_{name}", f"reform_{name}"]
+    # every total in one query
+    totals = outcomes.select(_weighted_fen(pl.col(column)) for column in columns).row(0, named=True)
+    base, reform = _half_up(totals["base_fen"]), _half_up(totals["reform_fen"])
     by_program = []
     for name in programs:
-        b, r = outcomes.select(
-            _weighted_fen(pl.col(f"base_{name}")), _weighted_fen(pl.col(f"reform_{name}"))
-        ).row(0)
+        b, r = totals[f"base_{name}"], totals[f"reform_{name}"]
         by_program.append(
             {
                 "program": name,
@@ -192,7 +193,7 @@ def with_distribution(outcomes: pl.DataFrame) -> pl.DataFrame:
         ((pl.col("income_fen") + pl.col("reform_fen")) / members).alias("pc_reform"),
     )
     pre = people["pc_pre"].to_numpy()
-    order = np.argsort(pre)
+    order = people["pc_pre"].arg_sort().to_numpy()  # Polars sorts on every core, numpy on one
     deciles = decile_of(pre, people["person_weight"].to_numpy(), order=order)
     # one sort by income before assistance serves the deciles and that income's Lorenz curve
     return people.with_columns(
@@ -253,9 +254,10 @@ def inequality(people: pl.DataFrame) -> dict[str, Any]:
         ("reform", "pc_reform"),
     ):
         y = people[column].to_numpy()
-        # incomes after assistance lie almost in the order of the previous column's: a stable
-        # sort (runs merged) from that order is a fraction of a fresh sort
-        order = order[np.argsort(y[order], kind="stable")]
+        if column != "pc_pre":  # that order is the one the deciles sorted
+            # incomes after assistance lie almost in the order of the previous column's: a
+            # stable sort (runs merged) from that order is a fraction of a fresh sort
+            order = order[np.argsort(y[order], kind="stable")]
         curve = lorenz(y, w, order=order)
         value = _gini_of(*curve)
         out["gini"][label] = None if value is None else round(value, 8)
@@ -356,16 +358,22 @@ def all_metrics(
     resamples: int = 0,
 ) -> dict[str, Any]:
     people = with_distribution(outcomes)
-    figures: dict[str, Any] = {
-        "cost": cost(outcomes, programs, months),
-        "winners_losers": {
-            "by_decile": winners_losers(people, "decile"),
-            "by_household_type": winners_losers(people, "household_type"),
-        },
-        "poverty": poverty(people, line),
-        "inequality": inequality(people),
-        "targeting": targeting(people, line, need),
-    }
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # numpy's sorts for the Lorenz curves let go of the interpreter: they run on the other
+        # core while the tables are made
+        curves = pool.submit(inequality, people)
+        costs = cost(outcomes, programs, months)
+        by_decile = winners_losers(people, "decile")
+        by_household_type = winners_losers(people, "household_type")
+        poor = poverty(people, line)
+        reach = targeting(people, line, need)
+        figures: dict[str, Any] = {
+            "cost": costs,
+            "winners_losers": {"by_decile": by_decile, "by_household_type": by_household_type},
+            "poverty": poor,
+            "inequality": curves.result(),
+            "targeting": reach,
+        }
     if resamples:
         figures["intervals"] = bootstrap(people, resamples=resamples, line=line)
     return figures

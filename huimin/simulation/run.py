@@ -75,7 +75,7 @@ def household_frame(population: Population, period: Period, weights: np.ndarray)
 
     members = count(member)
     adults = count(member & (age >= ADULT))
-    children = count(member & (age < ADULT))
+    children = members - adults  # every member has an age: the birth date is required
     elderly = count(member & (age >= ELDERLY))
     with_disabled = count(member & disabled)
     household_type = np.select(
@@ -120,17 +120,20 @@ def per_household(frame: pl.DataFrame, n: int) -> np.ndarray:
 Summary = dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
-def summarise(results: Mapping[str, pl.DataFrame], n: int) -> Summary:
+def summarise(
+    results: Mapping[str, pl.DataFrame], n: int, person_household: np.ndarray | None = None
+) -> Summary:
     """Per program: amounts per household, and each unit's eligibility and household (what the
-    figures need), so the engine's wide frames can go before the next evaluation."""
-    return {
-        name: (
-            per_household(frame, n),
-            frame["eligible"].to_numpy(),
-            frame["household_idx"].to_numpy(),
-        )
-        for name, frame in results.items()
-    }
+    figures need), so the engine's wide frames can go before the next evaluation. A person-level
+    program's units are the population's persons in order: their households are then the
+    population's own array (`person_household`), shared rather than copied per program."""
+    summary = {}
+    for name, frame in results.items():
+        units = frame["household_idx"].to_numpy()
+        if person_household is not None and np.array_equal(units, person_household):
+            units = person_household
+        summary[name] = (per_household(frame, n), frame["eligible"].to_numpy(), units)
+    return summary
 
 
 def evaluate_both(
@@ -167,7 +170,7 @@ def summarise_each(
     summary = {}
     for name in names:
         frame = evaluate_in(context, [name], replaced=replaced)[name]
-        summary[name] = summarise({name: frame}, n)[name]
+        summary[name] = summarise({name: frame}, n, population.person_household)[name]
         if name not in needed_later:
             context.results.pop(name, None)
     return summary
@@ -209,13 +212,14 @@ def month_outcomes(
     base_total = np.zeros(n, dtype=np.int64)
     reform_total = np.zeros(n, dtype=np.int64)
     recipients = []
+    person_weights = weights[population.person_household]  # the weights of most programs' units
     for name in before:
         b, was, units = before[name]
         r, now, _units = after[name]
         base_total += b
         reform_total += r
         columns += [pl.Series(f"base_{name}", b), pl.Series(f"reform_{name}", r)]
-        unit_weight = weights[units]
+        unit_weight = person_weights if units is population.person_household else weights[units]
         recipients.append(
             {
                 "program": name,
