@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.models import Count
 
 from huimin.casework.models import Entitlement, EntitlementStatus
+from huimin.payments.arrears import arrears_limits, earlier_payrolls
 from huimin.payments.models import (
     Channel,
     ExceptionKind,
@@ -96,15 +97,41 @@ SQL_CHECKS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
+def _gross(line: str) -> str:
+    """A line's amount before recovery instalments: what the entitlement paid that month."""
+    # Only the fixed aliases of the checks below make this text; no value goes into it.
+    return (
+        f"({line}.amount_fen + COALESCE((SELECT SUM(d.amount_fen) FROM"  # noqa: S608
+        f" payments_recoverydeduction d WHERE d.line_id = {line}.id), 0))"
+    )
+
+
 # Last month's amount against this month's, for the lines of some villages: the limit is a dated
-# regional parameter, so the villages of one limit are checked together.
+# regional parameter, so the villages of one limit are checked together. Amounts before
+# recovery instalments (an instalment is no change of the entitlement); an arrears line pays an
+# earlier month, so last month's is not its measure.
 AMOUNT_CHANGED = (
     ExceptionKind.AMOUNT_CHANGED,
-    "CAST(prev.amount_fen AS TEXT) || ' → ' || CAST(l.amount_fen AS TEXT)",
+    f"CAST({_gross('prev')} AS TEXT) || ' → ' || CAST({_gross('l')} AS TEXT)",
     "JOIN payments_paymentline prev ON prev.entitlement_id = l.entitlement_id"
     " AND prev.kind = 'regular' AND prev.month = %(last_month)s",
-    "prev.amount_fen > 0"
-    " AND ABS(l.amount_fen - prev.amount_fen) * 1000000 > prev.amount_fen * %(millionths)s",
+    f"l.kind <> 'arrears' AND prev.amount_fen > 0"
+    f" AND ABS({_gross('l')} - {_gross('prev')}) * 1000000 > {_gross('prev')} * %(millionths)s",
+)
+
+# Months owed to a regular line's entitlement from before the arrears limit (`arrears.py`):
+# `c` ranges over the earlier payrolls of the line's program, named `%(payroll_<n>)s`.
+ARREARS_BEYOND_LIMIT = (
+    ExceptionKind.ARREARS_BEYOND_LIMIT,
+    "SUBSTR(MIN(CAST(c.month AS TEXT)), 1, 7) || ' – ' || SUBSTR(MAX(CAST(c.month AS TEXT)), 1, 7)"
+    " || ' (' || CAST(COUNT(*) AS TEXT) || ')'",
+    "JOIN casework_entitlement e ON e.id = l.entitlement_id"
+    " JOIN payments_payrollcycle c ON c.id IN ({payrolls})",
+    "l.kind = 'regular' AND l.program = %(program)s AND c.month < %(limit)s"
+    " AND c.month >= e.start_month AND (e.end_month IS NULL OR c.month <= e.end_month)"
+    " AND e.region_code LIKE c.region_code || '%%'"
+    " AND NOT EXISTS (SELECT 1 FROM payments_paymentline x WHERE x.entitlement_id = e.id"
+    " AND x.month = c.month AND x.kind IN ('regular', 'arrears'))",
 )
 AMOUNT_CHANGE_PARAMETER = "payments.amount_change_ratio"
 
@@ -126,6 +153,7 @@ def cycle_problems_record(cycle: PayrollCycle, *, change_limits: dict[int, list[
     `change_limits` (`amount_change_limits`); returns the exceptions added."""
     before = PaymentException.objects.filter(cycle=cycle).count()
     _sql_checks_run(cycle, change_limits)
+    _arrears_beyond_limit_run(cycle)
     PaymentException.objects.bulk_create(
         [
             PaymentException(cycle=cycle, line_id=line_id, kind=kind, detail=detail[:200])
@@ -166,6 +194,36 @@ def _sql_checks_run(cycle: PayrollCycle, limits: dict[int, list[str]]) -> None:
                 (kind, detail, joins, condition + within),
                 {**params, **named, "millionths": millionths},
             )
+
+
+def _arrears_beyond_limit_run(cycle: PayrollCycle) -> None:
+    """One INSERT … SELECT per program and arrears limit: each regular line whose entitlement
+    is owed months older than its village's limit, the months named in the detail."""
+    payrolls = earlier_payrolls(cycle)
+    if not payrolls:
+        return
+    villages = cycle.lines.order_by("region_code").values_list("region_code", flat=True)
+    limits = arrears_limits(villages.distinct(), cycle.month)
+    adapt = connection.ops.adapt_datefield_value
+    base = {"cycle": cycle.pk, "open": ExceptionStatus.OPEN.value}
+    base["excluded"] = LineStatus.EXCLUDED.value
+    kind, detail, joins, condition = ARREARS_BEYOND_LIMIT
+    with connection.cursor() as cursor:
+        for program, ids in sorted(payrolls.items()):
+            named = {f"payroll_{i}": pk for i, pk in enumerate(ids)}
+            joined = joins.format(payrolls=", ".join(f"%({n})s" for n in named))
+            for limit, within in limits.items():
+                places = {f"village_{i}": village for i, village in enumerate(within)}
+                only = (
+                    " AND l.region_code IN (" + ", ".join(f"%({n})s" for n in places) + ")"
+                    if len(limits) > 1
+                    else ""
+                )
+                _check_insert(
+                    cursor,
+                    (kind, detail, joined, condition + only + " GROUP BY l.cycle_id, l.id"),
+                    {**base, **named, **places, "program": program, "limit": adapt(limit)},
+                )
 
 
 def _check_insert(cursor: Any, check: tuple[str, str, str, str], params: dict[str, Any]) -> None:
