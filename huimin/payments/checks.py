@@ -3,7 +3,8 @@
 What the database can see is one INSERT … SELECT per check, writing the cycle's exceptions
 directly (dead, not a member, shared account, review overdue, suspended, the collector's
 authorization expired or revoked, a minor payee without a guardian; amount changed once per
-limit, the limit being the dated regional parameter `payments.amount_change_ratio`). What
+limit, the limit being the dated regional parameter `payments.amount_change_ratio`; months
+owed from before the arrears limit once per program and limit). What
 needs the clear text of an identity number or an account (its check digits, whether it is
 there), or the holding rules, is one read of the cycle's lines and of the accounts and numbers
 involved, each decrypted once, and one bulk insert. An exception a line already has is kept

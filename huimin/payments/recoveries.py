@@ -16,7 +16,7 @@ from decimal import ROUND_FLOOR, Decimal
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -127,7 +127,7 @@ def _check_amounts(
             )
             % {
                 "cap": format_yuan(cap),
-                "share": f"{share * 100:g}",
+                "share": f"{float(share) * 100:g}",
                 "amount": format_yuan(entitlement.monthly_fen),
             },
             field="instalment_fen",
@@ -308,17 +308,16 @@ def instalments_record(cycle: PayrollCycle, plan: InstalmentPlan) -> dict[str, o
 def deductions_reverse(line: PaymentLine) -> int:
     """A line excluded from payment withheld nothing: its instalments no longer count as
     recovered, and a recovery they had completed is being recovered again. Returns the fen."""
-    deductions = list(line.recovery_deductions.all())
-    if not deductions:
+    withheld = dict(line.recovery_deductions.values_list("recovery_id", "amount_fen"))
+    if not withheld:
         return 0
-    for deduction in deductions:
-        Recovery.objects.filter(pk=deduction.recovery_id).update(
-            recovered_fen=F("recovered_fen") - deduction.amount_fen
-        )
-    Recovery.objects.filter(
-        pk__in=[d.recovery_id for d in deductions], state=RecoveryState.COMPLETED
-    ).update(state=RecoveryState.ACTIVE, completed_at=None)
-    return sum(d.amount_fen for d in deductions)
+    changed = list(Recovery.objects.select_for_update().filter(pk__in=withheld).order_by("pk"))
+    for recovery in changed:
+        recovery.recovered_fen -= withheld[recovery.pk]
+        if recovery.state == RecoveryState.COMPLETED:
+            recovery.state, recovery.completed_at = RecoveryState.ACTIVE, None
+    Recovery.objects.bulk_update(changed, ["recovered_fen", "state", "completed_at"])
+    return sum(withheld.values())
 
 
 def recoveries_of_household(household_id: int) -> QuerySet[Recovery]:
