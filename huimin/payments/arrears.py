@@ -1,4 +1,4 @@
-"""Arrears (补发): months an entitlement was owed before a payroll first paid it.
+"""Arrears (补发): months an entitlement was owed before a payroll paid it.
 
 A month is owed when a monthly payroll of that month covering the entitlement (its region and
 program) was generated without paying it — it was approved late, or with a first month set
@@ -10,27 +10,32 @@ making that month's payroll.
 The next monthly payroll pays each owed month as an arrears line of its own month and of the
 amount valid then, back to `payments.arrears_max_months` (a dated regional parameter) before
 the payroll's month; older months are not paid automatically — the check lists them
-(`arrears_beyond_limit`). Both are one query per chunk or per check, set-based.
+(`arrears_beyond_limit`).
+
+Set-based, and cheap where nothing is owed (every month but a few): a chunk's lines within the
+limit are counted per entitlement in one index range scan and compared with the months the
+earlier payrolls covered; only an entitlement with fewer lines than months is looked at month by
+month (`OWED_SQL`).
 """
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Q
-from django.utils import timezone
 
-from huimin.casework.models import Decision, Entitlement, Review, ReviewProposal, ReviewStatus
+from huimin.payments.amounts import amount_histories, months_before
 from huimin.payments.lines_bulk import Arrear, EntitlementRow
-from huimin.payments.models import CycleKind, PayrollCycle
+from huimin.payments.models import CycleKind, LineKind, LineStatus, PayrollCycle
 from huimin.programs.parameters import live_parameters
 
 ARREARS_PARAMETER = "payments.arrears_max_months"
 REGION_LENGTHS = (2, 4, 6, 9, 12)
+IDS_PER_QUERY = 2000
 
-# An entitlement whose month `c.month` no line pays yet, though payroll `c` covered it then.
-# The entitlements (`{entitlements}`) and the payrolls (`{cycles}`) are lists of parameters.
+# Each entitlement's months that payroll `c` covered but no line pays. The entitlements
+# (`{entitlements}`) and the payrolls (`{cycles}`) are lists of parameters.
 OWED_SQL = """
 SELECT e.id, c.month FROM casework_entitlement e
 JOIN payments_payrollcycle c ON c.id IN ({cycles})
@@ -43,161 +48,184 @@ AND NOT EXISTS (
 ORDER BY e.id, c.month
 """
 
+# How many months from `since` to before `until` (and within its own months) each entitlement
+# has a regular or arrears line for: at most one a month, by the unique constraint.
+COUNT_SQL = """
+SELECT x.entitlement_id, COUNT(*) FROM payments_paymentline x
+JOIN casework_entitlement e ON e.id = x.entitlement_id
+WHERE x.entitlement_id IN ({entitlements}) AND x.kind IN ('regular', 'arrears')
+AND x.month >= %s AND x.month < %s
+AND x.month >= e.start_month AND (e.end_month IS NULL OR x.month <= e.end_month)
+GROUP BY x.entitlement_id
+"""
 
-def months_before(month: dt.date, months: int) -> dt.date:
-    """The first of the month `months` months before `month`."""
-    index = month.year * 12 + month.month - 1 - months
-    return dt.date(index // 12, index % 12 + 1, 1)
+# The first month each entitlement has a regular or arrears line for.
+FIRST_PAID_SQL = """
+SELECT x.entitlement_id, MIN(x.month) FROM payments_paymentline x
+WHERE x.entitlement_id IN ({entitlements}) AND x.kind IN ('regular', 'arrears')
+GROUP BY x.entitlement_id
+"""
 
 
 def _as_date(value: object) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
-def earlier_payrolls(cycle: PayrollCycle) -> dict[str, list[int]]:
-    """Program -> the generated monthly payrolls of earlier months whose region holds or lies
-    within this payroll's region: those that could have paid its entitlements."""
-    if cycle.kind != CycleKind.MONTHLY:
-        return {}
-    code = cycle.region_code
-    prefixes = [code[:n] for n in REGION_LENGTHS if n <= len(code)]
-    found = PayrollCycle.objects.filter(
-        kind=CycleKind.MONTHLY, generated=True, month__lt=cycle.month
-    ).filter(Q(region_code__in=prefixes) | Q(region_code__startswith=code))
-    by_program: dict[str, list[int]] = {}
-    for pk, programs in found.order_by("pk").values_list("pk", "programs"):
-        for program in programs:
-            if program in cycle.programs:
-                by_program.setdefault(program, []).append(pk)
-    return by_program
+def _places(values: Sequence[object]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _in_batches(sql: str, ids: Sequence[int], *after: dt.date) -> list[tuple]:
+    """`sql` run for the ids `IDS_PER_QUERY` at a time (`{entitlements}` is their place)."""
+    found: list[tuple] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), IDS_PER_QUERY):
+            batch = list(ids[start : start + IDS_PER_QUERY])
+            dates = [connection.ops.adapt_datefield_value(day) for day in after]
+            cursor.execute(sql.format(entitlements=_places(batch)), [*batch, *dates])
+            found.extend(cursor.fetchall())
+    return found
+
+
+class Coverage:
+    """The generated monthly payrolls of months before a payroll's, whose region holds or lies
+    within its region: the months they covered, per program and village."""
+
+    def __init__(self, cycle: PayrollCycle) -> None:
+        self.rows: list[tuple[int, str, dt.date, list[str]]] = []
+        if cycle.kind == CycleKind.MONTHLY:
+            code = cycle.region_code
+            prefixes = [code[:n] for n in REGION_LENGTHS if n <= len(code)]
+            found = PayrollCycle.objects.filter(
+                kind=CycleKind.MONTHLY, generated=True, month__lt=cycle.month
+            ).filter(Q(region_code__in=prefixes) | Q(region_code__startswith=code))
+            self.rows = list(
+                found.order_by("month", "pk").values_list("pk", "region_code", "month", "programs")
+            )
+        self._months: dict[tuple[str, str], list[dt.date]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+    def payrolls(self, program: str) -> list[int]:
+        return [pk for pk, _region, _month, programs in self.rows if program in programs]
+
+    def months(self, program: str, village: str) -> list[dt.date]:
+        key = (program, village)
+        if key not in self._months:
+            self._months[key] = sorted(
+                {
+                    month
+                    for _pk, region, month, programs in self.rows
+                    if program in programs and village.startswith(region)
+                }
+            )
+        return self._months[key]
+
+    def count(self, program: str, village: str, first: dt.date, before: dt.date) -> int:
+        """How many months from `first` to before `before` a payroll covered."""
+        months = self.months(program, village)
+        return max(0, bisect_left(months, before) - bisect_left(months, first))
 
 
 def months_owed(
-    entitlements: Iterable[tuple[int, str]], payrolls: dict[str, list[int]]
+    entitlements: Iterable[tuple[int, str]], coverage: Coverage
 ) -> dict[int, list[dt.date]]:
-    """Entitlement -> the months owed (see the module), for (id, program) pairs: one query per
-    program among them."""
+    """Entitlement -> its months owed (see the module), for (id, program) pairs, month by month:
+    one query per program among them."""
     by_program: dict[str, list[int]] = {}
     for pk, program in entitlements:
-        if payrolls.get(program):
-            by_program.setdefault(program, []).append(pk)
+        by_program.setdefault(program, []).append(pk)
     owed: dict[int, list[dt.date]] = {}
-    with connection.cursor() as cursor:
-        for program, ids in sorted(by_program.items()):
-            cycles = payrolls[program]
-            sql = OWED_SQL.format(
-                cycles=", ".join(["%s"] * len(cycles)), entitlements=", ".join(["%s"] * len(ids))
-            )
-            cursor.execute(sql, [*cycles, *ids, program])
-            for pk, month in cursor.fetchall():
-                owed.setdefault(pk, []).append(_as_date(month))
+    for program, ids in sorted(by_program.items()):
+        cycles = coverage.payrolls(program)
+        if not cycles:
+            continue
+        sql = OWED_SQL.replace("{cycles}", _places(cycles))
+        for start in range(0, len(ids), IDS_PER_QUERY):
+            batch = ids[start : start + IDS_PER_QUERY]
+            with connection.cursor() as cursor:
+                cursor.execute(sql.format(entitlements=_places(batch)), [*cycles, *batch, program])
+                for pk, month in cursor.fetchall():
+                    owed.setdefault(pk, []).append(_as_date(month))
     return owed
 
 
-def arrears_limit(village: str, month: dt.date) -> dt.date:
-    """The oldest month a payroll of `month` pays as arrears in `village`."""
-    record = live_parameters().resolve(ARREARS_PARAMETER, village, f"{month:%Y-%m}")
-    return months_before(month, int(record.value))
-
-
-def arrears_limits(villages: Iterable[str], month: dt.date) -> dict[dt.date, list[str]]:
-    """The oldest month paid as arrears -> the villages it holds for, in a payroll of `month`."""
-    limits: dict[dt.date, list[str]] = {}
-    for village in sorted(set(villages)):
-        limits.setdefault(arrears_limit(village, month), []).append(village)
-    return limits
-
-
-class AmountThen(NamedTuple):
-    amount_fen: int
-    source: str  # what set it: "decision 12" or "review 7"
-
-
-class _Change(NamedTuple):
-    start: dt.date
-    review_id: int
-    amount_fen: int
-    was_fen: int | None
-
-
-def _review_start(facts: dict, decided_at: dt.datetime | None) -> dt.date:
-    """The first month a decided review's amount was paid: its letter's, else the month after
-    the decision (reviews decided before letters were numbered have no letter facts)."""
-    if facts.get("start"):
-        return dt.date.fromisoformat(f"{facts['start']}-01")
-    day = timezone.localdate(decided_at) if decided_at else timezone.localdate()
-    return months_before(day.replace(day=1), -1)
-
-
-class AmountHistory:
-    """The monthly amount an entitlement had in each month: the current amount from its last
-    accepted adjustment on, before each adjustment the amount it replaced (the review letter's
-    `was_fen`, else the adjustment before it, else the decision's amount)."""
-
-    def __init__(
-        self, *, current_fen: int, decision: tuple[int, int], changes: Sequence[_Change]
-    ) -> None:
-        self.current_fen = current_fen
-        self.decision_id, self.decision_fen = decision
-        self.changes = sorted(changes)
-
-    def amount_in(self, month: dt.date) -> AmountThen:
-        before = [change for change in self.changes if change.start <= month]
-        source = f"review {before[-1].review_id}" if before else f"decision {self.decision_id}"
-        later = [change for change in self.changes if change.start > month]
-        if not later:
-            return AmountThen(self.current_fen, source)
-        replaced = later[0].was_fen
-        if replaced is None:
-            replaced = before[-1].amount_fen if before else self.decision_fen
-        return AmountThen(replaced, source)
-
-
-def amount_histories(entitlement_ids: Iterable[int]) -> dict[int, AmountHistory]:
-    """The amount history of each entitlement: three queries for them all."""
-    ids = sorted(set(entitlement_ids))
-    if not ids:
-        return {}
-    entitlements = Entitlement.objects.filter(pk__in=ids).values_list(
-        "pk", "monthly_fen", "decision_id"
-    )
-    decided = dict(Decision.objects.filter(entitlement__in=ids).values_list("pk", "amount_fen"))
-    changes: dict[int, list[_Change]] = {}
-    reviews = Review.objects.filter(
-        entitlement_id__in=ids,
-        status=ReviewStatus.DECIDED,
-        accepted=True,
-        proposal=ReviewProposal.ADJUST,
-    ).values_list("pk", "entitlement_id", "amount_fen", "letter_facts", "decided_at")
-    for pk, entitlement_id, amount, facts, decided_at in reviews:
-        facts = facts or {}
-        changes.setdefault(entitlement_id, []).append(
-            _Change(_review_start(facts, decided_at), pk, amount, facts.get("was_fen"))
-        )
+def arrears_limits(villages: Iterable[str], month: dt.date) -> dict[str, dt.date]:
+    """Village -> the oldest month a payroll of `month` pays there as arrears."""
+    parameters = live_parameters()
     return {
-        pk: AmountHistory(
-            current_fen=monthly,
-            decision=(decision, decided.get(decision, monthly)),
-            changes=changes.get(pk, []),
+        village: months_before(
+            month, int(parameters.resolve(ARREARS_PARAMETER, village, f"{month:%Y-%m}").value)
         )
-        for pk, monthly, decision in entitlements
+        for village in set(villages)
     }
 
 
 def arrears_of(cycle: PayrollCycle, rows: Sequence[EntitlementRow]) -> dict[int, list[Arrear]]:
     """Entitlement -> the months this payroll pays it as arrears, each with the amount it had
     then: the months owed back to the village's limit, and not of a zero amount."""
-    owed = months_owed(((row.pk, row.program) for row in rows), earlier_payrolls(cycle))
-    if not owed:
+    coverage = Coverage(cycle)
+    if not coverage or not rows:
         return {}
+    limits = arrears_limits((row.region_code for row in rows), cycle.month)
+    since = min(limits.values())
+    covered = {
+        row.pk: n
+        for row in rows
+        if (
+            n := coverage.count(
+                row.program, row.region_code, max(row.start_month, since), cycle.month
+            )
+        )
+    }
+    if not covered:
+        return {}
+    paid = dict(_in_batches(COUNT_SQL, sorted(covered), since, cycle.month))
+    short = [(row.pk, row.program) for row in rows if paid.get(row.pk, 0) < covered.get(row.pk, 0)]
+    owed = months_owed(short, coverage)
     histories = amount_histories(owed)
-    limits: dict[str, dt.date] = {}
     arrears: dict[int, list[Arrear]] = {}
     for row in rows:
         for month in owed.get(row.pk, ()):
-            if row.region_code not in limits:
-                limits[row.region_code] = arrears_limit(row.region_code, cycle.month)
             then = histories[row.pk].amount_in(month)
             if month >= limits[row.region_code] and then.amount_fen > 0:
                 arrears.setdefault(row.pk, []).append(Arrear(month, then.amount_fen, then.source))
     return arrears
+
+
+def months_beyond_limit(cycle: PayrollCycle) -> dict[int, list[dt.date]]:
+    """The payroll's regular line -> the months its entitlement is owed from before the
+    village's limit, which arrears do not pay.
+
+    Only months before the entitlement's first month paid are looked for: a month missed later
+    (a gap) was within the limit of a payroll since, which paid it."""
+    coverage = Coverage(cycle)
+    if not coverage:
+        return {}
+    lines = list(
+        cycle.lines.filter(kind=LineKind.REGULAR, entitlement__isnull=False)
+        .exclude(status=LineStatus.EXCLUDED)
+        .values_list("pk", "entitlement_id", "program", "region_code", "entitlement__start_month")
+    )
+    limits = arrears_limits((line[3] for line in lines), cycle.month)
+    old = [line for line in lines if coverage.count(line[2], line[3], line[4], limits[line[3]])]
+    if not old:
+        return {}
+    first_paid = {
+        pk: _as_date(month) for pk, month in _in_batches(FIRST_PAID_SQL, [line[1] for line in old])
+    }
+    before = [
+        line
+        for line in old
+        if coverage.count(
+            line[2], line[3], line[4], min(limits[line[3]], first_paid.get(line[1], cycle.month))
+        )
+    ]
+    owed = months_owed([(line[1], line[2]) for line in before], coverage)
+    beyond: dict[int, list[dt.date]] = {}
+    for line_id, entitlement_id, _program, village, _start in before:
+        months = [month for month in owed.get(entitlement_id, ()) if month < limits[village]]
+        if months:
+            beyond[line_id] = months
+    return beyond

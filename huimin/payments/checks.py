@@ -3,8 +3,8 @@
 What the database can see is one INSERT … SELECT per check, writing the cycle's exceptions
 directly (dead, not a member, shared account, review overdue, suspended, the collector's
 authorization expired or revoked, a minor payee without a guardian; amount changed once per
-limit, the limit being the dated regional parameter `payments.amount_change_ratio`; months
-owed from before the arrears limit once per program and limit). What
+limit, the limit being the dated regional parameter `payments.amount_change_ratio`). Months
+owed from before the arrears limit are found by `arrears.months_beyond_limit`. What
 needs the clear text of an identity number or an account (its check digits, whether it is
 there), or the holding rules, is one read of the cycle's lines and of the accounts and numbers
 involved, each decrypted once, and one bulk insert. An exception a line already has is kept
@@ -20,7 +20,7 @@ from django.db import connection
 from django.db.models import Count
 
 from huimin.casework.models import Entitlement, EntitlementStatus
-from huimin.payments.arrears import arrears_limits, earlier_payrolls
+from huimin.payments.arrears import months_beyond_limit
 from huimin.payments.models import (
     Channel,
     ExceptionKind,
@@ -120,20 +120,6 @@ AMOUNT_CHANGED = (
     f" AND ABS({_gross('l')} - {_gross('prev')}) * 1000000 > {_gross('prev')} * %(millionths)s",
 )
 
-# Months owed to a regular line's entitlement from before the arrears limit (`arrears.py`):
-# `c` ranges over the earlier payrolls of the line's program, named `%(payroll_<n>)s`.
-ARREARS_BEYOND_LIMIT = (
-    ExceptionKind.ARREARS_BEYOND_LIMIT,
-    "SUBSTR(MIN(CAST(c.month AS TEXT)), 1, 7) || ' – ' || SUBSTR(MAX(CAST(c.month AS TEXT)), 1, 7)"
-    " || ' (' || CAST(COUNT(*) AS TEXT) || ')'",
-    "JOIN casework_entitlement e ON e.id = l.entitlement_id"
-    " JOIN payments_payrollcycle c ON c.id IN ({payrolls})",
-    "l.kind = 'regular' AND l.program = %(program)s AND c.month < %(limit)s"
-    " AND c.month >= e.start_month AND (e.end_month IS NULL OR c.month <= e.end_month)"
-    " AND e.region_code LIKE c.region_code || '%%'"
-    " AND NOT EXISTS (SELECT 1 FROM payments_paymentline x WHERE x.entitlement_id = e.id"
-    " AND x.month = c.month AND x.kind IN ('regular', 'arrears'))",
-)
 AMOUNT_CHANGE_PARAMETER = "payments.amount_change_ratio"
 
 
@@ -154,11 +140,10 @@ def cycle_problems_record(cycle: PayrollCycle, *, change_limits: dict[int, list[
     `change_limits` (`amount_change_limits`); returns the exceptions added."""
     before = PaymentException.objects.filter(cycle=cycle).count()
     _sql_checks_run(cycle, change_limits)
-    _arrears_beyond_limit_run(cycle)
     PaymentException.objects.bulk_create(
         [
             PaymentException(cycle=cycle, line_id=line_id, kind=kind, detail=detail[:200])
-            for line_id, kind, detail in _clear_text_problems(cycle)
+            for line_id, kind, detail in (*_clear_text_problems(cycle), *_arrears_beyond(cycle))
         ],
         batch_size=2000,
         ignore_conflicts=True,
@@ -197,36 +182,6 @@ def _sql_checks_run(cycle: PayrollCycle, limits: dict[int, list[str]]) -> None:
             )
 
 
-def _arrears_beyond_limit_run(cycle: PayrollCycle) -> None:
-    """One INSERT … SELECT per program and arrears limit: each regular line whose entitlement
-    is owed months older than its village's limit, the months named in the detail."""
-    payrolls = earlier_payrolls(cycle)
-    if not payrolls:
-        return
-    villages = cycle.lines.order_by("region_code").values_list("region_code", flat=True)
-    limits = arrears_limits(villages.distinct(), cycle.month)
-    adapt = connection.ops.adapt_datefield_value
-    base = {"cycle": cycle.pk, "open": ExceptionStatus.OPEN.value}
-    base["excluded"] = LineStatus.EXCLUDED.value
-    kind, detail, joins, condition = ARREARS_BEYOND_LIMIT
-    with connection.cursor() as cursor:
-        for program, ids in sorted(payrolls.items()):
-            named = {f"payroll_{i}": pk for i, pk in enumerate(ids)}
-            joined = joins.format(payrolls=", ".join(f"%({n})s" for n in named))
-            for limit, within in limits.items():
-                places = {f"village_{i}": village for i, village in enumerate(within)}
-                only = (
-                    " AND l.region_code IN (" + ", ".join(f"%({n})s" for n in places) + ")"
-                    if len(limits) > 1
-                    else ""
-                )
-                _check_insert(
-                    cursor,
-                    (kind, detail, joined, condition + only + " GROUP BY l.cycle_id, l.id"),
-                    {**base, **named, **places, "program": program, "limit": adapt(limit)},
-                )
-
-
 def _check_insert(cursor: Any, check: tuple[str, str, str, str], params: dict[str, Any]) -> None:
     """One check as one INSERT … SELECT into the cycle's exceptions, keeping those it has."""
     kind, detail, joins, condition = check
@@ -244,6 +199,13 @@ def _check_insert(cursor: Any, check: tuple[str, str, str, str], params: dict[st
         f"{conflict}",
         {**params, "kind": str(kind)},
     )
+
+
+def _arrears_beyond(cycle: PayrollCycle) -> Iterable[tuple[int, str, str]]:
+    """A regular line whose entitlement is owed months older than arrears pay: the months."""
+    for line_id, months in months_beyond_limit(cycle).items():
+        detail = f"{months[0]:%Y-%m} – {months[-1]:%Y-%m} ({len(months)})"
+        yield line_id, ExceptionKind.ARREARS_BEYOND_LIMIT, detail
 
 
 def _clear_text_problems(cycle: PayrollCycle) -> Iterable[tuple[int, str, str]]:

@@ -25,7 +25,7 @@ from huimin.core.audit import audit_record
 from huimin.core.errors import Conflict, NotAllowed, ValidationFailed
 from huimin.core.models import User
 from huimin.core.money import format_yuan
-from huimin.payments.arrears import amount_histories
+from huimin.payments.amounts import amount_histories
 from huimin.payments.lines_bulk import EntitlementRow, Instalment, payee_of
 from huimin.payments.models import (
     LineKind,

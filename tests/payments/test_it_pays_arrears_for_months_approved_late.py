@@ -107,6 +107,27 @@ def test_it_pays_a_month_at_the_amount_it_had_then(caseworker_a, finance):
     assert november.frozen["arrears"]["amount_from"] == f"review {review.pk}"
 
 
+def test_it_pays_a_month_a_payroll_skipped_between_two_paid_ones(caseworker_a, finance):
+    """November's payroll found nobody to pay in the household; December pays November too."""
+    from huimin.registry.models import Household, Person
+
+    entitlement = make_entitlement(caseworker_a, start_month=OCT)
+    household = entitlement.household
+    earlier_payrolls(finance, OCT)
+    payee, head = household.payee_id, household.members.get(relation="head")
+    Household.objects.filter(pk=household.pk).update(payee=None)
+    Person.objects.filter(pk=head.pk).update(relation="other")
+    november = generated_cycle(finance, month=NOV)
+    assert not november.lines.exists()
+    Household.objects.filter(pk=household.pk).update(payee=payee)
+    Person.objects.filter(pk=head.pk).update(relation="head")
+    cycle = generated_cycle(finance)
+    assert lines_of(cycle, entitlement) == [
+        ("arrears", "2026-11", 50_000),
+        ("regular", "2026-12", 50_000),
+    ]
+
+
 def test_it_owes_nothing_for_months_before_the_office_paid_through_huimin(caseworker_a, finance):
     """A caseload carried over keeps its first month; the system before paid those months."""
     carried = make_entitlement(caseworker_a, start_month=dt.date(2025, 3, 1))
