@@ -249,3 +249,21 @@ def test_the_payroll_page_totals_arrears_as_their_own_kind(caseworker_a, finance
     page = client.get(f"/payments/cycles/{cycle.pk}/").content.decode()
     assert '<td data-label="Kind">Arrears</td><td data-label="Lines">1</td>' in page
     assert '<td data-label="Kind">Monthly</td><td data-label="Lines">1</td>' in page
+
+
+def test_the_cash_roll_says_which_month_an_arrears_line_pays(caseworker_a, finance, client):
+    earlier_payrolls(finance, NOV)
+    late = make_entitlement(caseworker_a, start_month=NOV)
+    type(late.household).objects.filter(pk=late.household_id).update(bank_account="")
+    allocate(finance)
+    cycle = services.cycle_check(actor=finance, cycle=generated_cycle(finance))
+    for exception in PaymentException.objects.filter(cycle=cycle, kind="account_missing"):
+        services.exception_decide(
+            actor=finance, exception=exception, outcome="cash", reason="村里没有银行网点"
+        )
+    cycle = services.cycle_approve(actor=approver_user(), cycle=cycle)
+    services.cycle_export(actor=finance, cycle=cycle, layout_key=LAYOUT)
+    client.force_login(finance)
+    roll = client.get(f"/payments/cycles/{cycle.pk}/cash-roll/").content.decode()
+    assert roll.count("（补发2026-11）") == 1
+    assert roll.count("500.00") == 2  # November's arrears and December, each on its own line
