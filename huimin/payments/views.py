@@ -502,7 +502,9 @@ def _recovery_record(request: HttpRequest, household: Household) -> None:
 
 
 def _whole_number(text: str) -> int:
-    return int(text) if text.strip().isdigit() and len(text.strip()) < 12 else 0
+    """A record id typed in a form, or 0 (no record) when it is not one."""
+    text = text.strip()
+    return int(text) if text.isdecimal() and len(text) < 12 else 0
 
 
 @login_required
