@@ -156,7 +156,7 @@ SAMPLES: dict[str, Callable[[User], object]] = {
     },
     **{
         kind: (lambda other, kind=kind: payments_samples.payroll(other, MARKER)[kind])
-        for kind in ("cycle_id", "exception_id", "line_id", "authorization_id")
+        for kind in ("cycle_id", "exception_id", "line_id", "authorization_id", "recovery_id")
     },
 }
 
@@ -290,6 +290,8 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "payments/lines/<int:line_id>/visit/": ACTION,
     "payments/households/<int:household_id>/collectors/": FINDS,
     "payments/authorizations/<int:authorization_id>/revoke/": ACTION,
+    "payments/households/<int:household_id>/recoveries/": FINDS,
+    "payments/recoveries/<int:recovery_id>/waive/": ACTION,
     "portal/": NoRecords("the residents' public home page"),
     "portal/guide/": NoRecords("a program's public guide"),
     "portal/check/": NoRecords("a questionnaire: nothing stored, nobody's records"),

@@ -9,6 +9,7 @@ from huimin.payments.models import (
     PaymentException,
     PaymentLine,
     PayrollCycle,
+    Recovery,
 )
 from huimin.registry.models import Household, Person
 
@@ -56,3 +57,7 @@ def get_authorization_for(
         field="household__region_code",
         pk=authorization_id,
     )
+
+
+def get_recovery_for(user: User | AnonymousUser, recovery_id: int) -> Recovery:
+    return get_object_for(user, Recovery.objects.select_related("household"), pk=recovery_id)

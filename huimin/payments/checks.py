@@ -3,7 +3,8 @@
 What the database can see is one INSERT … SELECT per check, writing the cycle's exceptions
 directly (dead, not a member, shared account, review overdue, suspended, the collector's
 authorization expired or revoked, a minor payee without a guardian; amount changed once per
-limit, the limit being the dated regional parameter `payments.amount_change_ratio`). What
+limit, the limit being the dated regional parameter `payments.amount_change_ratio`). Months
+owed from before the arrears limit are found by `arrears.months_beyond_limit`. What
 needs the clear text of an identity number or an account (its check digits, whether it is
 there), or the holding rules, is one read of the cycle's lines and of the accounts and numbers
 involved, each decrypted once, and one bulk insert. An exception a line already has is kept
@@ -19,6 +20,7 @@ from django.db import connection
 from django.db.models import Count
 
 from huimin.casework.models import Entitlement, EntitlementStatus
+from huimin.payments.arrears import months_beyond_limit
 from huimin.payments.models import (
     Channel,
     ExceptionKind,
@@ -96,16 +98,28 @@ SQL_CHECKS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
+def _gross(line: str) -> str:
+    """A line's amount before recovery instalments: what the entitlement paid that month."""
+    # Only the fixed aliases of the checks below make this text; no value goes into it.
+    return (
+        f"({line}.amount_fen + COALESCE((SELECT SUM(d.amount_fen) FROM"  # noqa: S608
+        f" payments_recoverydeduction d WHERE d.line_id = {line}.id), 0))"
+    )
+
+
 # Last month's amount against this month's, for the lines of some villages: the limit is a dated
-# regional parameter, so the villages of one limit are checked together.
+# regional parameter, so the villages of one limit are checked together. Amounts before
+# recovery instalments (an instalment is no change of the entitlement); an arrears line pays an
+# earlier month, so last month's is not its measure.
 AMOUNT_CHANGED = (
     ExceptionKind.AMOUNT_CHANGED,
-    "CAST(prev.amount_fen AS TEXT) || ' → ' || CAST(l.amount_fen AS TEXT)",
+    f"CAST({_gross('prev')} AS TEXT) || ' → ' || CAST({_gross('l')} AS TEXT)",
     "JOIN payments_paymentline prev ON prev.entitlement_id = l.entitlement_id"
     " AND prev.kind = 'regular' AND prev.month = %(last_month)s",
-    "prev.amount_fen > 0"
-    " AND ABS(l.amount_fen - prev.amount_fen) * 1000000 > prev.amount_fen * %(millionths)s",
+    f"l.kind <> 'arrears' AND prev.amount_fen > 0"
+    f" AND ABS({_gross('l')} - {_gross('prev')}) * 1000000 > {_gross('prev')} * %(millionths)s",
 )
+
 AMOUNT_CHANGE_PARAMETER = "payments.amount_change_ratio"
 
 
@@ -129,7 +143,7 @@ def cycle_problems_record(cycle: PayrollCycle, *, change_limits: dict[int, list[
     PaymentException.objects.bulk_create(
         [
             PaymentException(cycle=cycle, line_id=line_id, kind=kind, detail=detail[:200])
-            for line_id, kind, detail in _clear_text_problems(cycle)
+            for line_id, kind, detail in (*_clear_text_problems(cycle), *_arrears_beyond(cycle))
         ],
         batch_size=2000,
         ignore_conflicts=True,
@@ -185,6 +199,13 @@ def _check_insert(cursor: Any, check: tuple[str, str, str, str], params: dict[st
         f"{conflict}",
         {**params, "kind": str(kind)},
     )
+
+
+def _arrears_beyond(cycle: PayrollCycle) -> Iterable[tuple[int, str, str]]:
+    """A regular line whose entitlement is owed months older than arrears pay: the months."""
+    for line_id, months in months_beyond_limit(cycle).items():
+        detail = f"{months[0]:%Y-%m} – {months[-1]:%Y-%m} ({len(months)})"
+        yield line_id, ExceptionKind.ARREARS_BEYOND_LIMIT, detail
 
 
 def _clear_text_problems(cycle: PayrollCycle) -> Iterable[tuple[int, str, str]]:

@@ -152,6 +152,70 @@ def frozen_record(
     return record
 
 
+class Instalment(NamedTuple):
+    """What a recovery withholds from an entitlement's regular line of the month."""
+
+    recovery_id: int
+    amount_fen: int
+
+
+class Arrear(NamedTuple):
+    """A month owed to an entitlement, with the amount it had then and what set that amount."""
+
+    month: dt.date
+    amount_fen: int
+    source: str
+
+
+def _line(
+    *,
+    cycle_id: int,
+    kind: str,
+    row: EntitlementRow,
+    payee_id: int,
+    month: dt.date,
+    amount_fen: int,
+    record: dict[str, Any],
+    authorization: AuthorizationRow | None,
+    now: dt.datetime,
+) -> tuple[Any, ...]:
+    """One prepared line (LINE_COLUMNS) with its seal."""
+    frozen = frozen_text(record)
+    sealed = seal(
+        kind=kind,
+        entitlement=row.pk,
+        month=month.isoformat(),
+        purpose="",
+        reissue_of=None,
+        program=row.program,
+        household=row.household_id,
+        payee=payee_id,
+        amount_fen=amount_fen,
+        frozen=frozen,
+    )
+    return (
+        cycle_id,
+        kind,
+        row.pk,
+        month,
+        "",
+        row.program,
+        row.household_id,
+        payee_id,
+        authorization.collector_name if authorization else "",
+        authorization.pk if authorization else None,
+        row.region_code,
+        amount_fen,
+        Channel.BANK.value,
+        LineStatus.PENDING.value,
+        "",
+        "",
+        frozen,
+        sealed,
+        now,
+    )
+
+
 def regular_line_rows(
     *,
     cycle_id: int,
@@ -159,54 +223,84 @@ def regular_line_rows(
     rows: Sequence[EntitlementRow],
     now: dt.datetime,
     authorizations: dict[int, AuthorizationRow] | None = None,
+    instalments: dict[int, list[Instalment]] | None = None,
 ) -> list[tuple[Any, ...]]:
     """One prepared line (LINE_COLUMNS) per entitlement with somebody to pay; pure.
 
-    `authorizations` (`authorizations_valid`) names who collects for a payee, if not the payee."""
-    month_text = month.isoformat()
+    `authorizations` (`authorizations_valid`) names who collects for a payee, if not the payee;
+    `instalments` (entitlement -> what recoveries withhold) makes a line pay its amount less
+    them, the gross and each instalment in its sealed record."""
     authorizations = authorizations or {}
+    instalments = instalments or {}
     lines = []
     for row in rows:
         payee_id = payee_of(row)
         if payee_id is None:
             continue  # a household with nobody to pay: the registry must name a payee first
         authorization = authorizations.get(payee_id)
-        frozen = frozen_text(frozen_record(row, authorization))
-        sealed = seal(
-            kind=LineKind.REGULAR.value,
-            entitlement=row.pk,
-            month=month_text,
-            purpose="",
-            reissue_of=None,
-            program=row.program,
-            household=row.household_id,
-            payee=payee_id,
-            amount_fen=row.monthly_fen,
-            frozen=frozen,
-        )
+        record = frozen_record(row, authorization)
+        withheld = instalments.get(row.pk, [])
+        # Only lines with an instalment carry the key: every other line keeps its old record.
+        if withheld:
+            record["recovery"] = {
+                "gross_fen": row.monthly_fen,
+                "instalments": [
+                    {"recovery": i.recovery_id, "amount_fen": i.amount_fen} for i in withheld
+                ],
+            }
         lines.append(
-            (
-                cycle_id,
-                LineKind.REGULAR.value,
-                row.pk,
-                month,
-                "",
-                row.program,
-                row.household_id,
-                payee_id,
-                authorization.collector_name if authorization else "",
-                authorization.pk if authorization else None,
-                row.region_code,
-                row.monthly_fen,
-                Channel.BANK.value,
-                LineStatus.PENDING.value,
-                "",
-                "",
-                frozen,
-                sealed,
-                now,
+            _line(
+                cycle_id=cycle_id,
+                kind=LineKind.REGULAR.value,
+                row=row,
+                payee_id=payee_id,
+                month=month,
+                amount_fen=row.monthly_fen - sum(i.amount_fen for i in withheld),
+                record=record,
+                authorization=authorization,
+                now=now,
             )
         )
+    return lines
+
+
+def arrears_line_rows(
+    *,
+    cycle_id: int,
+    rows: Sequence[EntitlementRow],
+    owed: dict[int, list[Arrear]],
+    now: dt.datetime,
+    authorizations: dict[int, AuthorizationRow] | None = None,
+) -> list[tuple[Any, ...]]:
+    """One prepared arrears line per month owed (`owed`: entitlement -> its months), each of
+    its own month and amount, paid to whom the payroll's regular line pays; pure."""
+    authorizations = authorizations or {}
+    lines = []
+    for row in rows:
+        payee_id = payee_of(row)
+        if payee_id is None or row.pk not in owed:
+            continue
+        authorization = authorizations.get(payee_id)
+        for arrear in owed[row.pk]:
+            record = frozen_record(row, authorization)
+            record["arrears"] = {
+                "month": f"{arrear.month:%Y-%m}",
+                "amount_fen": arrear.amount_fen,
+                "amount_from": arrear.source,
+            }
+            lines.append(
+                _line(
+                    cycle_id=cycle_id,
+                    kind=LineKind.ARREARS.value,
+                    row=row,
+                    payee_id=payee_id,
+                    month=arrear.month,
+                    amount_fen=arrear.amount_fen,
+                    record=record,
+                    authorization=authorization,
+                    now=now,
+                )
+            )
     return lines
 
 

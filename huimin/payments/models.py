@@ -1,7 +1,8 @@
 """Funds, payroll cycles, payment lines and what became of each fen.
 
-The database holds the invariants: one regular line per entitlement and month, one one-off line per
-person and purpose, one reissue per failed line, amounts never below zero.
+The database holds the invariants: one regular or arrears line per entitlement and month, one
+one-off line per person and purpose, one reissue per failed line, amounts never below zero; a
+recovery never more than the overpayment, each instalment above zero.
 """
 
 from django.conf import settings
@@ -109,6 +110,12 @@ class LineKind(models.TextChoices):
     REGULAR = "regular", _("Monthly")
     ONE_OFF = "one_off", _("One-off")
     REISSUE = "reissue", _("Reissued")
+    # A month owed from before the first payroll that paid the entitlement (补发): its own month.
+    ARREARS = "arrears", _("Arrears")
+
+
+# The kinds that pay an entitlement's month itself: one line of these per entitlement and month.
+MONTH_PAYING_KINDS = (LineKind.REGULAR, LineKind.ARREARS)
 
 
 class Channel(models.TextChoices):
@@ -173,9 +180,10 @@ class PaymentLine(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
+            # A month paid as arrears can never be paid again as a regular line, nor the reverse.
             models.UniqueConstraint(
                 fields=["entitlement", "month"],
-                condition=Q(kind="regular"),
+                condition=Q(kind__in=["regular", "arrears"]),
                 name="line_one_per_entitlement_month",
             ),
             models.UniqueConstraint(
@@ -207,6 +215,10 @@ class ExceptionKind(models.TextChoices):
         _("The collector's authorization has expired or was revoked"),
     )
     GUARDIAN_MISSING = "guardian_missing", _("The payee is a minor with no guardian recorded")
+    ARREARS_BEYOND_LIMIT = (
+        "arrears_beyond_limit",
+        _("Months owed from longer ago than arrears are paid automatically"),
+    )
 
 
 class ExceptionStatus(models.TextChoices):
@@ -408,3 +420,121 @@ class CollectionAuthorization(models.Model):
 
 
 # --- end of who collects ------------------------------------------------------------------------
+
+
+# --- Recoveries of overpayments (追回) ---------------------------------------------------------
+
+
+class RecoveryReason(models.TextChoices):
+    DEATH_NOT_REPORTED = "death_not_reported", _("A death was not reported")
+    INCOME_CONCEALED = "income_concealed", _("Income was concealed")
+    FRAUD = "fraud", _("Fraud was found")
+    PAID_TWICE = "paid_twice", _("The same month was paid twice")
+    WRONG_AMOUNT = "wrong_amount", _("More was paid than was decided")
+
+
+class RecoveryState(models.TextChoices):
+    ACTIVE = "active", _("Being recovered")
+    COMPLETED = "completed", _("Recovered in full")
+    WAIVED = "waived", _("Waived")
+
+
+OVERPAYMENT_ONLY = _(
+    "Only assistance paid in excess may be recovered: never a loan, a debt, a fee or a fine "
+    "(CQ-DB §22)."
+)
+
+
+class Recovery(models.Model):
+    """An overpayment of assistance, paid back by instalments withheld from the same
+    entitlement's monthly line (追回).
+
+    Nothing here can express a loan, a debt, a fee or a fine: a recovery is always assistance
+    this entitlement paid in excess for the months it names (CQ-DB §22, SAIM §68)."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="+")
+    entitlement = models.ForeignKey(
+        Entitlement, on_delete=models.PROTECT, related_name="recoveries"
+    )
+    region_code = models.CharField(max_length=12, db_index=True)  # the household's village
+    first_month = models.DateField(_("first month overpaid"))
+    last_month = models.DateField(_("last month overpaid"))
+    amount_fen = models.BigIntegerField(_("amount overpaid (fen)"), help_text=OVERPAYMENT_ONLY)
+    instalment_fen = models.BigIntegerField(_("monthly instalment (fen)"))
+    reason = models.CharField(
+        _("why it was overpaid"), max_length=20, choices=RecoveryReason.choices
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    decision_ref = models.CharField(_("decision document number"), max_length=100)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(
+        max_length=9, choices=RecoveryState.choices, default=RecoveryState.ACTIVE
+    )
+    # Withheld from lines not excluded; `ledger_verify` checks it against the deductions.
+    recovered_fen = models.BigIntegerField(_("recovered so far (fen)"), default=0)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    waived_at = models.DateTimeField(null=True, blank=True)
+    waive_reason = models.CharField(_("why waived"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="recovery_amount_ok"),
+            models.CheckConstraint(
+                condition=Q(instalment_fen__gt=0), name="recovery_instalment_ok"
+            ),
+            models.CheckConstraint(
+                condition=Q(recovered_fen__gte=0) & Q(recovered_fen__lte=models.F("amount_fen")),
+                name="recovery_recovered_ok",
+            ),
+            models.CheckConstraint(
+                condition=Q(last_month__gte=models.F("first_month")),
+                name="recovery_months_ok",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="waived") | ~Q(waive_reason=""),
+                name="recovery_waived_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="completed") | Q(recovered_fen=models.F("amount_fen")),
+                name="recovery_completed_in_full",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery {self.pk} of {self.entitlement_id}: {self.amount_fen}"
+
+    @property
+    def remaining_fen(self) -> int:
+        return 0 if self.state == RecoveryState.WAIVED else self.amount_fen - self.recovered_fen
+
+
+class RecoveryDeduction(models.Model):
+    """One instalment of a recovery, withheld from one regular line: the line pays its gross
+    amount less every instalment withheld from it (the gross is in its sealed record)."""
+
+    recovery = models.ForeignKey(Recovery, on_delete=models.PROTECT, related_name="deductions")
+    line = models.ForeignKey(
+        PaymentLine, on_delete=models.PROTECT, related_name="recovery_deductions"
+    )
+    amount_fen = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["recovery", "line"], name="deduction_one_per_line"),
+            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="deduction_amount_ok"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recovery_id} on {self.line_id}: {self.amount_fen}"
+
+
+# --- end of recoveries --------------------------------------------------------------------------

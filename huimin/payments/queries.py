@@ -2,13 +2,15 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from huimin.payments.models import (
     LineKind,
     LineStatus,
     PaymentLine,
     PayrollCycle,
+    Recovery,
+    RecoveryDeduction,
 )
 from huimin.payments.seal import line_seal
 
@@ -18,6 +20,10 @@ class LedgerReport:
     cycles: int = 0
     lines: int = 0
     problems: list[str] = field(default_factory=list)
+    # The lines' amounts before recovery instalments, the instalments, what the lines pay.
+    gross_fen: int = 0
+    withheld_fen: int = 0
+    net_fen: int = 0
 
     @property
     def balanced(self) -> bool:
@@ -25,7 +31,9 @@ class LedgerReport:
 
 
 def ledger_verify(cycles: QuerySet[PayrollCycle] | None = None) -> LedgerReport:
-    """Totals at every level, no entitlement-month paid twice, every line against its seal."""
+    """Totals at every level, no entitlement-month paid twice (regular, arrears and reissued
+    lines alike), every line against its seal, each line's gross = recovery instalments + what
+    it pays, each recovery's recovered amount = its instalments."""
     cycles = PayrollCycle.objects.all() if cycles is None else cycles
     report = LedgerReport()
     for cycle in cycles.order_by("pk"):
@@ -49,6 +57,12 @@ def ledger_verify(cycles: QuerySet[PayrollCycle] | None = None) -> LedgerReport:
                     f"{name}: bank file {bank_file.name} holds {bank_file.total_fen} fen, "
                     f"its lines {sent}"
                 )
+        withheld = dict(
+            RecoveryDeduction.objects.filter(line__cycle=cycle)
+            .values("line_id")
+            .annotate(fen=Sum("amount_fen"))
+            .values_list("line_id", "fen")
+        )
         for line in cycle.lines.order_by("pk").iterator(chunk_size=2000):
             report.lines += 1
             if line.frozen_hash != line_seal(line):
@@ -56,9 +70,11 @@ def ledger_verify(cycles: QuerySet[PayrollCycle] | None = None) -> LedgerReport:
                     f"line {line.pk} of {name}: does not match its frozen record "
                     f"(amount {line.amount_fen} fen)"
                 )
+            report.problems.extend(_instalment_problems(report, line, withheld, name))
+    report.problems.extend(_recovery_problems(cycles))
     twice = (
         PaymentLine.objects.filter(status=LineStatus.PAID, entitlement__isnull=False)
-        .exclude(kind=LineKind.ONE_OFF)
+        .exclude(kind=LineKind.ONE_OFF)  # regular, arrears and reissued lines pay months
         .values("entitlement_id", "month")
         .annotate(n=Count("pk"))
         .filter(n__gt=1)
@@ -68,6 +84,54 @@ def ledger_verify(cycles: QuerySet[PayrollCycle] | None = None) -> LedgerReport:
             f"entitlement {row['entitlement_id']} paid {row['n']} times for {row['month']:%Y-%m}"
         )
     return report
+
+
+def _instalment_problems(
+    report: LedgerReport, line: PaymentLine, withheld: dict[int, int], name: str
+) -> list[str]:
+    """Gross = instalments + net on a line: its sealed record, and — for the regular line they
+    were withheld from (a reissue repeats its record) — the instalments recorded against it."""
+    record = line.frozen.get("recovery") if isinstance(line.frozen, dict) else None
+    sealed = sum(i["amount_fen"] for i in record["instalments"]) if record else 0
+    gross = record["gross_fen"] if record else line.amount_fen + sealed
+    report.gross_fen += gross
+    report.withheld_fen += sealed
+    report.net_fen += line.amount_fen
+    problems = []
+    if gross != sealed + line.amount_fen:
+        problems.append(
+            f"line {line.pk} of {name}: pays {line.amount_fen} fen of {gross}, "
+            f"but its instalments are {sealed}"
+        )
+    recorded = withheld.get(line.pk, 0)
+    if line.kind != LineKind.REISSUE and recorded != sealed:
+        problems.append(
+            f"line {line.pk} of {name}: {recorded} fen of recovery instalments are recorded "
+            f"against it, its sealed record says {sealed}"
+        )
+    return problems
+
+
+def _recovery_problems(cycles: QuerySet[PayrollCycle]) -> list[str]:
+    """Each recovery's recovered amount is its instalments on lines not excluded."""
+    recoveries = Recovery.objects.filter(deductions__line__cycle__in=cycles).distinct()
+    counted = (
+        Recovery.objects.filter(pk__in=recoveries.values("pk"))
+        .annotate(
+            fen=Sum(
+                "deductions__amount_fen",
+                filter=~Q(deductions__line__status=LineStatus.EXCLUDED),
+                default=0,
+            )
+        )
+        .exclude(recovered_fen=F("fen"))
+        .order_by("pk")
+    )
+    return [
+        f"recovery {recovery.pk}: {recovery.recovered_fen} fen recorded as recovered, "
+        f"its instalments {recovery.fen}"  # type: ignore[attr-defined]
+        for recovery in counted
+    ]
 
 
 def history_of_household(household_id: int) -> QuerySet[PaymentLine]:

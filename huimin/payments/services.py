@@ -9,7 +9,7 @@ the unique constraint on (entitlement, month) makes running it again add only wh
 import datetime as dt
 import hashlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import polars as pl
 from django.db import transaction
@@ -21,12 +21,14 @@ from huimin.casework.models import Entitlement, EntitlementStatus
 from huimin.core.audit import audit_record
 from huimin.core.errors import Conflict, NotAllowed, ValidationFailed
 from huimin.core.models import User
+from huimin.payments.arrears import arrears_of
 from huimin.payments.banking.export import LINE_SCHEMA, CycleInfo, bank_file_build
 from huimin.payments.banking.layouts import layout_get
 from huimin.payments.banking.returns import ExpectedCycle, return_classify, return_file_read
 from huimin.payments.checks import amount_change_limits, cycle_problems_record
 from huimin.payments.lines_bulk import (
     EntitlementRow,
+    arrears_line_rows,
     authorizations_valid,
     entitlement_rows,
     line_rows_insert,
@@ -53,6 +55,12 @@ from huimin.payments.models import (
     ReturnFile,
 )
 from huimin.payments.queries import ledger_verify
+from huimin.payments.recoveries import (
+    InstalmentPlan,
+    deductions_reverse,
+    instalments_plan,
+    instalments_record,
+)
 from huimin.payments.seal import line_seal
 from huimin.programs.parameters import live_parameters
 from huimin.registry.models import Person
@@ -250,17 +258,35 @@ def entitlements_due_count(cycle: PayrollCycle) -> int:
     return _entitlements_due(cycle).count()
 
 
-def chunk_lines(cycle: PayrollCycle, rows: list[EntitlementRow]) -> list[tuple[Any, ...]]:
-    """The prepared lines of one chunk of entitlements (nothing written): who collects for the
-    chunk's payees is one query."""
+class ChunkLines(NamedTuple):
+    lines: list[tuple[Any, ...]]
+    instalments: InstalmentPlan  # to record once the lines are written
+
+
+def chunk_lines(cycle: PayrollCycle, rows: list[EntitlementRow]) -> ChunkLines:
+    """The prepared lines of one chunk of entitlements (nothing written): the regular lines,
+    less what recoveries withhold, and the months owed as arrears. Who collects for the chunk's
+    payees is one query; the recoveries and the months owed one or two more each."""
     payees = {payee for payee in map(payee_of, rows) if payee is not None}
-    return regular_line_rows(
+    authorizations = authorizations_valid(payees, cycle.month)
+    now = timezone.now()
+    plan = instalments_plan(cycle, rows)
+    lines = regular_line_rows(
         cycle_id=cycle.pk,
         month=cycle.month,
         rows=rows,
-        now=timezone.now(),
-        authorizations=authorizations_valid(payees, cycle.month),
+        now=now,
+        authorizations=authorizations,
+        instalments=plan.by_entitlement,
     )
+    lines += arrears_line_rows(
+        cycle_id=cycle.pk,
+        rows=rows,
+        owed=arrears_of(cycle, rows),
+        now=now,
+        authorizations=authorizations,
+    )
+    return ChunkLines(lines, plan)
 
 
 def _reissue_lines(cycle: PayrollCycle) -> list[PaymentLine]:
@@ -312,14 +338,16 @@ def cycle_generate(
         chunk_ids = ids[start : start + chunk_size]
         with transaction.atomic():
             _expect(_lock(cycle), CycleStatus.DRAFT)
-            made = line_rows_insert(chunk_lines(cycle, entitlement_rows(chunk_ids)))
+            prepared = chunk_lines(cycle, entitlement_rows(chunk_ids))
+            made = line_rows_insert(prepared.lines)
+            withheld = instalments_record(cycle, prepared.instalments)
             audit_record(
                 actor=actor,
                 action="payments.lines_generate",
                 object_type="payroll_cycle",
                 object_id=cycle.pk,
                 region_code=cycle.region_code,
-                changes={"from_entitlement": chunk_ids[0], "lines": made},
+                changes={"from_entitlement": chunk_ids[0], "lines": made, **withheld},
             )
         if progress is not None:
             progress(min(start + chunk_size, total), total)
@@ -390,8 +418,11 @@ def exception_decide(
     if exception.status != ExceptionStatus.OPEN:
         raise Conflict(_("This exception has been decided already."))
     line = exception.line
+    reversed_fen = 0
     if outcome == "excluded":
         exception.status = ExceptionStatus.EXCLUDED
+        if line.status != LineStatus.EXCLUDED:
+            reversed_fen = deductions_reverse(line)
         line.status = LineStatus.EXCLUDED
         line.save(update_fields=["status"])
     else:
@@ -408,7 +439,13 @@ def exception_decide(
         object_type="payment_exception",
         object_id=exception.pk,
         region_code=line.region_code,
-        changes={"kind": exception.kind, "outcome": outcome, "line": line.pk},
+        changes={
+            "kind": exception.kind,
+            "outcome": outcome,
+            "line": line.pk,
+            # what the line's recovery instalments no longer recover
+            **({"instalments_reversed_fen": reversed_fen} if reversed_fen else {}),
+        },
     )
     return exception
 

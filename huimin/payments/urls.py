@@ -26,4 +26,10 @@ urlpatterns = [
         views.authorization_revoke,
         name="authorization-revoke",
     ),
+    path(
+        "households/<int:household_id>/recoveries/",
+        views.household_recoveries,
+        name="household-recoveries",
+    ),
+    path("recoveries/<int:recovery_id>/waive/", views.recovery_waive, name="recovery-waive"),
 ]

@@ -4,36 +4,55 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Count, Sum
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from huimin.casework.models import Entitlement
 from huimin.core.access import covers
 from huimin.core.documents import pdf_response, render_pdf
 from huimin.core.errors import HuiminError, NotAllowed, ValidationFailed
 from huimin.core.jobs import job_start
 from huimin.core.models import User
-from huimin.payments import access, services, visits
+from huimin.core.money import parse_yuan
+from huimin.payments import access, recoveries, services, visits
 from huimin.payments.banking.layouts import layouts_available
 from huimin.payments.banking.returns import RETURN_CLASSES
 from huimin.payments.models import (
+    OVERPAYMENT_ONLY,
     Channel,
     CollectionAuthorization,
     CollectorKind,
     ExceptionStatus,
+    LineKind,
     LineStatus,
+    PaymentLine,
     PaymentVisit,
     Receiver,
+    RecoveryDeduction,
+    RecoveryReason,
     VisitOutcome,
 )
 from huimin.payments.queries import ledger_verify
 from huimin.payments.tasks import GENERATE_KIND, generate_cycle
+from huimin.registry.models import Household
 
 # A cycle of this many entitlements or fewer is generated in the request; larger ones as a job.
 INLINE_GENERATE_MAX = 2000
+
+
+def _with_withheld(lines: QuerySet[PaymentLine]) -> QuerySet[PaymentLine]:
+    """Each line with `withheld_fen`: what recovery instalments took from it (None: nothing)."""
+    withheld = (
+        RecoveryDeduction.objects.filter(line=OuterRef("pk"))
+        .values("line")
+        .annotate(fen=Sum("amount_fen"))
+        .values("fen")
+    )
+    return lines.annotate(withheld_fen=Subquery(withheld))
 
 
 def _user(request: HttpRequest) -> User:
@@ -80,9 +99,16 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
         .annotate(n=Count("pk"), fen=Sum("amount_fen"))
         .order_by("status", "channel")
     ]
+    by_kind = [
+        {**row, "kind": LineKind(row["kind"]).label}
+        for row in cycle.lines.values("kind")
+        .annotate(n=Count("pk"), fen=Sum("amount_fen"))
+        .order_by("kind")
+    ]
     context = {
         "cycle": cycle,
         "by_status": by_status,
+        "by_kind": by_kind,
         "exceptions": list(
             cycle.exceptions.select_related("line__payee", "decided_by").order_by("status", "pk")[
                 :500
@@ -92,7 +118,7 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
         "follow_up": list(
             cycle.lines.filter(status=LineStatus.FAILED).select_related("payee")[:500]
         ),
-        "lines": list(cycle.lines.select_related("payee").order_by("pk")[:200]),
+        "lines": list(_with_withheld(cycle.lines.select_related("payee")).order_by("pk")[:200]),
         "bank_files": list(cycle.bank_files.defer("content")),
         "return_files": [
             {"name": returned.name, "counts": _return_counts_in_words(returned.counts)}
@@ -252,9 +278,9 @@ def cash_roll(request: HttpRequest, cycle_id: int) -> HttpResponse:
     lines = cycle.lines.filter(channel=Channel.CASH).exclude(status=LineStatus.EXCLUDED)
     if village:
         lines = lines.filter(region_code=village)
-    lines = lines.select_related("payee", "household", "cash_receipt", "authorization").order_by(
-        "region_code", "household__household_no", "pk"
-    )
+    lines = _with_withheld(
+        lines.select_related("payee", "household", "cash_receipt", "authorization")
+    ).order_by("region_code", "household__household_no", "pk")
     villages: dict[str, list] = {}
     for line in lines:
         villages.setdefault(line.region_code, []).append(line)
@@ -441,3 +467,84 @@ def authorization_revoke(request: HttpRequest, authorization_id: int) -> HttpRes
     else:
         messages.success(request, _("The authorization is revoked."))
     return redirect("payments:household-collectors", household_id=authorization.household_id)
+
+
+# --- Recoveries of overpayments (追回) ---------------------------------------------------------
+
+
+def _month_field(request: HttpRequest, field: str) -> dt.date:
+    text = request.POST.get(field, "").strip()
+    try:
+        return dt.datetime.strptime(text, "%Y-%m").replace(day=1).date()  # noqa: DTZ007
+    except ValueError as bad:
+        raise ValidationFailed(_("Give the month as YYYY-MM."), field=field) from bad
+
+
+def _recovery_record(request: HttpRequest, household: Household) -> None:
+    _require(request, "payments.prepare_payroll")
+    entitlement = Entitlement.objects.filter(
+        household=household, pk=_whole_number(request.POST.get("entitlement", ""))
+    ).first()
+    if entitlement is None:
+        raise ValidationFailed(_("Choose the entitlement that was overpaid."), field="entitlement")
+    recoveries.recovery_record(
+        actor=_user(request),
+        household=household,
+        entitlement=entitlement,
+        first_month=_month_field(request, "first_month"),
+        last_month=_month_field(request, "last_month"),
+        amount_fen=parse_yuan(request.POST.get("amount", ""), field="amount"),
+        instalment_fen=parse_yuan(request.POST.get("instalment", ""), field="instalment"),
+        reason=request.POST.get("reason", ""),
+        decision_ref=request.POST.get("decision_ref", ""),
+        note=request.POST.get("note", ""),
+    )
+
+
+def _whole_number(text: str) -> int:
+    """A record id typed in a form, or 0 (no record) when it is not one."""
+    text = text.strip()
+    return int(text) if text.isdecimal() and len(text) < 12 else 0
+
+
+@login_required
+@permission_required("payments.view_paymentline", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def household_recoveries(request: HttpRequest, household_id: int) -> HttpResponse:
+    """A household's overpayments being recovered, and a form to record one."""
+    household = access.get_household_for(request.user, household_id)
+    if request.method == "POST":
+        try:
+            _recovery_record(request, household)
+        except HuiminError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The recovery is recorded."))
+        return redirect("payments:household-recoveries", household_id=household.pk)
+    context = {
+        "household": household,
+        "recoveries": recoveries.recoveries_of_household(household.pk).prefetch_related(
+            "deductions__line"
+        ),
+        "entitlements": Entitlement.objects.filter(household=household).order_by("-start_month"),
+        "reasons": RecoveryReason.choices,
+        "overpayment_only": OVERPAYMENT_ONLY,
+        "this_month": timezone.localdate().replace(day=1),
+    }
+    return render(request, "payments/recoveries.html", context)
+
+
+@login_required
+@permission_required("payments.view_paymentline", raise_exception=True)
+@require_POST
+def recovery_waive(request: HttpRequest, recovery_id: int) -> HttpResponse:
+    recovery = access.get_recovery_for(request.user, recovery_id)
+    try:
+        recoveries.recovery_waive(
+            actor=_user(request), recovery=recovery, reason=request.POST.get("reason", "")
+        )
+    except HuiminError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The rest of the recovery is waived."))
+    return redirect("payments:household-recoveries", household_id=recovery.household_id)

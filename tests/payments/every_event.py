@@ -5,7 +5,7 @@ import datetime as dt
 from django.utils import timezone
 
 from huimin.core.models import User
-from huimin.payments import services, visits
+from huimin.payments import recoveries, services, visits
 from huimin.payments.models import LineStatus, PaymentException
 from tests.payments.factories import (
     MONTH,
@@ -67,3 +67,17 @@ def write_every_payments_event(caseworker: User) -> None:
         valid_until=MONTH + dt.timedelta(days=365),
     )
     services.authorization_revoke(actor=finance, authorization=authorization, reason="本人领取")
+    entitlement = cycle.lines.filter(kind="regular").first().entitlement
+    recovery = recoveries.recovery_record(
+        actor=finance,
+        household=entitlement.household,
+        entitlement=entitlement,
+        first_month=MONTH,
+        last_month=MONTH,
+        amount_fen=10_000,
+        instalment_fen=5_000,
+        reason="paid_twice",
+        decision_ref="大理市民政局〔2026〕90号",
+        on=MONTH,
+    )
+    recoveries.recovery_waive(actor=approver, recovery=recovery, reason="已无力偿还")

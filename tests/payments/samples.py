@@ -1,14 +1,15 @@
 """A payroll in caseworker B's county whose payee carries the marker, for the jurisdiction walk.
 
 Generated and checked (one exception: a review overdue), approved by someone other than its
-preparer, exported, one line failed in the return, one line to be paid in cash.
+preparer, exported, one line failed in the return, one line to be paid in cash; a proxy
+authorized to collect, and an overpayment to recover from the failed line's entitlement.
 """
 
 import datetime as dt
 
 from huimin.core import roles
 from huimin.core.models import User
-from huimin.payments import services
+from huimin.payments import recoveries, services
 from huimin.payments.models import PaymentException
 from tests.conftest import VILLAGE_B, make_user
 from tests.payments.factories import MONTH, allocate, fresh_account, make_entitlement
@@ -62,8 +63,21 @@ def payroll(other: User, marker: str) -> dict[str, int]:
         valid_from=MONTH,
         valid_until=MONTH + dt.timedelta(days=365),
     )
+    recovery = recoveries.recovery_record(
+        actor=finance,
+        household=failed.household,
+        entitlement=failed.entitlement,
+        first_month=MONTH,
+        last_month=MONTH,
+        amount_fen=10_000,
+        instalment_fen=5_000,
+        reason="paid_twice",
+        decision_ref=marker,
+        on=MONTH,
+    )
     made = {
         "cycle_id": cycle.pk,
+        "recovery_id": recovery.pk,
         "authorization_id": authorization.pk,
         "exception_id": exception.pk,
         "line_id": failed.pk,
