@@ -1,5 +1,6 @@
 """A run's figures made ready for the page: tables in yuan and words, and the charts' data."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import get_language, gettext_lazy
@@ -41,13 +42,22 @@ def _money_rows(rows: list[dict[str, Any]], label: Any) -> list[dict[str, Any]]:
     ]
 
 
-def tables(figures: dict[str, Any]) -> dict[str, Any]:
+def county_label(code: str, names: Mapping[str, str]) -> str:
+    """A county as readers know it, by name, with its code (a region the registry does not
+    know, from a survey file, by its code alone)."""
+    name = names.get(code)
+    return f"{name} {code}" if name else code
+
+
+def tables(figures: dict[str, Any], names: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """`names`: county code -> name in the reader's language."""
     cost = figures["cost"]
+    names = names or {}
     return {
         "monthly": {k: _yuan(v) for k, v in cost["monthly"].items()},
         "yearly": {k: _yuan(v) for k, v in cost["yearly"].items()},
         "programs": _money_rows(cost["by_program"], lambda row: program_title(row["program"])),
-        "regions": _money_rows(cost["by_region"], lambda row: row["region"]),
+        "regions": _money_rows(cost["by_region"], lambda row: county_label(row["region"], names)),
         "household_types": _money_rows(
             cost["by_household_type"], lambda row: HOUSEHOLD_TYPE_LABELS[row["household_type"]]
         ),
@@ -65,8 +75,9 @@ def tables(figures: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def chart_data(figures: dict[str, Any]) -> dict[str, Any]:
+def chart_data(figures: dict[str, Any], names: Mapping[str, str] | None = None) -> dict[str, Any]:
     """What static/simulation/charts.js draws: labels already in the reader's language."""
+    names = names or {}
     regions = [r for r in figures["cost"]["by_region"] if not r.get("suppressed")]
     deciles = [d for d in figures["winners_losers"]["by_decile"] if not d.get("suppressed")]
     lorenz = figures["inequality"]["lorenz"]
@@ -81,7 +92,7 @@ def chart_data(figures: dict[str, Any]) -> dict[str, Any]:
             "population_share": _("share of persons, poorest first"),
             "income_share": _("share of income"),
         },
-        "regions": [r["region"] for r in regions],
+        "regions": [county_label(r["region"], names) for r in regions],
         "region_baseline": [r["baseline_fen"] / 100 for r in regions],
         "region_reform": [r["reform_fen"] / 100 for r in regions],
         "deciles": [str(d["decile"]) for d in deciles],

@@ -1,5 +1,6 @@
 """Pages of the simulation: scenarios, their versions and runs, and a run's figures and charts."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -7,12 +8,14 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from huimin.core.access import covers, region_codes_of
 from huimin.core.errors import ValidationFailed
 from huimin.core.http import AuthedRequest
+from huimin.core.models import Region
 from huimin.simulation import charts
 from huimin.simulation.access import get_run_for, get_scenario_for, scenarios_for
 from huimin.simulation.export import csv_text, xlsx_bytes
@@ -129,6 +132,11 @@ def figures_for(request: AuthedRequest, run: SimulationRun) -> dict[str, Any]:
     )
 
 
+def county_names(codes: Iterable[str]) -> dict[str, str]:
+    language = get_language() or "zh-hans"
+    return {r.code: r.name_for(language) for r in Region.objects.filter(code__in=set(codes))}
+
+
 @login_required
 @permission_required(VIEW, raise_exception=True)
 @require_GET
@@ -142,8 +150,9 @@ def run_detail(request: AuthedRequest, run_id: int) -> HttpResponse:
         "job_list": [run.job] if run.job else [],
     }
     if figures:
-        context["chart_data"] = charts.chart_data(figures)
-        context["tables"] = charts.tables(figures)
+        names = county_names(row["region"] for row in figures["cost"]["by_region"])
+        context["chart_data"] = charts.chart_data(figures, names)
+        context["tables"] = charts.tables(figures, names)
     if request.headers.get("HX-Request") and run.status in (RunStatus.DONE, RunStatus.FAILED):
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"

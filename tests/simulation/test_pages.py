@@ -58,6 +58,7 @@ def test_it_builds_a_scenario_runs_it_and_shows_the_figures(  # type: ignore[no-
     text = page.content.decode()
     assert "sim-chart-data" in text and "chart-lorenz" in text and "532901" in text
     assert "<script>" not in text  # no inline script: the charts read a JSON block
+    assert "大理市 532901" in text  # the county by its name, in the table and the chart
     xlsx = client.get(reverse("simulation:run-xlsx", args=[run.pk]))
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     csv = client.get(reverse("simulation:run-csv", args=[run.pk]))
