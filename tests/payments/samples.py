@@ -1,7 +1,8 @@
 """A payroll in caseworker B's county whose payee carries the marker, for the jurisdiction walk.
 
 Generated and checked (one exception: a review overdue), approved by someone other than its
-preparer, exported, one line failed in the return, one line to be paid in cash.
+preparer, exported, one line failed in the return, one line to be paid in cash; drawing on the county's
+allocation.
 """
 
 import datetime as dt
@@ -36,7 +37,7 @@ def payroll(other: User, marker: str) -> dict[str, int]:
             village=VILLAGE_B,
             review_due=MONTH - dt.timedelta(days=3) if overdue else None,
         )
-    allocate(finance, region="532922")
+    allocation = allocate(finance, region="532922")
     cycle = services.cycle_create(
         actor=finance, region_code="532922", month=MONTH, programs=["dibao"]
     )
@@ -63,6 +64,7 @@ def payroll(other: User, marker: str) -> dict[str, int]:
         valid_until=MONTH + dt.timedelta(days=365),
     )
     made = {
+        "allocation_id": allocation.pk,
         "cycle_id": cycle.pk,
         "authorization_id": authorization.pk,
         "exception_id": exception.pk,
