@@ -94,7 +94,7 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
         ),
         # Each line with where it went: its bank file, the bank's answer, its cash receipt.
         "lines": list(
-            cycle.lines.select_related("payee", "sent_in", "cash_receipt")
+            cycle.lines.select_related("payee", "sent_in", "cash_receipt", "reissued_as__cycle")
             .defer("sent_in__content")
             .order_by("pk")[:200]
         ),

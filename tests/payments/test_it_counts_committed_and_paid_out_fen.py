@@ -16,8 +16,8 @@ from tests.payments.factories import finance_user, generated_cycle
 from tests.payments.two_payrolls import (
     NOVEMBER,
     approver,
-    decide_all,
     december_approved,
+    decide_all,
     entitlements,
     november_paid,
 )
