@@ -41,19 +41,18 @@ def _cycle_name(cycle: PayrollCycle) -> str:
     }
 
 
-def _latest_bank_files(cycle_ids: list[int]) -> dict[int, BankFile]:
+def _latest_bank_files(bank_files: QuerySet[BankFile]) -> dict[int, BankFile]:
     """Cycle id -> its latest bank file (without its bytes)."""
     latest: dict[int, BankFile] = {}
-    for bank_file in (
-        BankFile.objects.filter(cycle_id__in=cycle_ids).defer("content").order_by("cycle_id", "pk")
-    ):
+    for bank_file in bank_files.defer("content").order_by("cycle_id", "pk"):
         latest[bank_file.cycle_id] = bank_file
     return latest
 
 
-def _totals_problems(cycles: list[PayrollCycle], lines: QuerySet[PaymentLine]) -> dict:
+def _totals_problems(
+    cycles: list[PayrollCycle], lines: QuerySet[PaymentLine], bank_files: QuerySet[BankFile]
+) -> dict[int, list[str]]:
     """Cycle id -> what its recorded count and total, and its bank file's total, say wrongly."""
-    ids = [cycle.pk for cycle in cycles]
     held = {
         row["cycle_id"]: row
         for row in lines.values("cycle_id").annotate(n=Count("pk"), fen=Sum("amount_fen"))
@@ -64,7 +63,7 @@ def _totals_problems(cycles: list[PayrollCycle], lines: QuerySet[PaymentLine]) -
         .annotate(fen=Sum("amount_fen"))
         .values_list("cycle_id", "fen")
     )
-    bank_files = _latest_bank_files(ids)
+    latest = _latest_bank_files(bank_files)
     found: dict[int, list[str]] = defaultdict(list)
     for cycle in cycles:
         name = _cycle_name(cycle)
@@ -83,7 +82,7 @@ def _totals_problems(cycles: list[PayrollCycle], lines: QuerySet[PaymentLine]) -
                     "recorded_fen": cycle.total_fen,
                 }
             )
-        bank_file = bank_files.get(cycle.pk)
+        bank_file = latest.get(cycle.pk)
         if bank_file is not None and (sent.get(cycle.pk) or 0) != bank_file.total_fen:
             found[cycle.pk].append(
                 _("%(cycle)s: bank file %(file)s holds %(fen)s fen, its lines %(sent)s")
@@ -102,11 +101,14 @@ def ledger_verify(cycles: QuerySet[PayrollCycle] | None = None) -> LedgerReport:
 
     Given cycles, only they are checked, and an entitlement-month paid twice only where one of
     its lines is theirs (nothing outside them is named). A few queries however many cycles."""
-    chosen = list((PayrollCycle.objects.all() if cycles is None else cycles).order_by("pk"))
-    lines = PaymentLine.objects.filter(cycle_id__in=[cycle.pk for cycle in chosen])
     if cycles is None:
-        lines = PaymentLine.objects.all()
-    found = _totals_problems(chosen, lines)
+        chosen = list(PayrollCycle.objects.order_by("pk"))
+        lines, bank_files = PaymentLine.objects.all(), BankFile.objects.all()
+    else:
+        chosen = list(cycles.order_by("pk"))
+        lines = PaymentLine.objects.filter(cycle__in=cycles)
+        bank_files = BankFile.objects.filter(cycle__in=cycles)
+    found = _totals_problems(chosen, lines, bank_files)
     names = {cycle.pk: _cycle_name(cycle) for cycle in chosen}
     report = LedgerReport(cycles=len(chosen))
     for line in lines.order_by("cycle_id", "pk").iterator(chunk_size=2000):
