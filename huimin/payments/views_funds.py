@@ -28,6 +28,7 @@ from huimin.payments.queries import (
 )
 
 ALLOCATIONS_SHOWN = 200
+PAYROLLS_SHOWN = 200  # of one allocation, newest first
 # The ledger checks every line's seal: a region's payrolls over two years at most at once.
 LEDGER_MAX_MONTHS = 24
 
@@ -124,14 +125,13 @@ def allocation_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def allocation_detail(request: HttpRequest, allocation_id: int) -> HttpResponse:
     allocation = access.get_allocation_for(request.user, allocation_id)
-    draws = allocation_cycles(
-        allocation, access.cycles_for(request.user).select_related("prepared_by")
-    )
+    draws = allocation_cycles(allocation, access.cycles_for(request.user))
     context = {
         "allocation": allocation,
         "region_name": _region_names({allocation.region_code}).get(allocation.region_code, ""),
         "spending": allocations_spending([allocation])[allocation.pk],
-        "draws": draws,
+        "draws": draws[:PAYROLLS_SHOWN],
+        "more_draws": max(0, len(draws) - PAYROLLS_SHOWN),
         "adjustments": list(allocation_adjustments(allocation).select_related("actor")[:50]),
         "ledger_query": urlencode({"region": allocation.region_code, "year": allocation.year}),
     }
