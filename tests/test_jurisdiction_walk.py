@@ -156,7 +156,14 @@ SAMPLES: dict[str, Callable[[User], object]] = {
     },
     **{
         kind: (lambda other, kind=kind: payments_samples.payroll(other, MARKER)[kind])
-        for kind in ("cycle_id", "exception_id", "line_id", "authorization_id", "recovery_id")
+        for kind in (
+            "allocation_id",
+            "cycle_id",
+            "exception_id",
+            "line_id",
+            "authorization_id",
+            "recovery_id",
+        )
     },
 }
 
@@ -292,6 +299,11 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "payments/authorizations/<int:authorization_id>/revoke/": ACTION,
     "payments/households/<int:household_id>/recoveries/": FINDS,
     "payments/recoveries/<int:recovery_id>/waive/": ACTION,
+    "payments/allocations/": Visit(shows="532922"),  # the area's allocations, by region code
+    "payments/allocations/<int:allocation_id>/": Visit(shows="532922"),
+    "payments/allocations/<int:allocation_id>/adjust/": ACTION,
+    # A region outside the jurisdiction answers 404; the owner sees the payroll's row.
+    "payments/ledger/": Visit(query={"region": "532922", "year": "2026"}, shows="532922 2026-12"),
     "portal/": NoRecords("the residents' public home page"),
     "portal/guide/": NoRecords("a program's public guide"),
     "portal/check/": NoRecords("a questionnaire: nothing stored, nobody's records"),
@@ -338,6 +350,8 @@ ROUTES: dict[str, Visit | NoRecords] = {
     "api/v1/payments/cycles": Visit(shows="532922"),
     "api/v1/payments/cycles/<cycle_id>": Visit(),
     "api/v1/payments/households/<household_id>/payments": FINDS,
+    "api/v1/payments/allocations": Visit(shows="532922"),
+    "api/v1/payments/allocations/<allocation_id>": Visit(shows="532922"),
 }
 
 

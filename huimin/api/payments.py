@@ -1,4 +1,5 @@
-"""Payments over JSON: read payroll cycles and their lines, and a household's payment history.
+"""Payments over JSON: read payroll cycles and their lines, a household's payment history, and
+the allocations with what they have committed and paid out.
 
 Read-only: the payroll's states change on its pages, through the same services. Outside the
 caller's jurisdiction a cycle or a household answers 404.
@@ -11,12 +12,19 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
-from huimin.api.schema import errors
+from huimin.api.schema import REGION_CODE_PATTERN, errors
+from huimin.casework.models import Program
 from huimin.core.errors import NotAllowed
 from huimin.core.models import User
 from huimin.payments import access
-from huimin.payments.models import PaymentLine, PayrollCycle
-from huimin.payments.queries import history_of_household
+from huimin.payments.models import Allocation, PaymentLine, PayrollCycle
+from huimin.payments.queries import (
+    Spending,
+    allocation_cycles,
+    allocations_spending,
+    history_of_household,
+)
+from huimin.payments.services import ALLOCATION_YEARS
 
 router = Router(tags=["payments"])
 PAGE_SIZE = 100
@@ -53,10 +61,62 @@ class CycleDetailOut(CycleOut):
     lines: list[LineOut]
 
 
+class AllocationOut(Schema):
+    id: int
+    program: str
+    region_code: str
+    year: int
+    central_fen: int
+    provincial_fen: int
+    local_fen: int
+    total_fen: int
+    committed_fen: int  # by approved payrolls, as the approval counts it
+    disbursed_fen: int  # paid: confirmed by the bank or handed over in cash
+    remaining_fen: int  # total less committed; below zero when overspent by an override
+
+
+class AllocationCycleOut(Schema):
+    id: int
+    region_code: str
+    month: str
+    kind: str
+    status: str
+    lines: int
+    to_pay_fen: int
+    committed_fen: int
+    disbursed_fen: int
+
+
+class AllocationDetailOut(AllocationOut):
+    cycles: list[AllocationCycleOut]
+
+
 def _user(request: HttpRequest) -> User:
     if not request.user.has_perm("payments.view_payrollcycle"):
         raise NotAllowed(_("Your role does not allow you to see payrolls."))
     return request.user  # type: ignore[return-value]
+
+
+def _allocations_user(request: HttpRequest) -> User:
+    if not request.user.has_perm("payments.view_allocation"):
+        raise NotAllowed(_("Your role does not allow you to see allocations."))
+    return request.user  # type: ignore[return-value]
+
+
+def _allocation_out(allocation: Allocation, spending: Spending) -> dict:
+    return {
+        "id": allocation.pk,
+        "program": allocation.program,
+        "region_code": allocation.region_code,
+        "year": allocation.year,
+        "central_fen": allocation.central_fen,
+        "provincial_fen": allocation.provincial_fen,
+        "local_fen": allocation.local_fen,
+        "total_fen": allocation.total_fen,
+        "committed_fen": spending.committed_fen,
+        "disbursed_fen": spending.disbursed_fen,
+        "remaining_fen": spending.remaining_fen,
+    }
 
 
 def _cycle_out(cycle: PayrollCycle) -> dict:
@@ -132,3 +192,63 @@ def household_payments(
     start = (page - 1) * PAGE_SIZE
     lines = history_of_household(household.pk).select_related("payee")[start : start + PAGE_SIZE]
     return [_line_out(line) for line in lines]
+
+
+@router.get(
+    "/allocations",
+    response={200: list[AllocationOut], **errors()},
+    summary="Allocations in the caller's jurisdiction, with what is committed and paid out",
+)
+def allocation_list(
+    request: HttpRequest,
+    year: Annotated[int, Query(ge=ALLOCATION_YEARS.start, le=ALLOCATION_YEARS.stop - 1)]
+    | None = None,
+    program: Program | None = None,
+    region: Annotated[str, Query(pattern=REGION_CODE_PATTERN)] | None = None,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+) -> list[dict]:
+    found = access.allocations_for(_allocations_user(request))
+    if year is not None:
+        found = found.filter(year=year)
+    if program is not None:
+        found = found.filter(program=program)
+    if region is not None:
+        found = found.filter(region_code__startswith=region)
+    start = (page - 1) * PAGE_SIZE
+    allocations = list(
+        found.order_by("-year", "region_code", "program", "pk")[start : start + PAGE_SIZE]
+    )
+    spending = allocations_spending(allocations)
+    return [_allocation_out(a, spending[a.pk]) for a in allocations]
+
+
+@router.get(
+    "/allocations/{allocation_id}",
+    response={200: AllocationDetailOut, **errors(404)},
+    summary="One allocation with the payrolls that draw on it (a page of them, newest first)",
+)
+def allocation_read(
+    request: HttpRequest,
+    allocation_id: int,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+) -> dict:
+    user = _allocations_user(request)
+    allocation = access.get_allocation_for(user, allocation_id)
+    start = (page - 1) * PAGE_SIZE
+    draws = allocation_cycles(allocation, access.cycles_for(user))[start : start + PAGE_SIZE]
+    cycles = [
+        {
+            "id": draw.cycle.pk,
+            "region_code": draw.cycle.region_code,
+            "month": f"{draw.cycle.month:%Y-%m}",
+            "kind": draw.cycle.kind,
+            "status": draw.cycle.status,
+            "lines": draw.lines,
+            "to_pay_fen": draw.to_pay_fen,
+            "committed_fen": draw.committed_fen,
+            "disbursed_fen": draw.disbursed_fen,
+        }
+        for draw in draws
+    ]
+    spending = allocations_spending([allocation])[allocation.pk]
+    return {**_allocation_out(allocation, spending), "cycles": cycles}

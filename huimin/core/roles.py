@@ -42,7 +42,11 @@ _CASEWORK_READ = [
     "casework.view_notice",
 ]
 
-_PAYMENTS_READ = ["payments.view_payrollcycle", "payments.view_paymentline"]
+_PAYMENTS_READ = [
+    "payments.view_payrollcycle",
+    "payments.view_paymentline",
+    "payments.view_allocation",
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     CASEWORKER: [
@@ -78,6 +82,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_REGISTRY_READ,
         "core.reveal_pii",
         *_PAYMENTS_READ,
+        # Funds: the finance officer records the budget lines and adjusts them, with a reason.
+        "payments.add_allocation",
+        "payments.change_allocation",
         "payments.prepare_payroll",
         "payments.record_cash",
         "payments.record_authorization",

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from huimin.core.access import get_object_for, scope
 from huimin.core.models import User
 from huimin.payments.models import (
+    Allocation,
     CollectionAuthorization,
     PaymentException,
     PaymentLine,
@@ -12,6 +13,14 @@ from huimin.payments.models import (
     Recovery,
 )
 from huimin.registry.models import Household, Person
+
+
+def allocations_for(user: User | AnonymousUser):  # noqa: ANN201
+    return scope(Allocation.objects.all(), user)
+
+
+def get_allocation_for(user: User | AnonymousUser, allocation_id: int) -> Allocation:
+    return get_object_for(user, Allocation.objects.all(), pk=allocation_id)
 
 
 def cycles_for(user: User | AnonymousUser):  # noqa: ANN201

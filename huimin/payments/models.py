@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from huimin.casework.models import Entitlement, Program
 from huimin.core.pii import BlindIndexField, EncryptedTextField
+from huimin.payments.banking.layouts import REASON_KINDS
 from huimin.registry.models import Household, Person
 
 
@@ -44,6 +45,10 @@ class Allocation(models.Model):
     @property
     def total_fen(self) -> int:
         return self.central_fen + self.provincial_fen + self.local_fen
+
+    @property
+    def program_label(self) -> str:
+        return str(dict(Program.choices).get(self.program, self.program))
 
 
 class CycleKind(models.TextChoices):
@@ -196,6 +201,12 @@ class PaymentLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program} {self.month:%Y-%m} {self.amount_fen}"
+
+    @property
+    def bank_reason(self) -> str:
+        """Why the bank refused the line, in words; "" when it did not (or a follow-up's own
+        reason has replaced the bank's)."""
+        return str(REASON_KINDS[self.reason]) if self.reason in REASON_KINDS else ""
 
 
 class ExceptionKind(models.TextChoices):

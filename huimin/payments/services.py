@@ -17,7 +17,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from huimin.casework.models import Entitlement, EntitlementStatus
+from huimin.casework.models import Entitlement, EntitlementStatus, Program
 from huimin.core.audit import audit_record
 from huimin.core.errors import Conflict, NotAllowed, ValidationFailed
 from huimin.core.models import User
@@ -54,7 +54,12 @@ from huimin.payments.models import (
     Receiver,
     ReturnFile,
 )
-from huimin.payments.queries import ledger_verify
+from huimin.payments.queries import (
+    allocations_of_cycle,
+    allocations_spending,
+    committed_lines,
+    ledger_verify,
+)
 from huimin.payments.recoveries import (
     InstalmentPlan,
     deductions_reverse,
@@ -105,6 +110,17 @@ def _expect(cycle: PayrollCycle, *statuses: str) -> None:
         )
 
 
+# An allocation's year: a budget year, not a typing slip.
+ALLOCATION_YEARS = range(2000, 2101)
+SHARES = ("central_fen", "provincial_fen", "local_fen")
+
+
+def _shares_check(shares: dict[str, int]) -> None:
+    for name, fen in shares.items():
+        if fen < 0:
+            raise ValidationFailed(_("A share cannot be below zero."), field=name)
+
+
 @transaction.atomic
 def allocation_create(
     *,
@@ -116,8 +132,18 @@ def allocation_create(
     provincial_fen: int,
     local_fen: int,
 ) -> Allocation:
-    if min(central_fen, provincial_fen, local_fen) < 0:
-        raise ValidationFailed(_("A share cannot be below zero."), field="central_fen")
+    """A budget line: what a program may spend in a region in a year, by who pays it."""
+    if not actor.has_perm("payments.add_allocation"):
+        raise NotAllowed(_("You may not record allocations."))
+    if program not in Program.values:
+        raise ValidationFailed(_("Choose a program."), field="program")
+    if not region_code.isdigit() or len(region_code) not in (2, 4, 6, 9, 12):
+        raise ValidationFailed(_("Give a region code of your area."), field="region_code")
+    if year not in ALLOCATION_YEARS:
+        raise ValidationFailed(_("Give the budget year, such as 2026."), field="year")
+    _shares_check(
+        {"central_fen": central_fen, "provincial_fen": provincial_fen, "local_fen": local_fen}
+    )
     if Allocation.objects.filter(program=program, region_code=region_code, year=year).exists():
         raise Conflict(_("This program already has an allocation for that region and year."))
     allocation = Allocation.objects.create(
@@ -135,6 +161,53 @@ def allocation_create(
         object_id=allocation.pk,
         region_code=region_code,
         changes={"program": program, "year": year, "total_fen": allocation.total_fen},
+    )
+    return allocation
+
+
+@transaction.atomic
+def allocation_adjust(
+    *,
+    actor: User,
+    allocation: Allocation,
+    central_fen: int,
+    provincial_fen: int,
+    local_fen: int,
+    reason: str,
+) -> Allocation:
+    """A budget adjustment: new shares, with the reason (the document that changed the budget).
+    The audit event keeps the old and new value of each share and what was committed then; an
+    allocation may be cut below what is committed (the page then shows it overspent)."""
+    if not actor.has_perm("payments.change_allocation"):
+        raise NotAllowed(_("You may not adjust allocations."))
+    wanted = {"central_fen": central_fen, "provincial_fen": provincial_fen, "local_fen": local_fen}
+    _shares_check(wanted)
+    if not reason.strip():
+        raise ValidationFailed(_("Give the reason for the adjustment."), field="reason")
+    allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
+    changed = {
+        name: [getattr(allocation, name), fen]
+        for name, fen in wanted.items()
+        if getattr(allocation, name) != fen
+    }
+    if not changed:
+        raise ValidationFailed(_("The shares are the same as before."), field="central_fen")
+    total_before = allocation.total_fen
+    for name, fen in wanted.items():
+        setattr(allocation, name, fen)
+    allocation.save(update_fields=list(SHARES))
+    audit_record(
+        actor=actor,
+        action="payments.allocation_adjust",
+        object_type="allocation",
+        object_id=allocation.pk,
+        region_code=allocation.region_code,
+        changes={
+            **changed,
+            "total_fen": [total_before, allocation.total_fen],
+            "committed_fen": allocations_spending([allocation])[allocation.pk].committed_fen,
+            "reason": reason.strip()[:500],
+        },
     )
     return allocation
 
@@ -451,7 +524,11 @@ def exception_decide(
 
 
 def allocation_shortfalls(cycle: PayrollCycle) -> list[tuple[str, int, int]]:
-    """(program, available fen, needed fen) for every program this cycle would overspend."""
+    """(program, available fen, needed fen) for every program this cycle would overspend:
+    what its allocations hold, less what they have committed (`queries.committed_lines`).
+
+    A reissue takes over the fen its failed line has already committed, so approving it needs
+    only the rest."""
     short = []
     to_pay = dict(
         cycle.lines.exclude(status=LineStatus.EXCLUDED)
@@ -459,31 +536,21 @@ def allocation_shortfalls(cycle: PayrollCycle) -> list[tuple[str, int, int]]:
         .annotate(fen=Sum("amount_fen"))
         .values_list("program", "fen")
     )
-    for program, needed in sorted(to_pay.items()):
-        allocations = [
-            a
-            for a in Allocation.objects.filter(program=program, year=cycle.month.year)
-            if cycle.region_code.startswith(a.region_code)
-        ]
-        available = sum(a.total_fen for a in allocations)
-        committed = 0
-        for allocation in allocations:
-            committed += (
-                PaymentLine.objects.filter(
-                    program=program,
-                    month__year=cycle.month.year,
-                    region_code__startswith=allocation.region_code,
-                    cycle__status__in=(
-                        CycleStatus.APPROVED,
-                        CycleStatus.EXPORTED,
-                        CycleStatus.RECONCILED,
-                        CycleStatus.CLOSED,
-                    ),
-                )
-                .exclude(status__in=(LineStatus.EXCLUDED, LineStatus.RETURNED))
-                .aggregate(fen=Sum("amount_fen"))["fen"]
-                or 0
+    carried = dict(
+        committed_lines(
+            PaymentLine.objects.filter(reissued_as__cycle=cycle).exclude(
+                reissued_as__status=LineStatus.EXCLUDED
             )
+        )
+        .values("program")
+        .annotate(fen=Sum("amount_fen"))
+        .values_list("program", "fen")
+    )
+    for program, fen in sorted(to_pay.items()):
+        needed = fen - carried.get(program, 0)
+        spending = allocations_spending(allocations_of_cycle(cycle, [program])).values()
+        available = sum(spent.total_fen for spent in spending)
+        committed = sum(spent.committed_fen for spent in spending)
         if committed + needed > available:
             short.append((program, available - committed, needed))
     return short

@@ -1,11 +1,19 @@
 from django.urls import path
 
-from huimin.payments import views
+from huimin.payments import views, views_funds
 
 app_name = "payments"
 
 urlpatterns = [
     path("", views.cycle_list, name="cycles"),
+    path("allocations/", views_funds.allocation_list, name="allocations"),
+    path("allocations/<int:allocation_id>/", views_funds.allocation_detail, name="allocation"),
+    path(
+        "allocations/<int:allocation_id>/adjust/",
+        views_funds.allocation_adjust,
+        name="allocation-adjust",
+    ),
+    path("ledger/", views_funds.ledger, name="ledger"),
     path("cycles/<int:cycle_id>/", views.cycle_detail, name="cycle"),
     path("cycles/<int:cycle_id>/action/", views.cycle_action, name="cycle-action"),
     path("cycles/<int:cycle_id>/bank-file/", views.bank_file, name="bank-file"),

@@ -36,7 +36,7 @@ from huimin.payments.models import (
     RecoveryReason,
     VisitOutcome,
 )
-from huimin.payments.queries import ledger_verify
+from huimin.payments.queries import allocations_of_cycle, ledger_verify
 from huimin.payments.tasks import GENERATE_KIND, generate_cycle
 from huimin.registry.models import Household
 
@@ -118,7 +118,19 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
         "follow_up": list(
             cycle.lines.filter(status=LineStatus.FAILED).select_related("payee")[:500]
         ),
-        "lines": list(_with_withheld(cycle.lines.select_related("payee")).order_by("pk")[:200]),
+        # Each line with where it went: its bank file, the bank's answer, its cash receipt.
+        "lines": list(
+            _with_withheld(
+                cycle.lines.select_related(
+                    "payee", "sent_in", "cash_receipt", "reissued_as__cycle"
+                ).defer("sent_in__content")
+            ).order_by("pk")[:200]
+        ),
+        "allocations": list(
+            access.allocations_for(request.user).filter(
+                pk__in=allocations_of_cycle(cycle, cycle.programs).values("pk")
+            )
+        ),
         "bank_files": list(cycle.bank_files.defer("content")),
         "return_files": [
             {"name": returned.name, "counts": _return_counts_in_words(returned.counts)}

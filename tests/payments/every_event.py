@@ -22,7 +22,15 @@ def write_every_payments_event(caseworker: User) -> None:
     finance, approver = finance_user("finance_events"), approver_user("payroll_approver_events")
     make_entitlement(caseworker, review_due=MONTH - dt.timedelta(days=1))
     make_entitlement(caseworker)
-    allocate(finance)
+    allocation = allocate(finance)
+    services.allocation_adjust(
+        actor=finance,
+        allocation=allocation,
+        central_fen=allocation.central_fen + 500_000,
+        provincial_fen=0,
+        local_fen=0,
+        reason="追加预算（州财社〔2026〕12号）",
+    )
     cycle = services.cycle_create(
         actor=finance, region_code="532901", month=MONTH, programs=["dibao"]
     )

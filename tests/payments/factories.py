@@ -13,7 +13,7 @@ from huimin.casework.models import Application, Decision, Entitlement
 from huimin.core import roles
 from huimin.core.models import User
 from huimin.payments import services
-from huimin.payments.models import PayrollCycle
+from huimin.payments.models import Allocation, PayrollCycle
 from huimin.registry.models import Household
 from tests.conftest import VILLAGE_A, make_user
 from tests.registry.factories import make_household
@@ -91,8 +91,8 @@ def generated_cycle(finance: User, region: str = "532901", month: dt.date = MONT
     return services.cycle_generate(actor=finance, cycle=cycle)
 
 
-def allocate(actor: User, fen: int = 100_000_000, region: str = "532901") -> None:
-    services.allocation_create(
+def allocate(actor: User, fen: int = 100_000_000, region: str = "532901") -> Allocation:
+    return services.allocation_create(
         actor=actor,
         program="dibao",
         region_code=region,

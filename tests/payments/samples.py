@@ -1,8 +1,9 @@
 """A payroll in caseworker B's county whose payee carries the marker, for the jurisdiction walk.
 
 Generated and checked (one exception: a review overdue), approved by someone other than its
-preparer, exported, one line failed in the return, one line to be paid in cash; a proxy
-authorized to collect, and an overpayment to recover from the failed line's entitlement.
+preparer, exported, one line failed in the return, one line to be paid in cash, drawing on the
+county's allocation; a proxy authorized to collect, and an overpayment to recover from the failed
+line's entitlement.
 """
 
 import datetime as dt
@@ -37,7 +38,7 @@ def payroll(other: User, marker: str) -> dict[str, int]:
             village=VILLAGE_B,
             review_due=MONTH - dt.timedelta(days=3) if overdue else None,
         )
-    allocate(finance, region="532922")
+    allocation = allocate(finance, region="532922")
     cycle = services.cycle_create(
         actor=finance, region_code="532922", month=MONTH, programs=["dibao"]
     )
@@ -76,6 +77,7 @@ def payroll(other: User, marker: str) -> dict[str, int]:
         on=MONTH,
     )
     made = {
+        "allocation_id": allocation.pk,
         "cycle_id": cycle.pk,
         "recovery_id": recovery.pk,
         "authorization_id": authorization.pk,

@@ -7,8 +7,9 @@ from django.db import connection
 
 from huimin.core.errors import ValidationFailed
 from huimin.payments import services
-from huimin.payments.models import CashReceipt, LineStatus, PaymentException
+from huimin.payments.models import CashReceipt, LineStatus, PaymentException, PayrollCycle
 from huimin.payments.queries import ledger_verify
+from tests.conftest import VILLAGE_B
 from tests.payments.factories import (
     allocate,
     approver_user,
@@ -81,7 +82,7 @@ def test_it_names_a_line_altered_behind_its_back(caseworker_a, finance):
         call_command("payments", "verify")
 
 
-def test_it_names_an_entitlement_month_paid_twice(caseworker_a, finance):
+def test_it_names_an_entitlement_month_paid_twice(caseworker_a, caseworker_b, finance):
     cycle = approved_cycle(caseworker_a, finance, approver_user(), n=1)
     services.cycle_export(actor=finance, cycle=cycle, layout_key=LAYOUT)
     name, content = bank_return(cycle, {})
@@ -100,6 +101,12 @@ def test_it_names_an_entitlement_month_paid_twice(caseworker_a, finance):
         )
     problems = ledger_verify().problems
     assert any(f"entitlement {line.entitlement_id} paid 2 times" in p for p in problems)
+    # Asked about some payrolls, it names only what touches them (a page shows no other area's).
+    theirs = ledger_verify(PayrollCycle.objects.filter(pk=cycle.pk)).problems
+    assert any(f"entitlement {line.entitlement_id} paid 2 times" in p for p in theirs)
+    make_entitlement(caseworker_b, village=VILLAGE_B)
+    elsewhere = PayrollCycle.objects.filter(pk=generated_cycle(finance, region="532922").pk)
+    assert not ledger_verify(elsewhere).problems
 
 
 def test_it_cannot_hold_two_regular_lines_for_one_entitlement_month(caseworker_a, finance):
