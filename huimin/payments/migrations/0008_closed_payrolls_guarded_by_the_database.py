@@ -239,9 +239,9 @@ def _sqlite_trigger(table: str, event: str, when: str) -> str:
 def sqlite_triggers() -> list[str]:
     made = [_sqlite_trigger(CYCLES, e, f"OLD.status = '{CLOSED}'") for e in ("UPDATE", "DELETE")]
     for table in (*BY_CYCLE, *BY_LINE):
-        closed, key = (
-            (_sqlite_closed, "cycle_id") if table in BY_CYCLE else (_sqlite_closed_by_line, "line_id")
-        )
+        by_cycle = table in BY_CYCLE
+        closed = _sqlite_closed if by_cycle else _sqlite_closed_by_line
+        key = "cycle_id" if by_cycle else "line_id"
         made += [
             _sqlite_trigger(table, "INSERT", closed(f"NEW.{key}")),
             _sqlite_trigger(table, "UPDATE", f"{closed(f'OLD.{key}')} OR {closed(f'NEW.{key}')}"),
