@@ -13,7 +13,7 @@ from huimin.core.roles import sync_roles
 from huimin.core.services import user_create
 from huimin.core.static_collect import collect_static_if_changed
 from huimin.programs import parameters as live_parameter_set
-from tests import postgres_roles
+from tests import postgres_roles, sqlite_flush
 from tests.rules.pinned import pinned_parameters
 
 PASSWORD = "correct horse battery staple"
@@ -23,6 +23,7 @@ PASSWORD = "correct horse battery staple"
 def django_db_setup(django_db_setup, django_db_blocker):
     """Migrated as the owner; on PostgreSQL with HUIMIN_DB_APP_ROLE, run as the app's role."""
     postgres_roles.allow_test_flush()
+    sqlite_flush.allow_test_flush()
     if not postgres_roles.APP_ROLE:
         yield
         return

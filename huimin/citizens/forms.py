@@ -347,7 +347,10 @@ def township_choices(lang: str) -> list[tuple[str, str]]:
 
 class RequestForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("What it is"), choices=RequestKind.choices, widget=forms.RadioSelect
+        label=_("What it is"),
+        # a payment follow-up is opened by a post-payment check, not filed
+        choices=[c for c in RequestKind.choices if c[0] != RequestKind.PAYMENT],
+        widget=forms.RadioSelect,
     )
     text = forms.CharField(
         label=_("Tell us what it is about"),
@@ -378,7 +381,11 @@ class RequestForm(forms.Form):
 class StaffRequestForm(RequestForm):
     channel = forms.ChoiceField(
         label=_("How it came in"),
-        choices=[c for c in RequestChannel.choices if c[0] != RequestChannel.ONLINE],
+        choices=[
+            c
+            for c in RequestChannel.choices
+            if c[0] not in (RequestChannel.ONLINE, RequestChannel.CHECK)
+        ],
     )
 
 

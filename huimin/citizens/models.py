@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from huimin.core.pii import BlindIndexField, EncryptedTextField, mask_phone
+from huimin.payments.models import VisitOutcome
 
 
 class CitizenAccount(models.Model):
@@ -74,6 +75,9 @@ class RequestKind(models.TextChoices):
     CHANGE = "change", _("A change in my circumstances")
     REPORT = "report", _("A report of fraud or favouritism")
     HELP = "help", _("A request for help")
+    # Opened by a post-payment check that found the money did not arrive whole (抽查回访), never
+    # chosen by a resident: a resident who was not paid files a complaint.
+    PAYMENT = "payment", _("A payment not received in full")
 
 
 class RequestChannel(models.TextChoices):
@@ -81,6 +85,7 @@ class RequestChannel(models.TextChoices):
     VISIT = "visit", _("In person")
     CALL = "call", _("By telephone")
     HOTLINE = "hotline", _("12345 hotline")
+    CHECK = "check", _("Post-payment check")
 
 
 class RequestStatus(models.TextChoices):
@@ -121,6 +126,14 @@ class Request(models.Model):
     escalated_at = models.DateTimeField(null=True, blank=True)
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     rating_comment = models.TextField(blank=True, default="")
+    # The post-payment check that opened it (kind "payment"): one follow-up per check.
+    payment_visit = models.OneToOneField(
+        "payments.PaymentVisit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="follow_up",
+    )
 
     class Meta:
         constraints = [
@@ -150,6 +163,11 @@ class RequestAnswer(models.Model):
     )
     answered_at = models.DateTimeField(auto_now_add=True)
     closes = models.BooleanField(default=False)
+    # A follow-up's note that the check it came from was recorded again: what it found now
+    # (a `payments.VisitOutcome`), the text being the check's note.
+    visit_outcome = models.CharField(
+        max_length=14, choices=VisitOutcome.choices, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["answered_at", "pk"]

@@ -139,7 +139,9 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
         "layouts": [(layout.key, layout.name) for layout in layouts_available()],
         "ledger": ledger_verify(access.cycles_for(request.user).filter(pk=cycle.pk)),
         "preparer": cycle.prepared_by_id == request.user.pk,
-        "visits": list(cycle.visits.select_related("line__payee", "recorded_by")[:500]),
+        "visits": list(
+            cycle.visits.select_related("line__payee", "recorded_by", "follow_up")[:500]
+        ),
         "visit_summary": visits.visits_summary(cycle),
         "visit_outcomes": VisitOutcome.choices,
         "may_draw": cycle.status in visits.PAID_CYCLE_STATUSES,
@@ -387,7 +389,7 @@ def visit_record(request: HttpRequest, line_id: int) -> HttpResponse:
         visit = PaymentVisit.objects.filter(line=line).first()
         if visit is None:
             raise ValidationFailed(_("This payment was not drawn for checking."), field="line")
-        visits.visit_record(
+        visit = visits.visit_record(
             actor=_user(request),
             visit=visit,
             outcome=request.POST.get("outcome", ""),
@@ -396,7 +398,15 @@ def visit_record(request: HttpRequest, line_id: int) -> HttpResponse:
     except HuiminError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("The check is recorded."))
+        follow_up = getattr(visit, "follow_up", None)  # none: nothing to follow up
+        if follow_up is None:
+            messages.success(request, _("The check is recorded."))
+        else:
+            messages.success(
+                request,
+                _("The check is recorded; its follow-up is no. %(number)s.")
+                % {"number": follow_up.pk},
+            )
     return redirect("payments:cycle", cycle_id=line.cycle_id)
 
 

@@ -93,7 +93,8 @@ def visits_draw(
 
 @transaction.atomic
 def visit_record(*, actor: User, visit: PaymentVisit, outcome: str, note: str) -> PaymentVisit:
-    """What the call or visit found; a problem (less or nothing received) needs a note."""
+    """What the call or visit found; a problem (less or nothing received) needs a note and opens
+    a follow-up (one per check; recording it again notes the new finding there)."""
     if outcome not in VisitOutcome.values:
         raise ValidationFailed(_("Choose what the call or visit found."), field="outcome")
     note = note.strip()
@@ -101,19 +102,40 @@ def visit_record(*, actor: User, visit: PaymentVisit, outcome: str, note: str) -
         raise ValidationFailed(
             _("Say what the recipient told you: it is where the follow-up starts."), field="note"
         )
-    visit = PaymentVisit.objects.select_for_update().select_related("line").get(pk=visit.pk)
+    visit = (
+        PaymentVisit.objects.select_for_update().select_related("line", "cycle").get(pk=visit.pk)
+    )
+    was = (visit.outcome, visit.note)
     visit.outcome, visit.note = outcome, note[:300]
     visit.recorded_by, visit.recorded_at = actor, timezone.now()
     visit.save(update_fields=["outcome", "note", "recorded_by", "recorded_at"])
+    follow_up = _follow_up_record(actor, visit, was)
     audit_record(
         actor=actor,
         action="payments.visit_record",
         object_type="payment_visit",
         object_id=visit.pk,
         region_code=visit.line.region_code,
-        changes={"line": visit.line_id, "outcome": outcome},
+        changes={
+            "line": visit.line_id,
+            "outcome": outcome,
+            **({"follow_up": follow_up} if follow_up else {}),
+        },
     )
     return visit
+
+
+def _follow_up_record(actor: User, visit: PaymentVisit, was: tuple[str, str]) -> int | None:
+    """A problem found opens a follow-up request that someone must answer in time (citizens'
+    requests); a check recorded again notes it there. Named late: citizens reads payments."""
+    from django.apps import apps
+
+    if not apps.is_installed("huimin.citizens"):
+        return None
+    from huimin.citizens.services.follow_ups import payment_follow_up_record
+
+    follow_up = payment_follow_up_record(actor=actor, visit=visit, was=was)
+    return follow_up.pk if follow_up else None
 
 
 @dataclass(frozen=True)

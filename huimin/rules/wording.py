@@ -386,6 +386,7 @@ PARAMETER_NAMES_ZH: dict[str, str] = {
     "requests.change_days": "群众反映情况变化的处理时限",
     "requests.report_days": "举报骗保、优亲厚友的核查时限",
     "requests.help_days": "群众求助的答复时限",
+    "requests.payment_days": "抽查回访发现资金未足额到账的跟进时限",
 }
 
 

@@ -1,5 +1,6 @@
 """Every write of the citizens app, by sub-domain: accounts (sign-in, linking, applying online)
-and requests (诉求: filing, answering, escalating, rating)."""
+and requests (诉求: filing, answering, escalating, rating; the follow-up of a post-payment check
+that found a payment not received in full)."""
 
 from huimin.citizens.services.accounts import (
     CODE_ATTEMPTS,
@@ -13,6 +14,7 @@ from huimin.citizens.services.accounts import (
     normalize_mobile,
     sign_in_code_send,
 )
+from huimin.citizens.services.follow_ups import payment_follow_up_record
 from huimin.citizens.services.requests import (
     request_answer,
     request_file,
@@ -30,6 +32,7 @@ __all__ = [
     "citizen_application_submit",
     "citizen_sign_in",
     "normalize_mobile",
+    "payment_follow_up_record",
     "request_answer",
     "request_file",
     "request_rate",

@@ -62,6 +62,10 @@ def request_file(
         raise ValidationFailed(_("Say what kind of request this is."), field="kind")
     if channel not in RequestChannel.values:
         raise ValidationFailed(_("Say how the request came in."), field="channel")
+    if kind == RequestKind.PAYMENT or channel == RequestChannel.CHECK:
+        raise ValidationFailed(
+            _("A payment follow-up is opened by recording a post-payment check."), field="kind"
+        )
     if channel != RequestChannel.ONLINE and actor is None:
         raise NotAllowed(_("Only staff record a visit, a call or a hotline ticket."))
     if actor is not None:

@@ -19,12 +19,13 @@ from huimin.citizens.access import (
     requests_for_staff,
 )
 from huimin.citizens.forms import AnswerForm, RatingForm, RequestForm, StaffRequestForm
-from huimin.citizens.models import RequestStatus
+from huimin.citizens.models import Request, RequestStatus
 from huimin.citizens.services import request_answer, request_file, request_rate
 from huimin.citizens.views.public import _lang
 from huimin.core.errors import HuiminError
 from huimin.core.http import AuthedRequest
 from huimin.core.models import Region
+from huimin.payments.models import PaymentVisit
 
 PAGE_SIZE = 100
 
@@ -140,8 +141,24 @@ def staff_request_detail(request: AuthedRequest, request_id: int) -> HttpRespons
         else:
             return redirect("citizen-request-detail", request_id=filed.pk)
     answers = filed.answers.select_related("answered_by")
-    context = {"filed": filed, "answers": answers, "form": form, "today": timezone.localdate()}
+    context = {
+        "filed": filed,
+        "answers": answers,
+        "form": form,
+        "today": timezone.localdate(),
+        "visit": _payment_checked(filed),
+    }
     return render(request, "citizens/staff_request_detail.html", context)
+
+
+def _payment_checked(filed: Request) -> PaymentVisit | None:
+    """The post-payment check a follow-up came from, with its line and payroll (one query).
+    The request is within the user's area, and so is the payroll: it is routed to its region."""
+    if filed.payment_visit_id is None:
+        return None
+    return PaymentVisit.objects.select_related("line__payee", "cycle", "recorded_by").get(
+        pk=filed.payment_visit_id
+    )
 
 
 @login_required
