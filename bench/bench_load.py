@@ -63,13 +63,18 @@ SPAWN_RATE = 10  # users started a second
 SERVER_START_SECONDS = 180  # a loaded machine boots five workers slowly
 FAILURES_KEPT = 20
 STARTED = time.monotonic()
+FULL_PERSONS = 140_000  # the county of the figures: 5,534 recipients
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--persons", type=int, default=140_000)
-    parser.add_argument("--recipients", type=int, help="5534; 50 with --smoke")
-    parser.add_argument("--users", type=int, help="50; 5 with --smoke")
+    parser.add_argument("--persons", type=int, default=FULL_PERSONS)
+    parser.add_argument(
+        "--recipients", type=int, help="5534 (in proportion below 140,000 persons); 50 with --smoke"
+    )
+    parser.add_argument(
+        "--users", type=int, help="50 (in proportion below 140,000 persons); 5 with --smoke"
+    )
     parser.add_argument("--duration", type=int, help="seconds of load: 60; 10 with --smoke")
     parser.add_argument(
         "--applications", type=int, help="open applications of each user's own: 20; 5 with --smoke"
@@ -77,6 +82,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--smoke", action="store_true", help="small and short; nothing recorded")
     args = parser.parse_args()
+    if not args.smoke and args.persons < FULL_PERSONS:
+        # a smaller county (`make bench` with BENCH_PERSONS): a caseload and a staff of its size
+        share = args.persons / FULL_PERSONS
+        if args.recipients is None:
+            args.recipients = max(50, round(5534 * share))
+        if args.users is None:
+            args.users = max(5, round(50 * share))
     # What is not given: the figures, or a small and short run with --smoke.
     for name, full, smoke in (
         ("recipients", 5534, 50),

@@ -86,11 +86,12 @@ UNCLEAR_CLASSES = ("amount_mismatch", "duplicate", "unknown", "missing", "late_r
 Progress = Callable[[int, int], None]
 
 
-def month_parse(text: str) -> dt.date:
+def month_parse(text: str, field: str = "month") -> dt.date:
+    """The first day of a month given as YYYY-MM; an error names the form's `field`."""
     try:
-        return dt.datetime.strptime(text, "%Y-%m").replace(day=1).date()  # noqa: DTZ007
+        return dt.datetime.strptime(text.strip(), "%Y-%m").replace(day=1).date()  # noqa: DTZ007
     except ValueError as bad:
-        raise ValidationFailed(_("Give the month as YYYY-MM."), field="month") from bad
+        raise ValidationFailed(_("Give the month as YYYY-MM."), field=field) from bad
 
 
 def line_hash(line: PaymentLine) -> str:

@@ -495,11 +495,7 @@ def authorization_revoke(request: HttpRequest, authorization_id: int) -> HttpRes
 
 
 def _month_field(request: HttpRequest, field: str) -> dt.date:
-    text = request.POST.get(field, "").strip()
-    try:
-        return dt.datetime.strptime(text, "%Y-%m").replace(day=1).date()  # noqa: DTZ007
-    except ValueError as bad:
-        raise ValidationFailed(_("Give the month as YYYY-MM."), field=field) from bad
+    return services.month_parse(request.POST.get(field, ""), field=field)
 
 
 def _recovery_record(request: HttpRequest, household: Household) -> None:

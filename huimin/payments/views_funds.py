@@ -158,19 +158,12 @@ def allocation_adjust(request: HttpRequest, allocation_id: int) -> HttpResponse:
     return redirect("payments:allocation", allocation_id=allocation.pk)
 
 
-def _month(text: str, field: str) -> dt.date:
-    try:
-        return services.month_parse(text)
-    except ValidationFailed as error:
-        raise ValidationFailed(error.message, field=field) from error
-
-
 def _ledger_period(request: HttpRequest) -> tuple[dt.date, dt.date]:
     """The first and last month asked for: a year, or from one month to another."""
     start, end = request.GET.get("from", "").strip(), request.GET.get("to", "").strip()
     if start or end:
-        first = _month(start or end, "from")
-        last = _month(end or start, "to")
+        first = services.month_parse(start or end, field="from")
+        last = services.month_parse(end or start, field="to")
         if last < first:
             raise ValidationFailed(_("The last month comes before the first."), field="to")
         if (last.year - first.year) * 12 + last.month - first.month >= LEDGER_MAX_MONTHS:
