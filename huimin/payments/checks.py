@@ -210,20 +210,20 @@ def _arrears_beyond(cycle: PayrollCycle) -> Iterable[tuple[int, str, str]]:
 
 def _clear_text_problems(cycle: PayrollCycle) -> Iterable[tuple[int, str, str]]:
     """The checks that need identity numbers and accounts in clear, or the holding rules."""
+    checked = cycle.lines.exclude(status=LineStatus.EXCLUDED)
     lines = list(
-        cycle.lines.exclude(status=LineStatus.EXCLUDED)
-        .order_by("pk")
-        .values_list("pk", "household_id", "payee_id", "channel", "program")
+        checked.order_by("pk").values_list("pk", "household_id", "payee_id", "channel", "program")
     )
     if not lines:
         return
+    # The payees and households as subqueries of the lines: no list of ids goes to the database.
     valid_ids = {
         pk: id_number_is_valid(number)
-        for pk, number in Person.objects.filter(
-            pk__in={payee for _l, _h, payee, _c, _p in lines}
-        ).values_list("pk", "id_number")
+        for pk, number in Person.objects.filter(pk__in=checked.values("payee_id")).values_list(
+            "pk", "id_number"
+        )
     }
-    banked = {household for _l, household, _p, channel, _g in lines if channel == Channel.BANK}
+    banked = checked.filter(channel=Channel.BANK).values("household_id")
     accounts = {
         pk: (account.replace(" ", ""), holder_id, holder_name)
         for pk, account, holder_id, holder_name in Household.objects.filter(

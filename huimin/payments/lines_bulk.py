@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from huimin.casework.models import Entitlement
 from huimin.payments.models import (
@@ -65,35 +65,36 @@ class EntitlementRow(NamedTuple):
     head_id: int | None
 
 
-def entitlement_rows(ids: Sequence[int]) -> list[EntitlementRow]:
-    """What a line needs from each entitlement, its household and — only where neither names a
-    payee — the household's head (a second small query, not a subquery per line)."""
-    rows = (
-        Entitlement.objects.filter(pk__in=ids)
-        .order_by("pk")
-        .values_list(
-            "pk",
-            "program",
-            "monthly_fen",
-            "decision_id",
-            "category",
-            "status",
-            "start_month",
-            "review_due",
-            "snapshot",
-            "person_id",
-            "household_id",
-            "household__payee_id",
-            "household__region_code",
-        )
+def entitlement_rows(
+    entitlements: "QuerySet[Entitlement]", *, with_snapshot: bool = True
+) -> list[EntitlementRow]:
+    """What a line needs from each of these entitlements, its household and — only where
+    neither names a payee — the household's head (a second small query, not a subquery per
+    line). Without the snapshot (None) the rows say who is paid what, not why."""
+    rows = entitlements.order_by("pk").values_list(
+        "pk",
+        "program",
+        "monthly_fen",
+        "decision_id",
+        "category",
+        "status",
+        "start_month",
+        "review_due",
+        "snapshot" if with_snapshot else "decision_id",
+        "person_id",
+        "household_id",
+        "household__payee_id",
+        "household__region_code",
     )
-    found = list(rows)
+    found: list[Any] = [(*row[:8], row[8] if with_snapshot else None, *row[9:]) for row in rows]
     headless = {row[10] for row in found if row[9] is None and row[11] is None}
-    heads = dict(
+    heads: dict[int, int] = {}
+    for household, head in (
         Person.objects.filter(household_id__in=headless, relation="head")
         .order_by("pk")
         .values_list("household_id", "pk")
-    )
+    ):
+        heads.setdefault(household, head)  # the first head recorded, as lines_sql takes
     return [EntitlementRow(*row, heads.get(row[10])) for row in found]
 
 

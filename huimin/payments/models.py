@@ -172,8 +172,14 @@ class PaymentLine(models.Model):
     status = models.CharField(max_length=8, choices=LineStatus.choices, default=LineStatus.PENDING)
     outcome = models.CharField(max_length=20, blank=True)  # the return's class or "cash"
     # The bank file it went out in: a line later paid in cash still counts in that file's total.
+    # Not indexed, so that marking lines sent stays an update in place (migration 0009).
     sent_in = models.ForeignKey(
-        "BankFile", on_delete=models.PROTECT, null=True, blank=True, related_name="lines"
+        "BankFile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lines",
+        db_index=False,
     )
     reason = models.CharField(max_length=200, blank=True)
     # When the line was put on a cash roll: unpaid after `payments.cash_return_days`, it returns.

@@ -20,7 +20,7 @@ from huimin.payments.models import (
     Recovery,
     RecoveryDeduction,
 )
-from huimin.payments.seal import line_seal
+from huimin.payments.seal import seal_holds
 
 
 @dataclass
@@ -125,7 +125,7 @@ def ledger_verify(cycles: QuerySet[PayrollCycle] | None = None) -> LedgerReport:
     for line in lines.order_by("cycle_id", "pk").iterator(chunk_size=2000):
         report.lines += 1
         name = names[line.cycle_id]
-        if line.frozen_hash != line_seal(line):
+        if not seal_holds(line):
             found[line.cycle_id].append(
                 _(
                     "line %(line)s of %(cycle)s: does not match its frozen record (amount %(fen)s fen)"

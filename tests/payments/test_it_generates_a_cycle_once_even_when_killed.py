@@ -31,21 +31,21 @@ def test_it_ends_with_the_same_lines_after_dying_in_the_middle(caseworker_a, fin
     cycle = services.cycle_create(
         actor=finance, region_code="532901", month=MONTH, programs=["dibao"]
     )
-    real = services.chunk_lines
+    real = services._chunk_write
     calls = {"n": 0}
 
-    def dying(cycle, entitlements):
+    def dying(cycle, chunk):
         calls["n"] += 1
-        lines = real(cycle, entitlements)
+        written = real(cycle, chunk)  # the chunk's lines are written, then the worker dies
         if calls["n"] == 2:
             raise RuntimeError("the worker was killed")
-        return lines
+        return written
 
-    monkeypatch.setattr(services, "chunk_lines", dying)
+    monkeypatch.setattr(services, "_chunk_write", dying)
     with pytest.raises(RuntimeError):
         services.cycle_generate(actor=finance, cycle=cycle, chunk_size=2)
     assert PaymentLine.objects.filter(cycle=cycle).count() == 2  # the first chunk stayed
-    monkeypatch.setattr(services, "chunk_lines", real)
+    monkeypatch.setattr(services, "_chunk_write", real)
     cycle.refresh_from_db()
     resumed = services.cycle_generate(actor=finance, cycle=cycle, chunk_size=2)
     again = services.cycle_generate(actor=finance, cycle=resumed, chunk_size=3)

@@ -6,14 +6,16 @@ import json
 import random
 
 import pytest
+from django.db import connection
 from stdnum import luhn
 
 from huimin.casework.models import Entitlement
 from huimin.core.models import AuditEvent
 from huimin.payments import services
 from huimin.payments.checks import luhn_valid
-from huimin.payments.models import PaymentException
+from huimin.payments.models import PaymentException, PaymentLine
 from huimin.payments.queries import ledger_verify
+from huimin.payments.seal import frozen_text
 from huimin.registry.models import Person
 from tests.payments.factories import MONTH, finance_user, generated_cycle, make_entitlement
 
@@ -23,8 +25,20 @@ def finance(regions):
     return finance_user()
 
 
-def sealed_as_first_defined(line) -> str:
-    """The seal's definition: the JSON of these fields with sorted keys, hashed."""
+def in_jsonb_order(value):
+    """A record's dicts rebuilt with their keys in PostgreSQL's jsonb order: by length in UTF-8
+    bytes, then bytewise."""
+    if isinstance(value, dict):
+        keys = sorted(value, key=lambda key: (len(key.encode()), key.encode()))
+        return {key: in_jsonb_order(value[key]) for key in keys}
+    if isinstance(value, list):
+        return [in_jsonb_order(item) for item in value]
+    return value
+
+
+def sealed_as_defined(line, frozen_order=in_jsonb_order) -> str:
+    """The seal's definition: the JSON of these fields in sorted order, the frozen record's
+    keys in jsonb order within it, hashed."""
     sealed = {
         "kind": line.kind,
         "entitlement": line.entitlement_id,
@@ -35,9 +49,9 @@ def sealed_as_first_defined(line) -> str:
         "household": line.household_id,
         "payee": line.payee_id,
         "amount_fen": line.amount_fen,
-        "frozen": line.frozen,
+        "frozen": frozen_order(line.frozen),
     }
-    text = json.dumps(sealed, sort_keys=True, ensure_ascii=False, default=str)
+    text = json.dumps(dict(sorted(sealed.items())), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -45,16 +59,45 @@ def test_it_seals_generated_lines_as_the_ledger_reads_them(caseworker_a, finance
     make_entitlement(caseworker_a, review_due=dt.date(2027, 5, 1))
     make_entitlement(
         caseworker_a,
-        snapshot={"说明": "低保 “差额” \\ 补助", "z": [1, None, 2.5], "a": {"b": True}},
+        snapshot={
+            "说明": "低保 “差额” \\ 补助\n第二行",
+            "z": [1, None, 2.5, {"bb": 1, "a": 2}],
+            "a": {"b": True, "é": False},
+        },
     )
     cycle = generated_cycle(finance)
     lines = list(cycle.lines.all())
     assert len(lines) == 2
     for line in lines:
-        assert line.frozen_hash == sealed_as_first_defined(line)
+        assert line.frozen_hash == sealed_as_defined(line)
         assert services.line_hash(line) == line.frozen_hash
-    assert lines[1].frozen["snapshot"]["说明"] == "低保 “差额” \\ 补助"
+    assert lines[1].frozen["snapshot"]["说明"] == "低保 “差额” \\ 补助\n第二行"
     assert ledger_verify().balanced
+
+
+def test_the_frozen_text_is_what_postgresql_prints(caseworker_a, finance):
+    if connection.vendor != "postgresql":
+        pytest.skip("jsonb is PostgreSQL's")
+    make_entitlement(caseworker_a, snapshot={"x": [1e-05, -0.0, 1e22], "中文": "“引号”\t"})
+    line = generated_cycle(finance).lines.get()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT frozen::text FROM payments_paymentline WHERE id = %s", [line.pk])
+        assert cursor.fetchone()[0] == frozen_text(line.frozen)
+
+
+def test_a_line_sealed_in_the_earlier_form_still_verifies(caseworker_a, finance):
+    make_entitlement(caseworker_a, snapshot={"status": "x", "category": {"bb": 1, "a": 2}})
+    line = generated_cycle(finance).lines.get()
+
+    def in_code_point_order(value):
+        return json.loads(json.dumps(value, sort_keys=True))
+
+    earlier = sealed_as_defined(line, frozen_order=in_code_point_order)
+    assert earlier != line.frozen_hash
+    PaymentLine.objects.filter(pk=line.pk).update(frozen_hash=earlier)
+    assert ledger_verify().balanced
+    PaymentLine.objects.filter(pk=line.pk).update(amount_fen=line.amount_fen + 1)
+    assert not ledger_verify().balanced
 
 
 def test_it_records_each_finding_once_when_checked_again(caseworker_a, finance):
