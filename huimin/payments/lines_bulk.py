@@ -95,7 +95,7 @@ def entitlement_rows(
         .values_list("household_id", "pk")
     ):
         heads.setdefault(household, head)  # the first head recorded, as lines_sql takes
-    return [EntitlementRow(*row, heads.get(row[10])) for row in found]
+    return [EntitlementRow._make((*values, heads.get(values[10]))) for values in found]
 
 
 class AuthorizationRow(NamedTuple):
