@@ -135,6 +135,28 @@ def _entitlements(actor) -> int:  # noqa: ANN001
     return len(decisions)
 
 
+def _reconcile(finance, cycle, seed: int) -> tuple[float, dict]:  # noqa: ANN001
+    """Time applying the bank's return of the cycle's file (its clear lines) via the service."""
+    from bench.bench_payments import return_rows
+    from huimin.payments import services
+    from huimin.payments.banking.export import CycleInfo
+    from huimin.payments.banking.layouts import layout_get
+    from huimin.payments.banking.simulate import return_file_simulate
+
+    info = CycleInfo(
+        region=cycle.region_code, month=f"{cycle.month:%Y-%m}", sequence=1, bank="BANK"
+    )
+    sent = services._bank_frame(cycle, with_id_numbers=False)
+    name, content = return_file_simulate(
+        layout_get("rcc_fixed_gbk"), return_rows(sent, seed), cycle=info
+    )
+    mark = time.perf_counter()
+    record = services.return_apply(
+        actor=finance, cycle=cycle, content=content, file_name=name, apply="clear"
+    )
+    return time.perf_counter() - mark, record.counts
+
+
 def run(*, households: int, seed: int) -> dict:
     from django.db import connection
 
@@ -196,6 +218,7 @@ def run(*, households: int, seed: int) -> dict:
     stages["cycle_export_seconds"] = time.perf_counter() - mark
     # Deciding the exceptions is people's work, between the stages: not timed.
     cycle_seconds = sum(stages.values())
+    reconcile_seconds, return_counts = _reconcile(finance, cycle, seed)
 
     # The same lines, COPYed back as another cycle's: the floor any generation could reach.
     other = PayrollCycle.objects.create(
@@ -233,6 +256,10 @@ def run(*, households: int, seed: int) -> dict:
         "cycle_to_copy_ratio": round(cycle_seconds / copy_seconds, 1) if copy_seconds else None,
         "cycle_stages": {k: round(v, 3) for k, v in stages.items()},
         "payroll_bank_file_lines": bank_file.count,
+        # The bank's return for that file (mostly paid, some refused, some unclear), read,
+        # classified and applied through the service, its clear lines only.
+        "payroll_reconcile_seconds": round(reconcile_seconds, 3),
+        "payroll_return_classes": return_counts,
         # The load says whether other work shared the cores while this ran.
         "payroll_machine": {
             "cpus": os.cpu_count(),

@@ -101,6 +101,25 @@ def decrypt(stored: str) -> str:
     return key.aead.decrypt(raw[:12], raw[12:], key_id.encode()).decode()
 
 
+def decrypt_many(values: Sequence[str | None]) -> list[str]:
+    """`decrypt` of each stored value, '' for an empty one (or None); for bulk reads, each key
+    looked up once."""
+    aeads: dict[str, AESGCM] = {}
+    out = []
+    for stored in values:
+        if not stored:
+            out.append("")
+            continue
+        prefix, key_id, payload = stored.split(".", 2)
+        if prefix != PREFIX:
+            raise ValueError(f"unknown personal-data format {prefix!r}")
+        if key_id not in aeads:
+            aeads[key_id] = key_for(key_id).aead
+        raw = base64.b64decode(payload)
+        out.append(aeads[key_id].decrypt(raw[:12], raw[12:], key_id.encode()).decode())
+    return out
+
+
 def key_id_of(stored: str) -> str:
     return stored.split(".", 2)[1]
 

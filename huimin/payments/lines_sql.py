@@ -70,15 +70,23 @@ PAYABLE_SQL = """
           AND (ca.valid_until IS NULL OR ca.valid_until >= %(month)s)
         ORDER BY ca.valid_from DESC, ca.id DESC LIMIT 1
     ) a ON true
-    WHERE e.id IN ({due}) AND payee.id IS NOT NULL
+    WHERE e.id BETWEEN %(first)s AND %(last)s AND e.id IN ({due}) AND payee.id IS NOT NULL
 """
 
 
 def regular_lines_insert_sql(
-    *, cycle_id: int, month: dt.date, entitlements: QuerySet[Entitlement], now: dt.datetime
+    *,
+    cycle_id: int,
+    month: dt.date,
+    entitlements: QuerySet[Entitlement],
+    ids: tuple[int, int],
+    now: dt.datetime,
 ) -> int:
     """Insert the regular line of each of these entitlements that has none for the month and
-    somebody to pay; returns how many were new. Inside the caller's transaction."""
+    somebody to pay; returns how many were new. Inside the caller's transaction.
+
+    `ids` is the first and last id of the entitlements: said outright, it lets the planner read
+    just that range of them by their key, not all of them once per chunk."""
     due, due_params = entitlements.values("pk").query.sql_with_params()
     # The due entitlements' own SQL, its positional parameters made named ones so that the
     # statement is one text with one set of parameters (a literal % stays escaped as it was).
@@ -120,8 +128,13 @@ def regular_lines_insert_sql(
         "channel": Channel.BANK.value,
         "status": LineStatus.PENDING.value,
         "now": now,
+        "first": ids[0],
+        "last": ids[1],
     }
     with connection.cursor() as cursor:
+        # The plan costs little to run but is estimated high enough for JIT compilation, which
+        # took longer than the statement itself (80 ms a chunk).
+        cursor.execute("SET LOCAL jit = off")
         # Only this module's fixed texts and Django's own SQL make the statement; values are
         # parameters.
         cursor.execute(

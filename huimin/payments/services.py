@@ -26,6 +26,7 @@ from huimin.payments.banking.export import LINE_SCHEMA, CycleInfo, bank_file_bui
 from huimin.payments.banking.layouts import layout_get
 from huimin.payments.banking.returns import ExpectedCycle, return_classify, return_file_read
 from huimin.payments.checks import amount_change_limits, cycle_problems_record
+from huimin.payments.idsets import update_by_ids
 from huimin.payments.lines_bulk import (
     EntitlementRow,
     arrears_line_rows,
@@ -367,7 +368,7 @@ def chunk_lines(cycle: PayrollCycle, rows: list[EntitlementRow]) -> ChunkLines:
 
 
 def _chunk_write(
-    cycle: PayrollCycle, chunk: "QuerySet[Entitlement]"
+    cycle: PayrollCycle, chunk: "QuerySet[Entitlement]", ids: tuple[int, int]
 ) -> tuple[int, dict[str, object]]:
     """Write a chunk's lines; returns how many were new and what recoveries withheld.
 
@@ -388,7 +389,7 @@ def _chunk_write(
         made = line_rows_insert(prepared.lines)
         withheld = instalments_record(cycle, prepared.instalments)
     made += regular_lines_insert_sql(
-        cycle_id=cycle.pk, month=cycle.month, entitlements=chunk, now=timezone.now()
+        cycle_id=cycle.pk, month=cycle.month, entitlements=chunk, ids=ids, now=timezone.now()
     )
     return made, withheld
 
@@ -444,7 +445,7 @@ def cycle_generate(
         chunk = _entitlements_due(cycle).filter(pk__gte=chunk_ids[0], pk__lte=chunk_ids[-1])
         with transaction.atomic():
             _expect(_lock(cycle), CycleStatus.DRAFT)
-            made, withheld = _chunk_write(cycle, chunk)
+            made, withheld = _chunk_write(cycle, chunk, (chunk_ids[0], chunk_ids[-1]))
             audit_record(
                 actor=actor,
                 action="payments.lines_generate",
@@ -744,10 +745,11 @@ def return_apply(
         list(
             cycle.lines.filter(channel=Channel.BANK)
             .exclude(status=LineStatus.EXCLUDED)
-            .values("pk", "amount_fen")
+            .values_list("pk", "amount_fen")
         ),
-        schema={"pk": pl.Int64, "amount_fen": pl.Int64},
-    ).rename({"pk": "line_id"})
+        schema={"line_id": pl.Int64, "amount_fen": pl.Int64},
+        orient="row",
+    )
     already = set(cycle.lines.filter(status=LineStatus.PAID).values_list("pk", flat=True))
     result = return_classify(reading, expected, already_paid=already)
     unclear = {c: n for c, n in result.counts.items() if c in UNCLEAR_CLASSES and n}
@@ -759,12 +761,12 @@ def return_apply(
             % {"classes": ", ".join(f"{c} {n}" for c, n in sorted(unclear.items()))}
         )
     paid = result.of("paid")["line_id"].to_list()
-    cycle.lines.filter(pk__in=paid).update(status=LineStatus.PAID, outcome="paid")
+    update_by_ids(cycle.lines.all(), paid, status=LineStatus.PAID, outcome="paid")
     rejected = result.of("rejected")
-    for kind in set(rejected["reason_kind"].to_list()):
+    for kind in sorted(set(rejected["reason_kind"].to_list()), key=str):
         ids = rejected.filter(pl.col("reason_kind") == kind)["line_id"].to_list()
-        cycle.lines.filter(pk__in=ids).update(
-            status=LineStatus.FAILED, outcome="rejected", reason=kind or ""
+        update_by_ids(
+            cycle.lines.all(), ids, status=LineStatus.FAILED, outcome="rejected", reason=kind or ""
         )
     tell_citizens_payments_failed(rejected["line_id"].to_list())
     record = ReturnFile.objects.create(

@@ -34,9 +34,9 @@ def test_it_ends_with_the_same_lines_after_dying_in_the_middle(caseworker_a, fin
     real = services._chunk_write
     calls = {"n": 0}
 
-    def dying(cycle, chunk):
+    def dying(cycle, chunk, ids):
         calls["n"] += 1
-        written = real(cycle, chunk)  # the chunk's lines are written, then the worker dies
+        written = real(cycle, chunk, ids)  # the chunk's lines are written, then the worker dies
         if calls["n"] == 2:
             raise RuntimeError("the worker was killed")
         return written
