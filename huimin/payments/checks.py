@@ -17,10 +17,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 
 from huimin.casework.models import Entitlement, EntitlementStatus
-from huimin.core.pii import decrypt_many
+from huimin.core.pii import decrypt_many, stored_rows
 from huimin.payments.arrears import months_beyond_limit
 from huimin.payments.models import (
     Channel,
@@ -219,7 +219,7 @@ def _clear_text_problems(cycle: PayrollCycle) -> Iterable[tuple[int, str, str]]:
         return
     # The payees and households as subqueries of the lines (no list of ids goes to the
     # database), read as stored and decrypted in one pass each.
-    payees = _stored(
+    payees = stored_rows(
         Person.objects.filter(pk__in=checked.values("payee_id")).values_list("pk", "id_number")
     )
     numbers = decrypt_many([number for _pk, number in payees])
@@ -227,7 +227,7 @@ def _clear_text_problems(cycle: PayrollCycle) -> Iterable[tuple[int, str, str]]:
         pk: id_number_is_valid(number) for (pk, _s), number in zip(payees, numbers, strict=True)
     }
     banked = checked.filter(channel=Channel.BANK).values("household_id")
-    households = _stored(
+    households = stored_rows(
         Household.objects.filter(pk__in=banked).values_list(
             "pk", "bank_account", "payee_id", "payee__name"
         )
@@ -247,15 +247,6 @@ def _clear_text_problems(cycle: PayrollCycle) -> Iterable[tuple[int, str, str]]:
         clashing = sorted(p for p in others if not may_hold_together(program, p))
         if clashing:
             yield line_id, ExceptionKind.NOT_TOGETHER, ", ".join(clashing)
-
-
-def _stored(rows: QuerySet[Any]) -> list[tuple[Any, ...]]:
-    """A values_list query's rows as the database holds them: encrypted columns not decrypted
-    one value at a time on the way (`pii.decrypt_many` does them together)."""
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 def _account_problems(

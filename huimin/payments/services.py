@@ -21,6 +21,7 @@ from huimin.casework.models import Entitlement, EntitlementStatus, Program
 from huimin.core.audit import audit_record
 from huimin.core.errors import Conflict, NotAllowed, ValidationFailed
 from huimin.core.models import User
+from huimin.core.pii import decrypt_many, stored_rows
 from huimin.payments.arrears import arrears_of
 from huimin.payments.banking.export import LINE_SCHEMA, CycleInfo, bank_file_build
 from huimin.payments.banking.layouts import layout_get
@@ -636,7 +637,7 @@ def cycle_approve(*, actor: User, cycle: PayrollCycle, override_reason: str = ""
 
 def _bank_frame(cycle: PayrollCycle, *, with_id_numbers: bool) -> pl.DataFrame:
     """The cycle's bank lines as a frame, in one query; only the account is decrypted, and the
-    payee's identity number only when the layout writes it."""
+    payee's identity number only when the layout writes it, each column in one pass."""
     fields = [
         "pk",
         "payee__name",
@@ -649,7 +650,7 @@ def _bank_frame(cycle: PayrollCycle, *, with_id_numbers: bool) -> pl.DataFrame:
     ]
     if with_id_numbers:
         fields.append("payee__id_number")
-    rows = list(
+    rows = stored_rows(
         cycle.lines.filter(channel=Channel.BANK)
         .exclude(status=LineStatus.EXCLUDED)
         .order_by("pk")
@@ -660,12 +661,12 @@ def _bank_frame(cycle: PayrollCycle, *, with_id_numbers: bool) -> pl.DataFrame:
         {
             "line_id": columns[0],
             "payee_name": columns[1],
-            "account_number": [account.replace(" ", "") for account in columns[2]],
+            "account_number": [account.replace(" ", "") for account in decrypt_many(columns[2])],
             "bank_code": [""] * len(rows),
             "amount_fen": columns[3],
             "program": columns[4],
             "household_number": columns[5],
-            "id_number": columns[8] if with_id_numbers else [""] * len(rows),
+            "id_number": decrypt_many(columns[8]) if with_id_numbers else [""] * len(rows),
             "village_code": columns[6],
             "collector_name": columns[7],
         },
