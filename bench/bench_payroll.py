@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/bench_payroll.py [--households 10000 | --persons N] [--seed 2026] [--smoke]
 
-A synthetic population is generated into Dali city (532901) and every household gets an active
+A synthetic population is generated into Dali city (532901), or from 200,000 households on into Dali
+prefecture (5329), as one county's identity numbers do not stretch that far — and every household gets an active
 dibao entitlement (written directly, as the casework procedure would leave it). Then one monthly
 cycle is made through the services: generate (chunked), check (every pre-payment check), approve,
 export (the rural credit cooperative's fixed-width GBK file). `cycle_seconds` is that whole run.
@@ -27,6 +28,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/huimin_bench_payroll"
 COUNTY = "532901"
+# From LARGE households on, one county's identity numbers run out: the population is spread over
+# Dali prefecture, and each household is paid two programs (dibao and, to its head, the disability
+# living subsidy, held together) so that 1.5 million people make a million lines.
+PREFECTURE = "5329"
+LARGE = 200_000
+LARGE_PROGRAMS = ["dibao", "disability_living"]
 MONTH = dt.date(2026, 12, 1)
 
 
@@ -53,7 +60,13 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("load_regions", verbosity=0, stdout=io.StringIO())
     households = 300 if args.smoke else (args.persons // 3 or args.households)
-    figures = run(households=households, seed=args.seed)
+    large = households >= LARGE
+    figures = run(
+        households=households,
+        seed=args.seed,
+        region=PREFECTURE if large else COUNTY,
+        programs=LARGE_PROGRAMS if large else ["dibao"],
+    )
     if not args.smoke:
         from bench.bench_payments import merge_into_results
 
@@ -75,64 +88,71 @@ def _create_database(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def _entitlements(actor) -> int:  # noqa: ANN001
-    """One approved dibao application, decision and entitlement per household, set-based."""
+def _entitlements(actor, programs: list[str]) -> int:  # noqa: ANN001
+    """For each program one approved application, decision and entitlement per household,
+    set-based: the first for the household, any other for its head (as the disability
+    subsidies are a person's)."""
     from huimin.casework.models import Application, Decision, Entitlement
     from huimin.registry.models import Household, Person
 
     heads = dict(Person.objects.filter(relation="head").values_list("household_id", "pk"))
     households = list(Household.objects.filter(pk__in=heads).values_list("pk", "region_code"))
-    applications = Application.objects.bulk_create(
-        [
-            Application(
-                program="dibao",
-                household_id=pk,
-                applicant_id=heads[pk],
-                region_code=region,
-                channel="window",
-                statement="bench",
-                status="approved",
-                created_by=actor,
-            )
-            for pk, region in households
-        ],
-        batch_size=2000,
-    )
-    decisions = Decision.objects.bulk_create(
-        [
-            Decision(
-                application=a,
-                outcome="approved",
-                period="2026-11",
-                amount_fen=40_000,
-                office_code=COUNTY,
-                office_name="bench",
-                letter_year=2026,
-                letter_serial=i + 1,
-                letter_number=f"bench〔2026〕{i + 1}号",
-                decided_by=actor,
-                decided_on=dt.date(2026, 11, 20),
-            )
-            for i, a in enumerate(applications)
-        ],
-        batch_size=2000,
-    )
-    Entitlement.objects.bulk_create(
-        [
-            Entitlement(
-                program="dibao",
-                household_id=a.household_id,
-                region_code=a.region_code,
-                decision=d,
-                monthly_fen=30_000 + (i % 200) * 100,
-                start_month=dt.date(2026, 11, 1),
-                snapshot={"computation_en": "bench", "parameters": {"standard": 80_000}},
-            )
-            for i, (a, d) in enumerate(zip(applications, decisions, strict=True))
-        ],
-        batch_size=2000,
-    )
-    return len(decisions)
+    made = 0
+    for number, program in enumerate(programs):
+        applications = Application.objects.bulk_create(
+            [
+                Application(
+                    program=program,
+                    household_id=pk,
+                    applicant_id=heads[pk],
+                    region_code=region,
+                    channel="window",
+                    statement="bench",
+                    status="approved",
+                    created_by=actor,
+                )
+                for pk, region in households
+            ],
+            batch_size=2000,
+        )
+        serial = made
+        decisions = Decision.objects.bulk_create(
+            [
+                Decision(
+                    application=a,
+                    outcome="approved",
+                    period="2026-11",
+                    amount_fen=40_000,
+                    office_code=a.region_code[:6],
+                    office_name="bench",
+                    letter_year=2026,
+                    letter_serial=serial + i + 1,
+                    letter_number=f"bench〔2026〕{serial + i + 1}号",
+                    decided_by=actor,
+                    decided_on=dt.date(2026, 11, 20),
+                )
+                for i, a in enumerate(applications)
+            ],
+            batch_size=2000,
+        )
+        Entitlement.objects.bulk_create(
+            [
+                Entitlement(
+                    program=program,
+                    household_id=a.household_id,
+                    person_id=None if number == 0 else a.applicant_id,
+                    region_code=a.region_code,
+                    decision=d,
+                    monthly_fen=30_000 + (i % 200) * 100 if number == 0 else 8_000,
+                    start_month=dt.date(2026, 11, 1),
+                    snapshot={"computation_en": "bench", "parameters": {"standard": 80_000}},
+                )
+                for i, (a, d) in enumerate(zip(applications, decisions, strict=True))
+            ],
+            batch_size=2000,
+        )
+        made += len(decisions)
+    return made
 
 
 def _reconcile(finance, cycle, seed: int) -> tuple[float, dict]:  # noqa: ANN001
@@ -157,7 +177,10 @@ def _reconcile(finance, cycle, seed: int) -> tuple[float, dict]:  # noqa: ANN001
     return time.perf_counter() - mark, record.counts
 
 
-def run(*, households: int, seed: int) -> dict:
+def run(
+    *, households: int, seed: int, region: str = COUNTY, programs: list[str] | None = None
+) -> dict:
+    programs = programs or ["dibao"]
     from django.db import connection
 
     from huimin.core import roles
@@ -167,39 +190,38 @@ def run(*, households: int, seed: int) -> dict:
     from huimin.payments.models import PaymentException, PayrollCycle
     from huimin.registry.bulk.services import registry_generate
 
-    registry_generate(region=COUNTY, persons=households * 3, seed=seed)
+    registry_generate(region=region, persons=households * 3, seed=seed)
     sync_roles()
     finance = user_create(
         actor=None,
         username="bench_finance",
         password="x" * 20,
         roles=[roles.FINANCE],
-        region_codes=[COUNTY],
+        region_codes=[region],
     )
     approver = user_create(
         actor=None,
         username="bench_approver",
         password="x" * 20,
         roles=[roles.APPROVER],
-        region_codes=[COUNTY],
+        region_codes=[region],
     )
-    entitlements = _entitlements(finance)
+    entitlements = _entitlements(finance, programs)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
-    services.allocation_create(
-        actor=finance,
-        program="dibao",
-        region_code=COUNTY,
-        year=2026,
-        central_fen=10**12,
-        provincial_fen=0,
-        local_fen=0,
-    )
+    for program in programs:
+        services.allocation_create(
+            actor=finance,
+            program=program,
+            region_code=region,
+            year=2026,
+            central_fen=10**12,
+            provincial_fen=0,
+            local_fen=0,
+        )
     stages: dict[str, float] = {}
     started = time.perf_counter()
-    cycle = services.cycle_create(
-        actor=finance, region_code=COUNTY, month=MONTH, programs=["dibao"]
-    )
+    cycle = services.cycle_create(actor=finance, region_code=region, month=MONTH, programs=programs)
     cycle = services.cycle_generate(actor=finance, cycle=cycle, chunk_size=5000)
     stages["generate_seconds"] = time.perf_counter() - started
     mark = time.perf_counter()
@@ -222,7 +244,7 @@ def run(*, households: int, seed: int) -> dict:
 
     # The same lines, COPYed back as another cycle's: the floor any generation could reach.
     other = PayrollCycle.objects.create(
-        region_code=COUNTY, month=dt.date(2027, 1, 1), programs=["dibao"], prepared_by=finance
+        region_code=region, month=dt.date(2027, 1, 1), programs=programs, prepared_by=finance
     )
     columns = (
         "cycle_id, kind, entitlement_id, month, purpose_key, program, household_id, payee_id, "
@@ -248,6 +270,8 @@ def run(*, households: int, seed: int) -> dict:
     copy_seconds = time.perf_counter() - mark
     return {
         "payroll_command": f"bench/bench_payroll.py --households {households} --seed {seed}",
+        "payroll_region": region,
+        "payroll_programs": programs,
         "payroll_entitlements": entitlements,
         "payroll_lines": cycle.line_count,
         "payroll_exceptions": exceptions,

@@ -30,25 +30,33 @@ def test_it_writes_the_fixed_width_gbk_file_byte_for_byte():
         + '李四, "小"'
         + " " * 10
         + "000000000100"
-        + "tekun     H0001               \r\n"
+        + "tekun"
+        + " " * 15
+        + "H0001               \r\n"
         "D00000002000000000003"
         + "6217000000000000003 "
         + "王五"
         + " " * 16
         + "000000000099"
-        + "dibao     H0002               \r\n"
+        + "dibao"
+        + " " * 15
+        + "H0002               \r\n"
         "D00000003000000000001"
         + "6217000000000000009 "
         + "张三"
         + " " * 16
         + "000000012345"
-        + "dibao     H0001               \r\n"
+        + "dibao"
+        + " " * 15
+        + "H0001               \r\n"
         "D00000004000000000004"
         + "6217000000000000009 "
         + "张三"
         + " " * 16
         + "000000005000"
-        + "tekun     H0001               \r\n"
+        + "tekun"
+        + " " * 15
+        + "H0001               \r\n"
         "T00000004000000000017544\r\n"
     ).encode("gbk")
     assert built.content == expected
@@ -56,7 +64,7 @@ def test_it_writes_the_fixed_width_gbk_file_byte_for_byte():
     assert (built.count, built.total_fen) == (4, 175_44)
     assert built.sha256 == hashlib.sha256(expected).hexdigest()
     body = built.content.split(b"\r\n")[1:-2]
-    assert {len(record) for record in body} == {1 + 8 + 12 + 20 + 20 + 12 + 10 + 20}
+    assert {len(record) for record in body} == {1 + 8 + 12 + 20 + 20 + 12 + 20 + 20}
 
 
 def test_it_writes_the_csv_file_with_quotes_where_needed_and_yuan():
@@ -193,5 +201,5 @@ def test_it_counts_four_byte_gb18030_characters_in_fixed_widths(tmp_path):
     rare = [BankLine(7, "𠮷野", "6217000000000000077", "402", 100)]
     built = bank_file_build(layout, rare, cycle=CYCLE)
     record = built.content.split(b"\r\n")[1]
-    assert len(record) == 1 + 8 + 12 + 20 + 20 + 12 + 10 + 20
+    assert len(record) == 1 + 8 + 12 + 20 + 20 + 12 + 20 + 20
     assert record[41:61] == "𠮷野".encode("gb18030") + b" " * 14
