@@ -16,6 +16,17 @@ def test_it_ships_example_layouts_that_say_they_are_examples():
         assert layout.returns is not None
 
 
+def test_every_program_fits_the_program_column_of_each_fixed_layout():
+    from huimin.casework.models import Program
+
+    for layout in layouts_available():
+        column = next((c for c in layout.columns if c.source == "program"), None)
+        if layout.format != "fixed" or column is None:
+            continue
+        too_long = [key for key in Program.values if len(key.encode()) > column.width]
+        assert too_long == [], layout.key
+
+
 def test_it_reads_a_fixed_width_gbk_layout():
     layout = layout_get("rcc_fixed_gbk")
     assert (layout.format, layout.encoding, layout.line_ending) == ("fixed", "gbk", "\r\n")
