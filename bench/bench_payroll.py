@@ -187,6 +187,7 @@ def run(
     from huimin.core.roles import sync_roles
     from huimin.core.services import user_create
     from huimin.payments import services
+    from huimin.payments.lines_bulk import month_partition_ensure
     from huimin.payments.models import PaymentException, PayrollCycle
     from huimin.registry.bulk.services import registry_generate
 
@@ -246,6 +247,7 @@ def run(
     other = PayrollCycle.objects.create(
         region_code=region, month=dt.date(2027, 1, 1), programs=programs, prepared_by=finance
     )
+    month_partition_ensure(other.month)  # a month's table of its own, as the cycle's lines have
     columns = (
         "cycle_id, kind, entitlement_id, month, purpose_key, program, household_id, payee_id, "
         "collector, region_code, amount_fen, channel, status, outcome, reason, frozen, "

@@ -186,15 +186,19 @@ def _sql_checks_run(cycle: PayrollCycle, limits: dict[int, list[str]]) -> None:
 def _check_insert(cursor: Any, check: tuple[str, str, str, str], params: dict[str, Any]) -> None:
     """One check as one INSERT … SELECT into the cycle's exceptions, keeping those it has."""
     kind, detail, joins, condition = check
+    # On PostgreSQL an exception carries its line's month as well (migration 0012): given here,
+    # its trigger need not look the line up.
     if connection.vendor == "postgresql":
         insert, conflict = "INSERT INTO", " ON CONFLICT DO NOTHING"
+        month_column, month_value = ", line_month", ", l.month"
     else:
         insert, conflict = "INSERT OR IGNORE INTO", ""
+        month_column, month_value = "", ""
     # Only the fixed texts above and parameter names make this statement; values are parameters.
     cursor.execute(
         f"{insert} payments_paymentexception "  # noqa: S608
-        "(cycle_id, line_id, kind, detail, status, reason) "
-        f"SELECT l.cycle_id, l.id, %(kind)s, {detail}, %(open)s, '' "
+        f"(cycle_id, line_id, kind, detail, status, reason{month_column}) "
+        f"SELECT l.cycle_id, l.id, %(kind)s, {detail}, %(open)s, ''{month_value} "
         f"FROM payments_paymentline l {joins} "
         f"WHERE l.cycle_id = %(cycle)s AND l.status <> %(excluded)s AND {condition}"
         f"{conflict}",

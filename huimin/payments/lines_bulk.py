@@ -350,11 +350,19 @@ def line_rows_insert(lines: Sequence[tuple[Any, ...]]) -> int:
         return cursor.rowcount  # the rows inserted; an ignored one changes nothing
 
 
-def line_statistics_refresh() -> None:
-    """Fresh planner statistics for the lines table (PostgreSQL; SQLite plans without them).
+def line_statistics_refresh(month: dt.date) -> None:
+    """Fresh planner statistics for a month's lines (PostgreSQL; SQLite plans without them).
 
-    Through the function of migration 0005, which runs with the tables' owner's rights: the
+    Through a function of migration 0012, which runs with the tables' owner's rights: the
     application's role may not ANALYZE (PostgreSQL would skip it with a mere warning)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT huimin_payment_lines_analyze()")
+            cursor.execute("SELECT huimin_payment_lines_analyze(%s)", [month])
+
+
+def month_partition_ensure(month: dt.date) -> None:
+    """The month's partition of the lines on PostgreSQL, made if it is not there (migration
+    0012); lines of a month without one would go to the default partition."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT huimin_payment_lines_partition(%s)", [month])

@@ -2,7 +2,8 @@
 
 The database holds the invariants: one regular or arrears line per entitlement and month, one
 one-off line per person and purpose, one reissue per failed line, amounts never below zero; a
-recovery never more than the overpayment, each instalment above zero.
+recovery never more than the overpayment, each instalment above zero. On PostgreSQL the lines
+are partitioned by month, and migration 0012 states those keys with the month in them.
 """
 
 from django.conf import settings
@@ -213,6 +214,29 @@ class PaymentLine(models.Model):
         """Why the bank refused the line, in words; "" when it did not (or a follow-up's own
         reason has replaced the bank's)."""
         return str(REASON_KINDS[self.reason]) if self.reason in REASON_KINDS else ""
+
+
+class PurposeClaim(models.Model):
+    """A person's one-off payment for a purpose, claimed before its line is written.
+
+    The claim's key is what makes a second payment for one purpose impossible in any month: on
+    PostgreSQL the lines are partitioned by month, and a partitioned table's unique keys must
+    include the month (migration 0012)."""
+
+    payee = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    purpose_key = models.CharField(max_length=60)
+    cycle = models.ForeignKey(PayrollCycle, on_delete=models.PROTECT, related_name="claims")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["payee", "purpose_key"], name="claim_one_per_person_purpose"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose_key} {self.payee_id}"
 
 
 class ExceptionKind(models.TextChoices):

@@ -35,6 +35,7 @@ from huimin.payments.lines_bulk import (
     entitlement_rows,
     line_rows_insert,
     line_statistics_refresh,
+    month_partition_ensure,
     payee_of,
     regular_line_rows,
 )
@@ -54,6 +55,7 @@ from huimin.payments.models import (
     PaymentException,
     PaymentLine,
     PayrollCycle,
+    PurposeClaim,
     Receiver,
     Recovery,
     RecoveryState,
@@ -231,6 +233,7 @@ def cycle_create(
     cycle = PayrollCycle.objects.create(
         region_code=region_code, month=month, programs=sorted(programs), prepared_by=actor
     )
+    month_partition_ensure(month)
     audit_record(
         actor=actor,
         action="payments.cycle_create",
@@ -263,6 +266,7 @@ def one_off_cycle_create(
         programs=[program],
         prepared_by=actor,
     )
+    month_partition_ensure(month)
     audit_record(
         actor=actor,
         action="payments.cycle_create",
@@ -279,7 +283,8 @@ def one_off_lines_add(
     *, actor: User, cycle: PayrollCycle, amounts_fen: dict[int, int]
 ) -> PayrollCycle:
     """Lines of a one-off run, person id -> amount. A person already paid for this purpose (in
-    this run or any other) is skipped: the unique (payee, purpose) key refuses a second line."""
+    this run or any other) is skipped: their claim for the purpose is another run's, or this
+    run has their line already."""
     cycle = _lock(cycle)
     _expect(cycle, CycleStatus.DRAFT)
     if cycle.kind != CycleKind.ONE_OFF:
@@ -287,10 +292,10 @@ def one_off_lines_add(
     if any(fen < 0 for fen in amounts_fen.values()):
         raise ValidationFailed(_("An amount cannot be below zero."), field="amounts_fen")
     persons = Person.objects.filter(
-        pk__in=amounts_fen, household__region_code__startswith=cycle.region_code
+        pk__in=_claimed(cycle, amounts_fen), household__region_code__startswith=cycle.region_code
     ).select_related("household")
     lines = []
-    for person in persons:
+    for person in persons.exclude(payment_lines__cycle=cycle):
         line = PaymentLine(
             cycle=cycle,
             kind=LineKind.ONE_OFF,
@@ -318,6 +323,24 @@ def one_off_lines_add(
         changes={"asked": len(amounts_fen), "lines": cycle.line_count, "tried": len(made)},
     )
     return cycle
+
+
+def _claimed(cycle: PayrollCycle, amounts_fen: dict[int, int]) -> set[int]:
+    """The persons this run may pay: a claim for the purpose is made for each one who has none,
+    and those whose claim is this run's are returned (the claim's unique key decides, in any
+    month and against a run at the same moment)."""
+    persons = Person.objects.filter(
+        pk__in=amounts_fen, household__region_code__startswith=cycle.region_code
+    ).values_list("pk", flat=True)
+    PurposeClaim.objects.bulk_create(
+        [PurposeClaim(payee_id=pk, purpose_key=cycle.purpose, cycle=cycle) for pk in persons],
+        ignore_conflicts=True,
+    )
+    return set(
+        PurposeClaim.objects.filter(
+            cycle=cycle, purpose_key=cycle.purpose, payee_id__in=amounts_fen
+        ).values_list("payee_id", flat=True)
+    )
 
 
 def _entitlements_due(cycle: PayrollCycle) -> "Any":
@@ -438,6 +461,7 @@ def cycle_generate(
     and is run again makes only the missing lines and ends with the same lines and totals.
     """
     _expect(cycle, CycleStatus.DRAFT)
+    month_partition_ensure(cycle.month)
     ids = list(_entitlements_due(cycle).values_list("pk", flat=True))
     total = len(ids)
     for start in range(0, total, chunk_size):
@@ -465,7 +489,7 @@ def cycle_generate(
         locked.generated = True
         locked.save(update_fields=["line_count", "total_fen", "generated"])
         if locked.line_count >= ANALYZE_AFTER_LINES:
-            line_statistics_refresh()
+            line_statistics_refresh(locked.month)
         audit_record(
             actor=actor,
             action="payments.cycle_generate",

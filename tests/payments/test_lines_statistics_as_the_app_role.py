@@ -1,10 +1,12 @@
 """A payroll refreshes its lines' statistics even as the application's role, which owns no table:
 a plain ANALYZE would be skipped by PostgreSQL with nothing but a warning."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 
-from huimin.payments.lines_bulk import line_statistics_refresh
+from huimin.payments.lines_bulk import line_statistics_refresh, month_partition_ensure
 from tests import postgres_roles
 from tests.conftest import requires_postgres
 
@@ -23,12 +25,20 @@ def _notices_of(action) -> list[str]:  # type: ignore[no-untyped-def]
     return heard
 
 
-def test_the_function_runs_with_the_owners_rights() -> None:
+MONTH = dt.date(2026, 11, 1)
+
+
+def test_the_functions_run_with_the_owners_rights() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT prosecdef FROM pg_proc WHERE proname = 'huimin_payment_lines_analyze'"
+            "SELECT proname, prosecdef FROM pg_proc WHERE proname IN "
+            "('huimin_payment_lines_analyze', 'huimin_payment_lines_partition') "
+            "AND pg_get_function_arguments(oid) = 'day date' ORDER BY 1"
         )
-        assert cursor.fetchone() == (True,)
+        assert cursor.fetchall() == [
+            ("huimin_payment_lines_analyze", True),
+            ("huimin_payment_lines_partition", True),
+        ]
 
 
 def test_refreshing_as_the_app_role_is_not_skipped() -> None:
@@ -41,4 +51,6 @@ def test_refreshing_as_the_app_role_is_not_skipped() -> None:
             cursor.execute("ANALYZE payments_paymentline")
 
     assert any("skipping" in notice for notice in _notices_of(plain)), "the role could ANALYZE"
-    assert not any("skipping" in notice for notice in _notices_of(line_statistics_refresh))
+    month_partition_ensure(MONTH)
+    refresh = lambda: line_statistics_refresh(MONTH)  # noqa: E731
+    assert not any("skipping" in notice for notice in _notices_of(refresh))
